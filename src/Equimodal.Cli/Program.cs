@@ -1,1 +1,1 @@
-System.Console.WriteLine(Equimodal.Probe.Run());
+return Equimodal.Cli.EquimodalApp.Create().Run(args);

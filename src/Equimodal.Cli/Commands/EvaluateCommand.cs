@@ -1,0 +1,91 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Equimodal.Cli.Display;
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Models;
+using Equimodal.Reporting;
+using Equimodal.Training;
+using TorchSharp;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Equimodal.Cli.Commands;
+
+/// <summary>`equimodal evaluate`: a saved model on a split of its dataset.</summary>
+public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+{
+    /// <summary>Flags of `evaluate`.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Run folder.</summary>
+        [CommandOption("--run <DIR>")]
+        [Description("Run folder written by 'equimodal train'.")]
+        public string Run { get; init; } = "";
+
+        /// <summary>Split.</summary>
+        [CommandOption("--split <NAME>")]
+        [Description("test or validation.")]
+        [DefaultValue("test")]
+        public string Split { get; init; } = "test";
+
+        /// <summary>Data folder override.</summary>
+        [CommandOption("--data <PATH>")]
+        [Description("Read the dataset from this folder instead of the one in config.json.")]
+        public string? Data { get; init; }
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <NAME>")]
+        [DefaultValue("auto")]
+        public string Device { get; init; } = "auto";
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print the metrics as JSON.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
+            if (Split is not ("test" or "validation")) return ValidationResult.Error($"Unknown split '{Split}'. Valid splits: test, validation.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var folder = new RunFolder(settings.Run);
+        RunConfig config = folder.ReadConfig();
+        DatasetRequest request = settings.Data is null ? config.Dataset : config.Dataset with { Path = settings.Data };
+        DatasetSplits splits = DatasetCatalog.Load(request);
+        IMultimodalDataset dataset = settings.Split == "test" ? splits.Test : splits.Validation;
+        int[] modalityIndices = config.Modalities.Select(m => IndexOf(splits.Modalities, m.Name)).ToArray();
+        using MultimodalClassifier model = folder.LoadModel();
+        var device = DeviceSelector.Resolve(settings.Device);
+        model.to(device);
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device);
+        if (settings.Json)
+        {
+            AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, Reporting.Json.Indented));
+            return 0;
+        }
+        var table = new ResultTable(new[] { "metric", "value (%)" });
+        table.Rows.Add(new[] { "accuracy", ResultTable.Percent(result.Accuracy) });
+        table.Rows.Add(new[] { "mAP", ResultTable.Percent(result.MeanAveragePrecision) });
+        table.Rows.Add(new[] { "macro-F1", ResultTable.Percent(result.MacroF1) });
+        table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
+        foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
+        AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples):");
+        ResultConsole.Write(table);
+        return 0;
+    }
+
+    private static int IndexOf(IReadOnlyList<ModalitySpec> modalities, string name)
+    {
+        int index = modalities.Select(m => m.Name).ToList().IndexOf(name);
+        if (index < 0) throw new ArgumentException($"The model reads modality '{name}', which the dataset does not have ({string.Join(", ", modalities.Select(m => m.Name))}).");
+        return index;
+    }
+}

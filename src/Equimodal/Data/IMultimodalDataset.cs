@@ -1,0 +1,33 @@
+namespace Equimodal.Data;
+
+/// <summary>A labelled set of multimodal samples that the trainer and evaluator read by index.</summary>
+public interface IMultimodalDataset
+{
+    /// <summary>The modalities, in the order of <see cref="Batch.Inputs"/>.</summary>
+    IReadOnlyList<ModalitySpec> Modalities { get; }
+
+    /// <summary>Class names; a label is an index into this list.</summary>
+    IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Number of samples.</summary>
+    int Count { get; }
+
+    /// <summary>The label of sample <paramref name="index"/>, without loading its inputs.</summary>
+    int LabelOf(int index);
+
+    /// <summary>Loads the samples at <paramref name="indices"/> as one batch; <paramref name="training"/> enables augmentation.</summary>
+    Batch GetBatch(IReadOnlyList<int> indices, bool training);
+}
+
+/// <summary>Train, validation and test parts of one dataset. Model selection uses Validation only.</summary>
+/// <param name="Train">Samples the optimizer sees.</param>
+/// <param name="Validation">Samples for model selection and early diagnostics.</param>
+/// <param name="Test">Samples reported once, at the end.</param>
+public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset Validation, IMultimodalDataset Test)
+{
+    /// <summary>Modalities shared by all splits.</summary>
+    public IReadOnlyList<ModalitySpec> Modalities => Train.Modalities;
+
+    /// <summary>Class names shared by all splits.</summary>
+    public IReadOnlyList<string> ClassNames => Train.ClassNames;
+}

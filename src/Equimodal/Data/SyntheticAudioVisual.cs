@@ -1,0 +1,205 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Data;
+
+/// <summary>Knobs of the synthetic audio-visual benchmark. The defaults make the demo's imbalance appear on 2 CPU cores.</summary>
+public sealed record SyntheticOptions
+{
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; init; } = 6;
+
+    /// <summary>Total number of samples over train, validation and test.</summary>
+    public int Samples { get; init; } = 1800;
+
+    /// <summary>Standard deviation of the Gaussian noise added to the spectrogram (pattern peak is 1).</summary>
+    public double AudioNoise { get; init; } = 0.5;
+
+    /// <summary>Standard deviation of the Gaussian noise added to every frame pixel (shape intensity is 1).</summary>
+    public double VisualNoise { get; init; } = 1.2;
+
+    /// <summary>Class pairs that sound alike, "a-b,c-d": class b is rendered with class a's audio pattern.</summary>
+    public string AudioAmbiguousPairs { get; init; } = "0-1,2-3";
+
+    /// <summary>Class pairs that look alike, "a-b,c-d": class b is rendered with class a's visual pattern.</summary>
+    public string VisualAmbiguousPairs { get; init; } = "1-2,4-5";
+
+    /// <summary>Height and width of each frame.</summary>
+    public int ImageSize { get; init; } = 24;
+
+    /// <summary>Frames per sample.</summary>
+    public int Frames { get; init; } = 3;
+
+    /// <summary>Frequency bins of the spectrogram.</summary>
+    public int FrequencyBins { get; init; } = 32;
+
+    /// <summary>Time steps of the spectrogram.</summary>
+    public int TimeSteps { get; init; } = 32;
+
+    /// <summary>Fraction of samples in the validation split.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Fraction of samples in the test split.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Seed of the data itself (independent of the training seed, as with a real dataset).</summary>
+    public int DataSeed { get; init; }
+
+    /// <summary>Throws with the name of the first option out of range.</summary>
+    public void Validate()
+    {
+        Require(Classes >= 2, nameof(Classes), "at least 2");
+        Require(Samples >= Classes * 5, nameof(Samples), $"at least 5 per class ({Classes * 5})");
+        Require(AudioNoise >= 0 && VisualNoise >= 0, "noise", "non-negative");
+        Require(ImageSize >= 12, nameof(ImageSize), "at least 12");
+        Require(Frames >= 1, nameof(Frames), "at least 1");
+        Require(FrequencyBins >= 12 && TimeSteps >= 12, "spectrogram size", "at least 12 x 12");
+        Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 0.9, "split fractions", "positive with validation + test below 0.9");
+        SyntheticAudioVisual.PatternGroups(Classes, AudioAmbiguousPairs);
+        SyntheticAudioVisual.PatternGroups(Classes, VisualAmbiguousPairs);
+    }
+
+    private static void Require(bool condition, string name, string range)
+    {
+        if (!condition) throw new ArgumentException($"Synthetic option {name} must be {range}.");
+    }
+}
+
+/// <summary>
+/// Deterministic generator of the built-in audio-visual benchmark. Audio is a 1 x F x T spectrogram with one
+/// time-frequency pattern per audio group (tone, chirp or bursts); video is T_v frames with one shape per visual
+/// group (square, ring, cross or stripes, at a group-dependent place, drifting across frames). Classes that share
+/// a group in one modality can only be told apart by the other, so both modalities are needed; audio is cleaner
+/// and learned faster, which makes joint training lean on it.
+/// </summary>
+public static class SyntheticAudioVisual
+{
+    /// <summary>Modality name of the spectrogram.</summary>
+    public const string Audio = "audio";
+
+    /// <summary>Modality name of the frames.</summary>
+    public const string Visual = "visual";
+
+    /// <summary>Generates the benchmark and splits it (stratified, seeded by <see cref="SyntheticOptions.DataSeed"/>).</summary>
+    public static DatasetSplits Generate(SyntheticOptions options)
+    {
+        TensorDataset all = GenerateAll(options);
+        var (rest, test) = DatasetSubset.StratifiedSplit(all, options.TestFraction, options.DataSeed + 1);
+        var (train, validation) = DatasetSubset.StratifiedSplit(rest, options.ValidationFraction / (1 - options.TestFraction), options.DataSeed + 2);
+        return new DatasetSplits(train, validation, test);
+    }
+
+    /// <summary>Generates all samples as one in-memory dataset, labels cycling through the classes.</summary>
+    public static TensorDataset GenerateAll(SyntheticOptions options)
+    {
+        options.Validate();
+        int[] audioGroup = PatternGroups(options.Classes, options.AudioAmbiguousPairs);
+        int[] visualGroup = PatternGroups(options.Classes, options.VisualAmbiguousPairs);
+        int n = options.Samples, f = options.FrequencyBins, t = options.TimeSteps, s = options.ImageSize, frames = options.Frames;
+        var random = new Random(options.DataSeed);
+        var audio = new float[n * f * t];
+        var video = new float[n * frames * 3 * s * s];
+        var labels = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            int label = i % options.Classes;
+            labels[i] = label;
+            RenderAudio(audio.AsSpan(i * f * t, f * t), audioGroup[label], audioGroup.Max() + 1, f, t, options.AudioNoise, random);
+            RenderVideo(video.AsSpan(i * frames * 3 * s * s, frames * 3 * s * s), visualGroup[label], frames, s, options.VisualNoise, random);
+        }
+        var modalities = new[]
+        {
+            new ModalitySpec(Audio, ModalityKind.Spectrogram, new long[] { 1, f, t }),
+            new ModalitySpec(Visual, ModalityKind.Video, new long[] { frames, 3, s, s }),
+        };
+        string[] classNames = Enumerable.Range(0, options.Classes).Select(c => $"class{c}").ToArray();
+        return new TensorDataset(modalities, classNames,
+            new[] { torch.tensor(audio, new long[] { n, 1, f, t }), torch.tensor(video, new long[] { n, frames, 3, s, s }) },
+            torch.tensor(labels));
+    }
+
+    /// <summary>
+    /// Maps each class to its pattern group in one modality: classes joined by an ambiguous pair share a group.
+    /// Groups are numbered by their smallest class.
+    /// </summary>
+    public static int[] PatternGroups(int classes, string ambiguousPairs)
+    {
+        int[] parent = Enumerable.Range(0, classes).ToArray();
+        int Find(int c) => parent[c] == c ? c : parent[c] = Find(parent[c]);
+        foreach (string pair in ambiguousPairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] ends = pair.Split('-');
+            if (ends.Length != 2 || !int.TryParse(ends[0], out int a) || !int.TryParse(ends[1], out int b))
+                throw new ArgumentException($"Ambiguous pair '{pair}' is not of the form a-b (e.g. \"0-1,2-3\").");
+            if (a < 0 || b < 0 || a >= classes || b >= classes)
+                throw new ArgumentException($"Ambiguous pair '{pair}' names a class outside 0..{classes - 1}.");
+            int ra = Find(a), rb = Find(b);
+            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+        }
+        int[] roots = Enumerable.Range(0, classes).Select(Find).ToArray();
+        int[] distinctRoots = roots.Distinct().Order().ToArray();
+        return roots.Select(r => Array.IndexOf(distinctRoots, r)).ToArray();
+    }
+
+    private static void RenderAudio(Span<float> target, int pattern, int patternCount, int f, int t, double noise, Random random)
+    {
+        int kind = pattern % 3;
+        int levels = (patternCount + 2) / 3;
+        double centre = (pattern / 3 + 0.5) / levels * (f - 4) + 2 + (random.NextDouble() - 0.5) * 2;
+        double amplitude = 0.8 + 0.4 * random.NextDouble();
+        int shift = random.Next(t);
+        for (int time = 0; time < t; time++)
+        {
+            double progress = (double)time / (t - 1);
+            for (int bin = 0; bin < f; bin++)
+            {
+                double energy = kind switch
+                {
+                    0 => Bump(bin - centre, 1.2),
+                    1 => Bump(bin - (centre + (progress - 0.5) * f * 0.5 * ((pattern / 3) % 2 == 0 ? 1 : -1)), 1.2),
+                    _ => ((time + shift) % 6 < 2 ? 1.0 : 0.0) * Bump(bin - centre, 4.0),
+                };
+                target[bin * t + time] = (float)(amplitude * energy + noise * Gaussian(random));
+            }
+        }
+    }
+
+    private static void RenderVideo(Span<float> target, int pattern, int frames, int s, double noise, Random random)
+    {
+        int kind = pattern % 4;
+        int place = pattern / 4;
+        int half = s / 5;
+        // Places cycle through a 3x3 grid of anchor points; small jitter keeps the task non-trivial.
+        double cx = s * (0.25 + 0.25 * (place % 3)) + random.Next(-2, 3);
+        double cy = s * (0.25 + 0.25 * ((place / 3) % 3)) + random.Next(-2, 3);
+        double driftX = random.Next(-1, 2), driftY = random.Next(-1, 2);
+        for (int frame = 0; frame < frames; frame++)
+        {
+            double fx = cx + driftX * frame, fy = cy + driftY * frame;
+            for (int y = 0; y < s; y++)
+            {
+                for (int x = 0; x < s; x++)
+                {
+                    double dx = x - fx, dy = y - fy;
+                    bool inside = kind switch
+                    {
+                        0 => Math.Abs(dx) <= half && Math.Abs(dy) <= half,
+                        1 => Math.Abs(Math.Sqrt(dx * dx + dy * dy) - half) < 1.0,
+                        2 => (Math.Abs(dx) <= 1 && Math.Abs(dy) <= half) || (Math.Abs(dy) <= 1 && Math.Abs(dx) <= half),
+                        _ => Math.Abs(dx) <= half && Math.Abs(dy) <= half && ((int)Math.Floor(dx + dy + 100) % 4 < 2),
+                    };
+                    for (int channel = 0; channel < 3; channel++)
+                        target[((frame * 3 + channel) * s + y) * s + x] = (float)((inside ? 1.0 : 0.0) + noise * Gaussian(random));
+                }
+            }
+        }
+    }
+
+    private static double Bump(double distance, double width) => Math.Exp(-0.5 * distance * distance / (width * width));
+
+    private static double Gaussian(Random random)
+    {
+        double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,95 @@
+using Equimodal.Data;
+using Equimodal.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Evaluation;
+
+/// <summary>Runs a model over a dataset without gradients and computes every metric; the same code for every method.</summary>
+public static class Evaluator
+{
+    /// <summary>Scores of a model on a dataset: fused logits and each modality's logits, as [samples, classes] arrays.</summary>
+    public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels);
+
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset inputs the model reads.</summary>
+    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    {
+        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device);
+        return FromScores(scores, model.ModalityNames, dataset.ClassNames.Count);
+    }
+
+    /// <summary>Computes the metrics from collected scores.</summary>
+    public static EvaluationResult FromScores(Scores scores, IReadOnlyList<string> modalityNames, int classes)
+    {
+        int[] predictions = Metrics.Predictions(scores.Fused);
+        int[,] confusion = Metrics.ConfusionMatrix(predictions, scores.Labels, classes);
+        return new EvaluationResult
+        {
+            Samples = scores.Labels.Length,
+            Loss = CrossEntropy(scores.Fused, scores.Labels),
+            Accuracy = Metrics.Accuracy(predictions, scores.Labels),
+            MeanAveragePrecision = Metrics.MeanAveragePrecision(scores.Fused, scores.Labels),
+            MacroF1 = Metrics.MacroF1(predictions, scores.Labels, classes),
+            MacroAuc = Metrics.MacroRocAuc(scores.Fused, scores.Labels),
+            ConfusionMatrix = Enumerable.Range(0, classes).Select(r => Enumerable.Range(0, classes).Select(c => confusion[r, c]).ToArray()).ToArray(),
+            ModalityAccuracy = modalityNames.Select((name, m) => (name, Metrics.Accuracy(Metrics.Predictions(scores.PerModality[m]), scores.Labels)))
+                .ToDictionary(x => x.name, x => x.Item2),
+        };
+    }
+
+    /// <summary>Collects fused and per-modality logits over the whole dataset in eval mode.</summary>
+    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        int n = dataset.Count, k = model.Classes, modalities = modalityIndices.Count;
+        var fused = new double[n, k];
+        var perModality = Enumerable.Range(0, modalities).Select(_ => new double[n, k]).ToArray();
+        var labels = new int[n];
+        try
+        {
+            using var noGrad = torch.no_grad();
+            int offset = 0;
+            foreach (int[] indices in new BatchLoader(dataset, batchSize, shuffle: false, seed: 0).BatchIndices(0))
+            {
+                using var scope = NewDisposeScope();
+                Batch batch = dataset.GetBatch(indices, training: false).Select(modalityIndices).To(device);
+                ModelOutput output = model.Forward(batch.Inputs);
+                Copy(output.Logits, fused, offset);
+                for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
+                long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
+                for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
+                offset += indices.Length;
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return new Scores(fused, perModality, labels);
+    }
+
+    private static void Copy(Tensor logits, double[,] target, int offset)
+    {
+        float[] values = logits.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray();
+        int k = target.GetLength(1);
+        for (int i = 0; i < values.Length / k; i++)
+            for (int c = 0; c < k; c++) target[offset + i, c] = values[i * k + c];
+    }
+
+    private static double CrossEntropy(double[,] logits, int[] labels)
+    {
+        int n = labels.Length, k = logits.GetLength(1);
+        if (n == 0) return double.NaN;
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double max = double.NegativeInfinity;
+            for (int c = 0; c < k; c++) max = Math.Max(max, logits[i, c]);
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.Exp(logits[i, c] - max);
+            total += max + Math.Log(sum) - logits[i, labels[i]];
+        }
+        return total / n;
+    }
+}

@@ -1,0 +1,96 @@
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Models;
+using Equimodal.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Methods;
+
+/// <summary>What a method can see when it is set up: the model it trains, its optimizer and the data.</summary>
+/// <param name="Model">The model being trained.</param>
+/// <param name="Optimizer">The trainer's optimizer over all parameters.</param>
+/// <param name="Splits">Train, validation and test data (a method may read only train and validation).</param>
+/// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
+/// <param name="Options">Optimisation settings.</param>
+/// <param name="Device">Compute device.</param>
+public sealed record MethodContext(
+    MultimodalClassifier Model,
+    optim.Optimizer Optimizer,
+    DatasetSplits Splits,
+    IReadOnlyList<int> ModalityIndices,
+    TrainingOptions Options,
+    Device Device);
+
+/// <summary>Position of one optimisation step.</summary>
+/// <param name="Epoch">Zero-based epoch.</param>
+/// <param name="Step">Zero-based step within the epoch.</param>
+/// <param name="GlobalStep">Zero-based step since the start of training.</param>
+/// <param name="StepsPerEpoch">Steps in one epoch.</param>
+public sealed record StepInfo(int Epoch, int Step, long GlobalStep, int StepsPerEpoch);
+
+/// <summary>What a method's loss computation returns: the loss to minimise and the fused logits (for train accuracy).</summary>
+/// <param name="Loss">Scalar loss.</param>
+/// <param name="Logits">Fused logits of the batch.</param>
+public sealed record StepOutput(Tensor Loss, Tensor Logits);
+
+/// <summary>End-of-epoch information handed to a method.</summary>
+/// <param name="Epoch">Zero-based epoch that ended.</param>
+/// <param name="Validation">Metrics of the current model on the validation split.</param>
+public sealed record EpochEnd(int Epoch, EvaluationResult Validation);
+
+/// <summary>
+/// A training strategy, in the style of a Lightning module: the trainer owns the loop, the optimizer, clipping,
+/// validation and checkpoints; a method decides what the loss is and may adjust gradients. The trainer calls, per step:
+/// zero_grad, <see cref="ComputeLoss"/>, <see cref="Backward"/>, <see cref="AdjustGradients"/>, clipping,
+/// optimizer.step, <see cref="AfterOptimizerStep"/>; and per epoch <see cref="OnEpochStart"/> and <see cref="OnEpochEnd"/>.
+/// </summary>
+public abstract class TrainingMethod
+{
+    private MethodContext? _context;
+
+    /// <summary>Registered name, e.g. "joint".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Set-up information; available from <see cref="Setup"/> on.</summary>
+    protected MethodContext Context => _context ?? throw new InvalidOperationException($"Method '{Name}' was used before Setup.");
+
+    /// <summary>Which dataset modalities the model reads (default: all).</summary>
+    public virtual IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities) => Enumerable.Range(0, modalities.Count).ToArray();
+
+    /// <summary>Called once before training; override to create method state (call the base).</summary>
+    public virtual void Setup(MethodContext context) => _context = context;
+
+    /// <summary>Called at the start of every epoch, model in train mode.</summary>
+    public virtual void OnEpochStart(int epoch)
+    {
+    }
+
+    /// <summary>Forward pass and loss of one batch. Default: cross-entropy of the fused logits.</summary>
+    public virtual StepOutput ComputeLoss(Batch batch, StepInfo step)
+    {
+        ModelOutput output = Context.Model.Forward(batch.Inputs);
+        return new StepOutput(nn.functional.cross_entropy(output.Logits, batch.Labels), output.Logits);
+    }
+
+    /// <summary>Back-propagates the loss. Default: loss.backward().</summary>
+    public virtual void Backward(StepOutput output, StepInfo step) => output.Loss.backward();
+
+    /// <summary>Changes gradients before clipping and the optimizer step (gradient modulation lives here).</summary>
+    public virtual void AdjustGradients(StepInfo step)
+    {
+    }
+
+    /// <summary>Called after the optimizer step (e.g. for a second optimizer).</summary>
+    public virtual void AfterOptimizerStep(StepOutput output, StepInfo step)
+    {
+    }
+
+    /// <summary>Called after validation at the end of every epoch.</summary>
+    public virtual void OnEpochEnd(EpochEnd epoch)
+    {
+    }
+
+    /// <summary>Scalars the method logs for the epoch that just ended (e.g. a modulation coefficient), merged into metrics.jsonl.</summary>
+    public virtual IReadOnlyDictionary<string, double> EpochMetrics() => new Dictionary<string, double>();
+}

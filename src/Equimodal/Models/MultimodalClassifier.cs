@@ -1,0 +1,91 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Equimodal.Models;
+
+/// <summary>The result of a forward pass: fused logits, each modality's embedding, and each modality's own logits on demand.</summary>
+public sealed class ModelOutput
+{
+    private readonly Func<Tensor[]> _modalityLogits;
+    private Tensor[]? _cached;
+
+    /// <summary>Creates the output.</summary>
+    public ModelOutput(Tensor logits, IReadOnlyList<Tensor> embeddings, Func<Tensor[]> modalityLogits)
+    {
+        Logits = logits;
+        Embeddings = embeddings;
+        _modalityLogits = modalityLogits;
+    }
+
+    /// <summary>Fused logits [batch, classes].</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>Each modality's encoder output (the fusion input), [batch, d_m].</summary>
+    public IReadOnlyList<Tensor> Embeddings { get; }
+
+    /// <summary>Each modality's own logits [batch, classes], computed on first use.</summary>
+    public IReadOnlyList<Tensor> ModalityLogits => _cached ??= _modalityLogits();
+}
+
+/// <summary>One encoder per modality, then a fusion head: the model every training method trains.</summary>
+public sealed class MultimodalClassifier : nn.Module
+{
+    private readonly ModuleDict<ModalityEncoder> encoders;
+    private readonly FusionHead fusion;
+
+    /// <summary>Creates the model; <paramref name="encoders"/> are in input order.</summary>
+    public MultimodalClassifier(IReadOnlyList<(string Modality, ModalityEncoder Encoder)> encoders, FusionHead fusion) : base(nameof(MultimodalClassifier))
+    {
+        if (encoders.Count != fusion.EmbeddingSizes.Count)
+            throw new ArgumentException($"{encoders.Count} encoders but the fusion head expects {fusion.EmbeddingSizes.Count} embeddings.");
+        for (int m = 0; m < encoders.Count; m++)
+        {
+            if (encoders[m].Encoder.EmbeddingSize != fusion.EmbeddingSizes[m])
+                throw new ArgumentException($"Encoder '{encoders[m].Modality}' gives {encoders[m].Encoder.EmbeddingSize} features, the fusion head expects {fusion.EmbeddingSizes[m]}.");
+        }
+        ModalityNames = encoders.Select(e => e.Modality).ToArray();
+        this.encoders = nn.ModuleDict(encoders.Select(e => (e.Modality, e.Encoder)).ToArray());
+        this.fusion = fusion;
+        RegisterComponents();
+    }
+
+    /// <summary>Modality names, in input order.</summary>
+    public IReadOnlyList<string> ModalityNames { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes => fusion.Classes;
+
+    /// <summary>The fusion head (fusion and classifier layers).</summary>
+    public FusionHead Fusion => fusion;
+
+    /// <summary>The encoder of modality <paramref name="index"/>.</summary>
+    public ModalityEncoder Encoder(int index) => encoders[ModalityNames[index]];
+
+    /// <summary>Encodes each modality: one embedding per input.</summary>
+    public Tensor[] Encode(IReadOnlyList<Tensor> inputs)
+    {
+        if (inputs.Count != ModalityNames.Count)
+            throw new ArgumentException($"The model takes {ModalityNames.Count} inputs ({string.Join(", ", ModalityNames)}), got {inputs.Count}.");
+        return inputs.Select((x, m) => Encoder(m).forward(x)).ToArray();
+    }
+
+    /// <summary>Fused logits from embeddings (re-runs only the fusion and classifier).</summary>
+    public Tensor Fuse(IReadOnlyList<Tensor> embeddings) => fusion.Forward(embeddings);
+
+    /// <summary>Each modality's own logits from embeddings.</summary>
+    public Tensor[] ModalityLogits(IReadOnlyList<Tensor> embeddings) => fusion.ModalityLogits(embeddings);
+
+    /// <summary>Full forward pass.</summary>
+    public ModelOutput Forward(IReadOnlyList<Tensor> inputs)
+    {
+        Tensor[] embeddings = Encode(inputs);
+        return new ModelOutput(Fuse(embeddings), embeddings, () => ModalityLogits(embeddings));
+    }
+
+    /// <summary>Parameters of the encoder of modality <paramref name="index"/>.</summary>
+    public IEnumerable<Parameter> EncoderParameters(int index) => Encoder(index).parameters();
+
+    /// <summary>Parameters of the fusion and classifier layers.</summary>
+    public IEnumerable<Parameter> FusionParameters() => fusion.parameters();
+}

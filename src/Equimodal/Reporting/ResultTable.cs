@@ -1,0 +1,47 @@
+using System.Globalization;
+using Equimodal.Training;
+
+namespace Equimodal.Reporting;
+
+/// <summary>A table of results (one row per run or method) that renders to Markdown or feeds a console table.</summary>
+public sealed class ResultTable
+{
+    /// <summary>Creates an empty table with <paramref name="columns"/>.</summary>
+    public ResultTable(IReadOnlyList<string> columns) => Columns = columns;
+
+    /// <summary>Column headers.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Rows of cell texts.</summary>
+    public List<IReadOnlyList<string>> Rows { get; } = new();
+
+    /// <summary>The standard table of finished runs: method, test metrics, each modality's own accuracy, training time.</summary>
+    public static ResultTable FromRuns(IReadOnlyList<TrainingResult> runs, IReadOnlyList<string> modalities)
+    {
+        var table = new ResultTable(new[] { "method", "accuracy", "mAP", "macro-F1" }
+            .Concat(modalities.Select(m => $"acc({m})")).Append("train time").ToArray());
+        foreach (TrainingResult run in runs)
+        {
+            var cells = new List<string> { run.Method, Percent(run.Test.Accuracy), Percent(run.Test.MeanAveragePrecision), Percent(run.Test.MacroF1) };
+            cells.AddRange(modalities.Select(m => run.Test.ModalityAccuracy.TryGetValue(m, out double a) ? Percent(a) : "-"));
+            cells.Add($"{run.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            table.Rows.Add(cells);
+        }
+        return table;
+    }
+
+    /// <summary>Formats a fraction as a percentage with one decimal ("-" when undefined).</summary>
+    public static string Percent(double value) => double.IsNaN(value) ? "-" : (100 * value).ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>GitHub-flavoured Markdown.</summary>
+    public string ToMarkdown()
+    {
+        var lines = new List<string>
+        {
+            "| " + string.Join(" | ", Columns) + " |",
+            "|" + string.Join("|", Columns.Select((_, i) => i == 0 ? "---" : "---:")) + "|",
+        };
+        lines.AddRange(Rows.Select(r => "| " + string.Join(" | ", r) + " |"));
+        return string.Join("\n", lines) + "\n";
+    }
+}

@@ -1,0 +1,33 @@
+using Equimodal.Data;
+using Equimodal.Models;
+using Equimodal.Training;
+
+namespace Equimodal.Reporting;
+
+/// <summary>Everything needed to repeat a run or rebuild its model: written to config.json with defaults filled in.</summary>
+public sealed record RunConfig
+{
+    /// <summary>The data.</summary>
+    public DatasetRequest Dataset { get; init; } = new();
+
+    /// <summary>Training method name.</summary>
+    public string Method { get; init; } = "joint";
+
+    /// <summary>Method-specific options.</summary>
+    public IReadOnlyDictionary<string, string> MethodOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Architecture.</summary>
+    public ModelOptions Model { get; init; } = new();
+
+    /// <summary>Optimisation.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Modalities the trained model reads, in input order (filled in by the trainer).</summary>
+    public IReadOnlyList<ModalitySpec> Modalities { get; init; } = Array.Empty<ModalitySpec>();
+
+    /// <summary>Class names (filled in by the trainer).</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>Equimodal version that wrote the run.</summary>
+    public string EquimodalVersion { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString() ?? "unknown";
+}

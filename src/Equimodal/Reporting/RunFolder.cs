@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Equimodal.Models;
+using Equimodal.Training;
+
+namespace Equimodal.Reporting;
+
+/// <summary>
+/// A run's folder: config.json (the full configuration), metrics.jsonl (one line per epoch), results.json (final
+/// validation and test metrics) and model.bin (the selected weights, TorchSharp format).
+/// </summary>
+public sealed class RunFolder
+{
+    /// <summary>File name of the configuration.</summary>
+    public const string ConfigFile = "config.json";
+
+    /// <summary>File name of the per-epoch metrics.</summary>
+    public const string MetricsFile = "metrics.jsonl";
+
+    /// <summary>File name of the final results.</summary>
+    public const string ResultsFile = "results.json";
+
+    /// <summary>File name of the weights.</summary>
+    public const string ModelFile = "model.bin";
+
+    /// <summary>Opens (creating if needed) the folder at <paramref name="path"/>.</summary>
+    public RunFolder(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(Path);
+    }
+
+    /// <summary>Absolute path of the folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Path of a file inside the folder.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Writes config.json and starts an empty metrics.jsonl.</summary>
+    public void Start(RunConfig config)
+    {
+        WriteJson(ConfigFile, config);
+        System.IO.File.WriteAllText(File(MetricsFile), "");
+    }
+
+    /// <summary>Appends one epoch to metrics.jsonl.</summary>
+    public void AppendEpoch(EpochRecord record) =>
+        System.IO.File.AppendAllText(File(MetricsFile), JsonSerializer.Serialize(record, Json.Line) + "\n");
+
+    /// <summary>Writes results.json.</summary>
+    public void WriteResults(TrainingResult result) => WriteJson(ResultsFile, result with { History = Array.Empty<EpochRecord>() });
+
+    /// <summary>Saves the model's weights to model.bin.</summary>
+    public void SaveModel(MultimodalClassifier model) => model.save(File(ModelFile));
+
+    /// <summary>Reads config.json of an existing run.</summary>
+    public RunConfig ReadConfig()
+    {
+        string path = File(ConfigFile);
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
+        return JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
+            ?? throw new InvalidDataException($"{path} is empty.");
+    }
+
+    /// <summary>Rebuilds the model described by config.json and loads model.bin into it.</summary>
+    public MultimodalClassifier LoadModel()
+    {
+        RunConfig config = ReadConfig();
+        string weights = File(ModelFile);
+        if (!System.IO.File.Exists(weights)) throw new FileNotFoundException($"{weights} does not exist: the run did not finish an epoch.", weights);
+        MultimodalClassifier model = ModelFactory.Create(config.Modalities, config.ClassNames.Count, config.Model);
+        model.load(weights);
+        return model;
+    }
+
+    private void WriteJson<T>(string name, T value) => System.IO.File.WriteAllText(File(name), JsonSerializer.Serialize(value, Json.Indented) + "\n");
+}

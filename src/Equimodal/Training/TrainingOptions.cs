@@ -1,0 +1,67 @@
+namespace Equimodal.Training;
+
+/// <summary>Optimisation settings shared by every method.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Number of passes over the training split.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per mini-batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Decoupled weight decay (AdamW) or L2 penalty (SGD).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Optimizer: adamw or sgd.</summary>
+    public string Optimizer { get; init; } = "adamw";
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Learning-rate schedule: none, step or cosine.</summary>
+    public string Schedule { get; init; } = "none";
+
+    /// <summary>Epochs between decays of the step schedule.</summary>
+    public int StepSize { get; init; } = 10;
+
+    /// <summary>Decay factor of the step schedule.</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary>Maximum global gradient norm; 0 disables clipping.</summary>
+    public double GradientClip { get; init; }
+
+    /// <summary>Seed of weights, shuffling and every random choice of the method.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Device: auto, cpu or cuda.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Intra-op threads; 0 takes the machine's core count.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Valid optimizer names.</summary>
+    public static readonly IReadOnlyList<string> Optimizers = new[] { "adamw", "sgd" };
+
+    /// <summary>Valid schedule names.</summary>
+    public static readonly IReadOnlyList<string> Schedules = new[] { "none", "step", "cosine" };
+
+    /// <summary>Throws with the option's name and valid range when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentException($"--epochs must be a positive integer, got {Epochs}.");
+        if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be a positive integer, got {BatchSize}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
+        if (WeightDecay < 0) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
+        if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
+        if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
+        if (Momentum < 0 || Momentum >= 1) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
+        if (StepSize <= 0) throw new ArgumentException($"--step-size must be positive, got {StepSize}.");
+        if (Gamma <= 0 || Gamma > 1) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
+        if (GradientClip < 0) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
+        if (Threads < 0) throw new ArgumentException($"--threads must be non-negative (0 = all cores), got {Threads}.");
+        DeviceSelector.Validate(Device);
+    }
+}

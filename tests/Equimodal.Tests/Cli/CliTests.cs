@@ -1,0 +1,56 @@
+using Equimodal.Cli;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace Equimodal.Tests.Cli;
+
+public class CliTests
+{
+    private static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 400;
+        int code = EquimodalApp.Create(console).Run(args);
+        return (code, console.Output);
+    }
+
+    [Theory]
+    [InlineData("--method", "magic", "Unknown method 'magic'", "joint")]
+    [InlineData("--fusion", "mix", "Unknown fusion 'mix'", "concat, sum, film, gated, attention")]
+    [InlineData("--dataset", "imagenet", "Unknown dataset 'imagenet'", "synthetic")]
+    [InlineData("--epochs", "0", "--epochs must be a positive integer", "got 0")]
+    [InlineData("--batch-size", "-2", "--batch-size must be a positive integer", "got -2")]
+    public void Bad_arguments_fail_with_a_message_that_lists_the_valid_choices(string flag, string value, string message, string detail)
+    {
+        var (code, output) = Run("train", flag, value);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, output);
+        Assert.Contains(detail, output);
+    }
+
+    [Fact]
+    public void Every_command_has_help()
+    {
+        foreach (string command in new[] { "demo", "train", "evaluate" })
+        {
+            var (code, output) = Run(command, "--help");
+            Assert.Equal(0, code);
+            Assert.Contains("USAGE", output);
+        }
+    }
+
+    [Fact]
+    public void Train_then_evaluate_reproduces_the_test_accuracy()
+    {
+        string folder = TestData.TempFolder();
+        var (code, output) = Run("train", "--method", "joint", "--epochs", "1", "--samples", "300", "--width", "4", "--depth", "1",
+            "--threads", "1", "--device", "cpu", "--out", folder);
+        Assert.True(code == 0, output);
+        Assert.True(File.Exists(Path.Combine(folder, "model.bin")));
+        var (evalCode, evalOutput) = Run("evaluate", "--run", folder, "--json");
+        Assert.True(evalCode == 0, evalOutput);
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json")));
+        double trained = results.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble();
+        Assert.Contains($"\"accuracy\": {trained.ToString(System.Globalization.CultureInfo.InvariantCulture)}", evalOutput);
+    }
+}

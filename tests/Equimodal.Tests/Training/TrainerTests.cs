@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Equimodal.Methods;
+using Equimodal.Reporting;
+using Equimodal.Training;
+using TorchSharp;
+
+namespace Equimodal.Tests.Training;
+
+public class TrainerTests
+{
+    [Fact]
+    public void Joint_training_learns_far_above_chance_and_reports_every_metric()
+    {
+        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 3 }, TestData.TinyModel);
+        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), TestData.Small);
+        // 6 classes: chance is 16.7%.
+        Assert.True(result.Test.Accuracy > 0.6, $"test accuracy {result.Test.Accuracy:P1}");
+        Assert.Equal(3, result.History.Count);
+        Assert.InRange(result.BestEpoch, 1, 3);
+        Assert.Equal(result.History.Max(h => h.Validation.Accuracy), result.History[result.BestEpoch - 1].Validation.Accuracy);
+        Assert.Equal(result.History[result.BestEpoch - 1].Validation.Accuracy, result.Validation.Accuracy, 9);
+        Assert.Equal(new[] { "audio", "visual" }, result.Test.ModalityAccuracy.Keys.Order());
+        Assert.InRange(result.Test.MeanAveragePrecision, 0.5, 1);
+        Assert.InRange(result.Test.MacroAuc, 0.5, 1);
+        Assert.Equal(TestData.Small.Test.Count, result.Test.ConfusionMatrix.Sum(r => r.Sum()));
+        Assert.True(result.SecondsPerStep > 0);
+    }
+
+    [Fact]
+    public void Unimodal_methods_train_a_model_on_one_modality()
+    {
+        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
+        TrainingResult result = trainer.Fit(MethodRegistry.Create("visual-only"), TestData.Small);
+        Assert.Equal(new[] { "visual" }, result.Modalities);
+        Assert.Equal(new[] { "visual" }, result.Test.ModalityAccuracy.Keys);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(MethodRegistry.Create("lidar-only"), TestData.Small));
+        Assert.Contains("audio, visual", error.Message);
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_metrics()
+    {
+        var options = TestData.ShortTraining with { Epochs = 1, Seed = 5 };
+        TrainingResult a = new Trainer(options, TestData.TinyModel).Fit(MethodRegistry.Create("joint"), TestData.Small);
+        TrainingResult b = new Trainer(options, TestData.TinyModel).Fit(MethodRegistry.Create("joint"), TestData.Small);
+        Assert.Equal(a.History[0].TrainLoss, b.History[0].TrainLoss);
+        Assert.Equal(a.Test.Loss, b.Test.Loss);
+    }
+
+    [Fact]
+    public void Many_steps_do_not_grow_the_number_of_live_tensors()
+    {
+        var options = TestData.ShortTraining with { Epochs = 1, BatchSize = 16 };
+        new Trainer(options, TestData.TinyModel).Fit(MethodRegistry.Create("joint"), TestData.Small);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        new Trainer(options with { Epochs = 3 }, TestData.TinyModel).Fit(MethodRegistry.Create("joint"), TestData.Small);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        // 3 epochs of ~23 steps each: a leak of even one tensor per step would add dozens.
+        Assert.True(after - before < 10, $"live tensors grew from {before} to {after}");
+    }
+
+    [Fact]
+    public void A_run_folder_holds_config_metrics_results_and_weights()
+    {
+        string folder = TestData.TempFolder();
+        var config = new RunConfig
+        {
+            Dataset = new() { Synthetic = TestData.SmallSynthetic },
+            Method = "joint",
+            Model = TestData.TinyModel,
+            Training = TestData.ShortTraining,
+        };
+        TrainingResult result = Experiment.Run(config, TestData.Small, folder);
+
+        var run = new RunFolder(folder);
+        RunConfig written = run.ReadConfig();
+        Assert.Equal(new[] { "audio", "visual" }, written.Modalities.Select(m => m.Name));
+        Assert.Equal(6, written.ClassNames.Count);
+        Assert.Equal(2, written.Training.Epochs);
+        string[] lines = File.ReadAllLines(run.File(RunFolder.MetricsFile));
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(2, JsonDocument.Parse(lines[1]).RootElement.GetProperty("epoch").GetInt32());
+        using JsonDocument results = JsonDocument.Parse(File.ReadAllText(run.File(RunFolder.ResultsFile)));
+        Assert.Equal(result.Test.Accuracy, results.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble(), 12);
+        Assert.True(results.RootElement.GetProperty("validation").TryGetProperty("macroF1", out _));
+
+        using var model = run.LoadModel();
+        var scores = Equimodal.Evaluation.Evaluator.Evaluate(model, TestData.Small.Test, new[] { 0, 1 }, 64, torch.CPU);
+        Assert.Equal(result.Test.Accuracy, scores.Accuracy, 12);
+    }
+
+    [Fact]
+    public void Bad_options_fail_with_the_option_name()
+    {
+        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => new TrainingOptions { Epochs = 0 }.Validate()).Message);
+        Assert.Contains("--batch-size", Assert.Throws<ArgumentException>(() => new TrainingOptions { BatchSize = -4 }.Validate()).Message);
+        Assert.Contains("adamw, sgd", Assert.Throws<ArgumentException>(() => new TrainingOptions { Optimizer = "lamb" }.Validate()).Message);
+        Assert.Contains("auto, cpu, cuda", Assert.Throws<ArgumentException>(() => new TrainingOptions { Device = "tpu" }.Validate()).Message);
+    }
+
+    [SkippableFact]
+    public void Asking_for_cuda_without_a_cuda_backend_names_the_package()
+    {
+        Skip.If(torch.cuda.is_available(), "this machine has CUDA");
+        var error = Assert.Throws<InvalidOperationException>(() => DeviceSelector.Resolve("cuda"));
+        Assert.Contains("TorchSharp-cuda", error.Message);
+        Assert.Equal(DeviceType.CPU, DeviceSelector.Resolve("auto").type);
+    }
+}
