@@ -147,6 +147,18 @@ public class ModelTrainingSettings : CommandSettings
     [DefaultValue(1.2)]
     public double VisualNoise { get; init; } = 1.2;
 
+    /// <summary>Synthetic: audio-ambiguous pairs.</summary>
+    [CommandOption("--audio-ambiguous <PAIRS>")]
+    [Description("Synthetic benchmark: class pairs that sound alike, e.g. \"0-1\".")]
+    [DefaultValue("0-1")]
+    public string AudioAmbiguous { get; init; } = "0-1";
+
+    /// <summary>Synthetic: visual-ambiguous pairs.</summary>
+    [CommandOption("--visual-ambiguous <PAIRS>")]
+    [Description("Synthetic benchmark: class pairs that look alike, \"a-b:s\" blends b towards a with similarity s.")]
+    [DefaultValue("2-3,4-5,0-1:0.9")]
+    public string VisualAmbiguous { get; init; } = "2-3,4-5,0-1:0.9";
+
     /// <summary>Checks names and ranges before any work starts.</summary>
     public override ValidationResult Validate()
     {
@@ -172,7 +184,11 @@ public class ModelTrainingSettings : CommandSettings
         {
             Name = Dataset,
             Path = Data,
-            Synthetic = new SyntheticOptions { Classes = Classes, Samples = Samples, AudioNoise = AudioNoise, VisualNoise = VisualNoise },
+            Synthetic = new SyntheticOptions
+            {
+                Classes = Classes, Samples = Samples, AudioNoise = AudioNoise, VisualNoise = VisualNoise,
+                AudioAmbiguousPairs = AudioAmbiguous, VisualAmbiguousPairs = VisualAmbiguous,
+            },
         },
         Method = method,
         MethodOptions = MethodSettings.Parse(MethodOptions).Values,
