@@ -61,7 +61,8 @@ public static class CheckpointFormat
         writer.Write(tensors.Count);
         foreach (var (name, tensor) in tensors)
         {
-            using Tensor cpu = tensor.detach().cpu().contiguous();
+            using var scope = NewDisposeScope();
+            Tensor cpu = tensor.detach().cpu().contiguous();
             writer.Write(name);
             writer.Write((int)cpu.dtype);
             writer.Write(cpu.shape.Length);

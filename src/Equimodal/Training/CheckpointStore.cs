@@ -29,9 +29,6 @@ public sealed class CheckpointStore
     /// <summary>How many of the newest checkpoints are kept.</summary>
     public int Keep { get; }
 
-    /// <summary>Receives warnings (a corrupt checkpoint that was skipped).</summary>
-    public event Action<string>? Warning;
-
     /// <summary>Checkpoint files, newest first.</summary>
     public IReadOnlyList<string> Files() => Directory.GetFiles(Folder, "*" + Extension)
         .OrderByDescending(StepOf).ThenByDescending(f => f, StringComparer.Ordinal).ToArray();
@@ -53,8 +50,8 @@ public sealed class CheckpointStore
         return path;
     }
 
-    /// <summary>The newest readable checkpoint, or null when there is none; unreadable newer files raise <see cref="Warning"/>.</summary>
-    public Checkpoint? LoadLatest()
+    /// <summary>The newest readable checkpoint, or null when there is none; every unreadable newer file is reported to <paramref name="warn"/>.</summary>
+    public Checkpoint? LoadLatest(Action<string>? warn = null)
     {
         foreach (string file in Directory.GetFiles(Folder, "*" + TemporaryExtension)) File.Delete(file);
         var problems = new List<string>();
@@ -63,7 +60,7 @@ public sealed class CheckpointStore
             try
             {
                 Checkpoint checkpoint = CheckpointFormat.Deserialize(File.ReadAllBytes(file));
-                foreach (string problem in problems) Warning?.Invoke($"{problem}; resuming from {Path.GetFileName(file)} instead.");
+                foreach (string problem in problems) warn?.Invoke($"{problem}; resuming from {Path.GetFileName(file)} instead.");
                 return checkpoint;
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Text.Json.JsonException)
@@ -71,7 +68,7 @@ public sealed class CheckpointStore
                 problems.Add($"Checkpoint {Path.GetFileName(file)} is unusable: {e.Message}");
             }
         }
-        foreach (string problem in problems) Warning?.Invoke($"{problem}; no older checkpoint is readable.");
+        foreach (string problem in problems) warn?.Invoke($"{problem}; no older checkpoint is readable.");
         return null;
     }
 

@@ -51,7 +51,6 @@ public static class Experiment
             if (resume) folder.RewriteMetrics(Array.Empty<EpochRecord>());
             trainer.EpochCompleted += (_, record) => folder.AppendEpoch(record);
             trainer.Resumed += folder.RewriteMetrics;
-            if (observer is not null) checkpoints!.Warning += observer.OnWarning;
         }
         try
         {

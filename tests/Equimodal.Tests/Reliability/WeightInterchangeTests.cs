@@ -35,8 +35,8 @@ public class WeightInterchangeTests
         using Tensor before = Logits(fresh);
         WeightInterchange.Load(fresh, path);
         using Tensor expected = Logits(trained), actual = Logits(fresh);
-        Assert.False(before.equal(expected).item<bool>());
-        Assert.True(actual.equal(expected).item<bool>());
+        Assert.False(before.eq(expected).all().item<bool>());
+        Assert.True(actual.eq(expected).all().item<bool>());
         // Buffers (batch-norm statistics) travel too, under torchvision names.
         Assert.Contains("encoders.visual.backbone.layer1.0.bn1.running_var", WeightInterchange.ReadStateDict(path).Keys);
     }
@@ -66,8 +66,8 @@ public class WeightInterchangeTests
         using var model = CreateModel(6);
         IReadOnlyList<string> skipped = WeightInterchange.LoadInto(model.Encoder(1), path, "module.");
         Assert.Equal(new[] { "fc.bias", "fc.weight" }, skipped);
-        foreach (var (name, tensor) in donor.Encoder(1).state_dict()) Assert.True(tensor.equal(model.Encoder(1).state_dict()[name]).item<bool>(), name);
-        Assert.False(donor.Encoder(0).state_dict().First().Value.equal(model.Encoder(0).state_dict().First().Value).item<bool>());
+        foreach (var (name, tensor) in donor.Encoder(1).state_dict()) Assert.True(tensor.eq(model.Encoder(1).state_dict()[name]).all().item<bool>(), name);
+        Assert.False(donor.Encoder(0).state_dict().First().Value.eq(model.Encoder(0).state_dict().First().Value).all().item<bool>());
 
         var options = new TrainingOptions { Encoders = new[] { new EncoderTransfer { Modality = "visual", LearningRate = 1e-5 } } };
         using var optimizer = InitialWeights.CreateOptimizer(model, options);
@@ -83,7 +83,7 @@ public class WeightInterchangeTests
         trainer.Fit(Equimodal.Methods.MethodRegistry.Create("joint"), TestData.Small);
         using var trained = trainer.Model!;
         var donorState = donor.Encoder(1).state_dict();
-        foreach (var (name, tensor) in trained.Encoder(1).named_parameters()) Assert.True(tensor.equal(donorState[name]).item<bool>(), name);
+        foreach (var (name, tensor) in trained.Encoder(1).named_parameters()) Assert.True(tensor.eq(donorState[name]).all().item<bool>(), name);
         Assert.All(trained.Encoder(1).parameters(), p => Assert.False(p.requires_grad));
         Assert.True(trained.Encoder(0).parameters().First().requires_grad);
     }
