@@ -3,10 +3,11 @@ using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace Equimodal.Tests.Reliability;
 
-public class MemoryTests
+public class MemoryTests(ITestOutputHelper output)
 {
     private sealed class MemoryProbe : ITrainingObserver
     {
@@ -37,6 +38,8 @@ public class MemoryTests
         trainer.Model!.Dispose();
         const int warmUp = 5;
         var live = probe.LiveTensors.Skip(warmUp).ToArray();
+        output.WriteLine($"{method}: {probe.LiveTensors.Count * 50} steps; live tensors after warm-up {live.Min()}..{live.Max()}; " +
+            $"RSS {probe.ResidentBytes[warmUp] / 1048576.0:F1} -> {probe.ResidentBytes[^1] / 1048576.0:F1} MB");
         Assert.True(live.Max() - live.Min() <= 2, $"live tensors after warm-up ranged {live.Min()}..{live.Max()}");
         double growthMb = (probe.ResidentBytes[^1] - probe.ResidentBytes[warmUp]) / 1048576.0;
         Assert.True(growthMb < 40, $"resident memory grew {growthMb:F1} MB over {options.Epochs - warmUp} epochs");
