@@ -1,19 +1,11 @@
-using System.Text.Json;
-using Equimodal.Cli;
 using Equimodal.Reporting;
-using Spectre.Console.Testing;
+using Equimodal.Tests.Cli;
 
 namespace Equimodal.Tests.Reliability;
 
 public class ConfigFileTests
 {
-    private static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole();
-        console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(args);
-        return (code, console.Output);
-    }
+    private static (int ExitCode, string Output) Run(params string[] args) => CliTests.Run(args);
 
     private static string Write(string json)
     {

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Equimodal.Cli;
 using Equimodal.Reporting;
+using Equimodal.Tests.Cli;
 using Equimodal.Training;
-using Spectre.Console.Testing;
 
 namespace Equimodal.Tests.Reliability;
 
@@ -50,9 +49,8 @@ public class KillAndResumeTests
     private static string Uninterrupted()
     {
         string folder = TestData.TempFolder();
-        var console = new TestConsole();
-        int code = EquimodalApp.Create(console).Run(TrainArguments.Concat(new[] { "--out", folder }).ToArray());
-        Assert.True(code == 0, console.Output);
+        var (code, output) = CliTests.Run(TrainArguments.Concat(new[] { "--out", folder }).ToArray());
+        Assert.True(code == 0, output);
         return folder;
     }
 
