@@ -12,6 +12,9 @@ namespace Equimodal.Cli.Commands;
 /// </summary>
 public static class ConfigFile
 {
+    // Flags about where options come from, not options of the run.
+    private static readonly string[] NotInFiles = { "config", "resume" };
+
     /// <summary>Copies the values of <paramref name="path"/> into <paramref name="settings"/> except flags present in <paramref name="arguments"/>.</summary>
     public static void Apply(CommandSettings settings, string path, IReadOnlyList<string> arguments)
     {
@@ -48,7 +51,7 @@ public static class ConfigFile
         {
             CommandOptionAttribute? option = property.GetCustomAttribute<CommandOptionAttribute>();
             if (option is null) continue;
-            foreach (string name in option.LongNames.Where(n => n != "config")) options[name] = property;
+            foreach (string name in option.LongNames.Except(NotInFiles)) options[name] = property;
         }
         return options;
     }

@@ -87,4 +87,22 @@ public class WeightInterchangeTests
         Assert.All(trained.Encoder(1).parameters(), p => Assert.False(p.requires_grad));
         Assert.True(trained.Encoder(0).parameters().First().requires_grad);
     }
+
+    [Theory]
+    [InlineData("safetensors", "run.safetensors")]
+    [InlineData("pt", "run.pt")]
+    public void The_export_command_writes_the_selected_weights_of_a_run(string format, string fileName)
+    {
+        string folder = TestData.TempFolder();
+        var (code, output) = Equimodal.Tests.Cli.CliTests.Run("train", "--epochs", "1", "--samples", "300", "--width", "4", "--depth", "1",
+            "--threads", "1", "--device", "cpu", "--out", folder);
+        Assert.True(code == 0, output);
+        string file = Path.Combine(folder, fileName);
+        (code, output) = Equimodal.Tests.Cli.CliTests.Run("export", "--run", folder, "--format", format, "--out", file);
+        Assert.True(code == 0, output);
+        using var model = new Equimodal.Reporting.RunFolder(folder).LoadModel();
+        var exported = WeightInterchange.ReadStateDict(file);
+        Assert.Equal(model.state_dict().Keys.Order(), exported.Keys.Order());
+        foreach (var (name, tensor) in model.state_dict()) Assert.True(tensor.eq(exported[name]).all().item<bool>(), name);
+    }
 }
