@@ -28,6 +28,9 @@ public static class EquimodalApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
+                .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;

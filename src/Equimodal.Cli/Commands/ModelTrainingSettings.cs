@@ -118,6 +118,43 @@ public class ModelTrainingSettings : CommandSettings
     [DefaultValue(0)]
     public int Threads { get; init; }
 
+    /// <summary>Step checkpoints.</summary>
+    [CommandOption("--checkpoint-every <STEPS>")]
+    [Description("Also checkpoint every this many steps; 0 = only at epoch ends.")]
+    [DefaultValue(0)]
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Checkpoints kept.</summary>
+    [CommandOption("--keep-checkpoints <K>")]
+    [Description("Newest checkpoints kept (the best one is kept too).")]
+    [DefaultValue(2)]
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>Whole-model initial weights.</summary>
+    [CommandOption("--init-weights <FILE>")]
+    [Description("Start from these weights (.safetensors or .pt, names as written by 'export').")]
+    public string? InitWeights { get; init; }
+
+    /// <summary>Pretrained encoder weights.</summary>
+    [CommandOption("--encoder-weights <MODALITY=FILE>")]
+    [Description("Pretrained weights for one encoder, e.g. visual=resnet18.safetensors (a classifier 'fc.' is skipped); repeatable.")]
+    public string[] EncoderWeights { get; init; } = Array.Empty<string>();
+
+    /// <summary>Key prefix of pretrained encoder weights.</summary>
+    [CommandOption("--encoder-prefix <MODALITY=PREFIX>")]
+    [Description("Prefix to strip from the keys of --encoder-weights, e.g. visual=module.; repeatable.")]
+    public string[] EncoderPrefixes { get; init; } = Array.Empty<string>();
+
+    /// <summary>Frozen encoders.</summary>
+    [CommandOption("--freeze-encoder <MODALITY>")]
+    [Description("Keep this modality's encoder fixed; repeatable.")]
+    public string[] FreezeEncoders { get; init; } = Array.Empty<string>();
+
+    /// <summary>Encoder learning rates.</summary>
+    [CommandOption("--encoder-lr <MODALITY=RATE>")]
+    [Description("Own learning rate for one encoder, e.g. visual=1e-4; repeatable.")]
+    public string[] EncoderLearningRates { get; init; } = Array.Empty<string>();
+
     /// <summary>Method options.</summary>
     [CommandOption("--method-option <KEY=VALUE>")]
     [Description("A method-specific option; repeat for several.")]
@@ -197,9 +234,34 @@ public class ModelTrainingSettings : CommandSettings
         {
             Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Optimizer = Optimizer,
             Momentum = Momentum, Schedule = Schedule, StepSize = StepSize, Gamma = Gamma, GradientClip = Clip, Seed = Seed,
-            Device = Device, Threads = Threads,
+            Device = Device, Threads = Threads, CheckpointEverySteps = CheckpointEvery, KeepCheckpoints = KeepCheckpoints,
+            InitWeights = InitWeights, Encoders = EncoderTransfers(),
         },
     };
+
+    private IReadOnlyList<EncoderTransfer> EncoderTransfers()
+    {
+        var weights = Pairs("--encoder-weights", EncoderWeights);
+        var prefixes = Pairs("--encoder-prefix", EncoderPrefixes);
+        var rates = Pairs("--encoder-lr", EncoderLearningRates).ToDictionary(kv => kv.Key, kv =>
+            double.TryParse(kv.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double rate)
+                ? rate : throw new ArgumentException($"--encoder-lr {kv.Key}={kv.Value}: the rate must be a positive number."));
+        return weights.Keys.Concat(prefixes.Keys).Concat(rates.Keys).Concat(FreezeEncoders).Distinct().Select(modality => new EncoderTransfer
+        {
+            Modality = modality,
+            Weights = weights.GetValueOrDefault(modality),
+            SourcePrefix = prefixes.GetValueOrDefault(modality, ""),
+            Freeze = FreezeEncoders.Contains(modality),
+            LearningRate = rates.TryGetValue(modality, out double rate) ? rate : null,
+        }).ToArray();
+    }
+
+    private static Dictionary<string, string> Pairs(string flag, IEnumerable<string> values) => values.Select(pair =>
+    {
+        int eq = pair.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"{flag} '{pair}' is not of the form MODALITY=VALUE.");
+        return (Key: pair[..eq], Value: pair[(eq + 1)..]);
+    }).ToDictionary(p => p.Key, p => p.Value);
 
     /// <summary>Checks a method name, listing the valid ones.</summary>
     protected static ValidationResult ValidateMethod(string method)

@@ -51,6 +51,8 @@ public static class TrainingDisplay
         }
 
         public void OnEpochEnd(EpochRecord record, int epochs) => AnsiConsole.Console.Profile.Out.Writer.WriteLine($"[{label}] {Describe(record, epochs)}");
+
+        public void OnWarning(string message) => AnsiConsole.Console.Profile.Out.Writer.WriteLine($"[{label}] warning: {message}");
     }
 
     private sealed class ProgressObserver(ProgressTask task, string label) : ITrainingObserver
@@ -65,5 +67,7 @@ public static class TrainingDisplay
         {
             task.Description = Markup.Escape($"{label}  epoch {record.Epoch}/{epochs}  val acc {ResultTable.Percent(record.Validation.Accuracy)}%");
         }
+
+        public void OnWarning(string message) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
     }
 }

@@ -91,6 +91,20 @@ public abstract class TrainingMethod
     {
     }
 
+    /// <summary>
+    /// Adds the method's own state (running averages, a second model's weights, ...) to a checkpoint, as named tensors.
+    /// Default: nothing. Randomness should come from torch's generator (saved by the trainer) or be derived from the
+    /// seed and step, because a System.Random cannot be saved.
+    /// </summary>
+    public virtual void SaveState(IDictionary<string, Tensor> state)
+    {
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote; called after <see cref="Setup"/> when a run resumes. Default: nothing.</summary>
+    public virtual void LoadState(IReadOnlyDictionary<string, Tensor> state)
+    {
+    }
+
     /// <summary>Scalars the method logs for the epoch that just ended (e.g. a modulation coefficient), merged into metrics.jsonl.</summary>
     public virtual IReadOnlyDictionary<string, double> EpochMetrics() => new Dictionary<string, double>();
 }

@@ -28,6 +28,9 @@ public sealed record RunConfig
     /// <summary>Class names (filled in by the trainer).</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
 
+    /// <summary>Software versions, device and threads of the run (filled in when the run starts).</summary>
+    public ReproducibilityInfo? Environment { get; init; }
+
     /// <summary>Equimodal version that wrote the run.</summary>
     public string EquimodalVersion { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString() ?? "unknown";
 }

@@ -6,7 +6,7 @@ namespace Equimodal.Reporting;
 
 /// <summary>
 /// A run's folder: config.json (the full configuration), metrics.jsonl (one line per epoch), results.json (final
-/// validation and test metrics) and model.bin (the selected weights, TorchSharp format).
+/// validation and test metrics), model.bin (the selected weights, TorchSharp format) and checkpoints/ (to resume).
 /// </summary>
 public sealed class RunFolder
 {
@@ -21,6 +21,9 @@ public sealed class RunFolder
 
     /// <summary>File name of the weights.</summary>
     public const string ModelFile = "model.bin";
+
+    /// <summary>Sub-folder of the checkpoints.</summary>
+    public const string CheckpointFolder = "checkpoints";
 
     /// <summary>Opens (creating if needed) the folder at <paramref name="path"/>.</summary>
     public RunFolder(string path)
@@ -45,6 +48,13 @@ public sealed class RunFolder
     /// <summary>Appends one epoch to metrics.jsonl.</summary>
     public void AppendEpoch(EpochRecord record) =>
         System.IO.File.AppendAllText(File(MetricsFile), JsonSerializer.Serialize(record, Json.Line) + "\n");
+
+    /// <summary>Replaces metrics.jsonl by <paramref name="records"/> (a resumed run drops lines written after its checkpoint).</summary>
+    public void RewriteMetrics(IEnumerable<EpochRecord> records) =>
+        System.IO.File.WriteAllText(File(MetricsFile), string.Concat(records.Select(r => JsonSerializer.Serialize(r, Json.Line) + "\n")));
+
+    /// <summary>The run's checkpoint store, keeping the newest <paramref name="keep"/> checkpoints and the best.</summary>
+    public CheckpointStore Checkpoints(int keep) => new(File(CheckpointFolder), keep);
 
     /// <summary>Writes results.json.</summary>
     public void WriteResults(TrainingResult result) => WriteJson(ResultsFile, result with { History = Array.Empty<EpochRecord>() });

@@ -9,31 +9,62 @@ public static class Experiment
 {
     /// <summary>
     /// Trains <paramref name="config"/>'s method on <paramref name="splits"/>; when <paramref name="outputFolder"/> is given,
-    /// writes config.json first, one metrics.jsonl line per epoch, then the weights and results.json.
+    /// writes config.json first (with the software versions, device and threads), one metrics.jsonl line per epoch,
+    /// checkpoints, then the weights and results.json.
     /// </summary>
     public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null)
     {
-        var settings = new MethodSettings(config.MethodOptions);
-        TrainingMethod method = MethodRegistry.Create(config.Method, settings);
-        var trainer = new Trainer(config.Training, config.Model, observer);
+        TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
         if (folder is not null)
         {
-            RunConfig complete = config with
+            DeviceSelector.ConfigureThreads(config.Training.Threads);
+            folder.Start(config with
             {
                 Modalities = method.SelectModalities(splits.Modalities).Select(i => splits.Modalities[i]).ToArray(),
                 ClassNames = splits.ClassNames,
-            };
-            folder.Start(complete);
-            trainer.EpochCompleted += (_, record) => folder.AppendEpoch(record);
+                Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant()),
+            });
+            foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);
         }
-        TrainingResult result = trainer.Fit(method, splits);
+        return Execute(config, method, splits, folder, resume: false, observer);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="runFolder"/> from its newest readable checkpoint (or from the start when it
+    /// has none), with the configuration in its config.json; the result equals that of an uninterrupted run.
+    /// </summary>
+    public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null)
+    {
+        var folder = new RunFolder(runFolder);
+        RunConfig config = folder.ReadConfig();
+        TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
+        return Execute(config, method, splits, folder, resume: true, observer);
+    }
+
+    private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume, ITrainingObserver? observer)
+    {
+        var trainer = new Trainer(config.Training, config.Model, observer);
+        CheckpointStore? checkpoints = folder?.Checkpoints(config.Training.KeepCheckpoints);
         if (folder is not null)
         {
-            folder.SaveModel(trainer.Model!);
-            folder.WriteResults(result);
+            if (resume) folder.RewriteMetrics(Array.Empty<EpochRecord>());
+            trainer.EpochCompleted += (_, record) => folder.AppendEpoch(record);
+            trainer.Resumed += folder.RewriteMetrics;
         }
-        trainer.Model!.Dispose();
-        return result;
+        try
+        {
+            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume);
+            if (folder is not null)
+            {
+                folder.SaveModel(trainer.Model!);
+                folder.WriteResults(result);
+            }
+            return result;
+        }
+        finally
+        {
+            trainer.Model?.Dispose();
+        }
     }
 }

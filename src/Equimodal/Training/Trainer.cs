@@ -4,6 +4,7 @@ using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Equimodal.Training;
@@ -29,66 +30,81 @@ public sealed class Trainer
         _observer = observer;
     }
 
-    /// <summary>The model of the last <see cref="Fit"/>, holding the selected (best-validation) weights.</summary>
+    /// <summary>The model of the last <c>Fit</c>, holding the selected (best-validation) weights.</summary>
     public MultimodalClassifier? Model { get; private set; }
 
     /// <summary>Called after every epoch with the model and its record (run folders save weights here).</summary>
     public event Action<MultimodalClassifier, EpochRecord>? EpochCompleted;
 
+    /// <summary>Raised when a run resumes, with the epochs already finished (run folders rewrite metrics.jsonl from them).</summary>
+    public event Action<IReadOnlyList<EpochRecord>>? Resumed;
+
     /// <summary>Trains <paramref name="method"/> on <paramref name="splits"/> and evaluates the selected weights.</summary>
-    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits)
+    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits) => Fit(method, splits, checkpoints: null, resume: false);
+
+    /// <summary>
+    /// Trains with checkpoints in <paramref name="checkpoints"/> (at every epoch end and every
+    /// <see cref="TrainingOptions.CheckpointEverySteps"/> steps). With <paramref name="resume"/>, continues from the newest
+    /// readable checkpoint; on CPU the result equals that of an uninterrupted run bit for bit.
+    /// </summary>
+    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints, bool resume)
     {
         DeviceSelector.ConfigureThreads(_options.Threads);
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
         IReadOnlyList<int> modalityIndices = method.SelectModalities(splits.Modalities);
         var model = ModelFactory.Create(modalityIndices.Select(i => splits.Modalities[i]).ToArray(), splits.ClassNames.Count, _modelOptions);
+        Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
+        if (restored is null) InitialWeights.Apply(model, _options);
         model.to(device);
         Model = model;
-        optim.Optimizer optimizer = CreateOptimizer(model);
+        optim.Optimizer optimizer = InitialWeights.CreateOptimizer(model, _options);
         optim.lr_scheduler.LRScheduler? schedule = CreateSchedule(optimizer);
         method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device));
 
         var loader = new BatchLoader(splits.Train, _options.BatchSize, shuffle: true, _options.Seed);
+        var progress = new CheckpointProgress { Method = method.Name };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
-        double bestAccuracy = double.NegativeInfinity;
-        int bestEpoch = 0;
-        long globalStep = 0;
-        double trainSeconds = 0;
+        if (restored is not null)
+        {
+            using (restored)
+            {
+                progress = Restore(restored, model, optimizer, schedule, method, device);
+                bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
+            }
+            history.AddRange(progress.History);
+            Resumed?.Invoke(history);
+        }
         int stepsPerEpoch = loader.BatchesPerEpoch;
 
-        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        for (int epoch = progress.Epoch; epoch < _options.Epochs; epoch++)
         {
             model.train();
-            method.OnEpochStart(epoch);
-            double learningRate = optimizer.ParamGroups.First().LearningRate;
-            double lossSum = 0;
-            long correct = 0, seen = 0;
-            var clock = Stopwatch.StartNew();
-            int step = 0;
-            foreach (int[] indices in loader.BatchIndices(epoch))
+            if (progress.StepInEpoch == 0)
             {
-                using var scope = NewDisposeScope();
-                Batch batch = splits.Train.GetBatch(indices, training: true).Select(modalityIndices).To(device);
-                var info = new StepInfo(epoch, step, globalStep, stepsPerEpoch);
-                optimizer.zero_grad();
-                StepOutput output = method.ComputeLoss(batch, info);
-                method.Backward(output, info);
-                method.AdjustGradients(info);
-                if (_options.GradientClip > 0) nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
-                optimizer.step();
-                method.AfterOptimizerStep(output, info);
-                double loss = output.Loss.item<float>();
-                lossSum += loss * indices.Length;
-                correct += output.Logits.argmax(1).eq(batch.Labels).sum().item<long>();
-                seen += indices.Length;
-                _observer?.OnStep(epoch, _options.Epochs, step, stepsPerEpoch, loss);
-                step++;
-                globalStep++;
+                method.OnEpochStart(epoch);
+                progress = progress with { Epoch = epoch, EpochLearningRate = optimizer.ParamGroups.First().LearningRate, EpochLossSum = 0, EpochCorrect = 0, EpochSeen = 0, EpochSeconds = 0 };
             }
-            double epochSeconds = clock.Elapsed.TotalSeconds;
-            trainSeconds += epochSeconds;
+            var clock = Stopwatch.StartNew();
+            int step = progress.StepInEpoch;
+            foreach (int[] indices in loader.BatchIndices(epoch).Skip(progress.StepInEpoch))
+            {
+                var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
+                (double loss, long correct) = TrainStep(method, model, optimizer, splits, modalityIndices, device, indices, info);
+                step++;
+                progress = progress with
+                {
+                    StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + loss * indices.Length,
+                    EpochCorrect = progress.EpochCorrect + correct, EpochSeen = progress.EpochSeen + indices.Length,
+                };
+                _observer?.OnStep(epoch, _options.Epochs, step - 1, stepsPerEpoch, loss);
+                bool stepCheckpoint = _options.CheckpointEverySteps > 0 && progress.GlobalStep % _options.CheckpointEverySteps == 0 && step < stepsPerEpoch;
+                if (checkpoints is not null && stepCheckpoint)
+                    Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, optimizer, method, isBest: false);
+                FaultInjection.AfterStep(progress.GlobalStep);
+            }
+            double epochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds;
             schedule?.step();
 
             EvaluationResult validation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
@@ -96,22 +112,24 @@ public sealed class Trainer
             var record = new EpochRecord
             {
                 Epoch = epoch + 1,
-                TrainLoss = lossSum / Math.Max(1, seen),
-                TrainAccuracy = (double)correct / Math.Max(1, seen),
-                LearningRate = learningRate,
+                TrainLoss = progress.EpochLossSum / Math.Max(1, progress.EpochSeen),
+                TrainAccuracy = (double)progress.EpochCorrect / Math.Max(1, progress.EpochSeen),
+                LearningRate = progress.EpochLearningRate,
                 Validation = validation,
                 TrainSeconds = epochSeconds,
                 MethodMetrics = method.EpochMetrics(),
             };
             history.Add(record);
-            if (validation.Accuracy > bestAccuracy)
+            bool improved = validation.Accuracy > progress.BestAccuracy;
+            if (improved)
             {
-                bestAccuracy = validation.Accuracy;
-                bestEpoch = epoch + 1;
+                progress = progress with { BestAccuracy = validation.Accuracy, BestEpoch = epoch + 1 };
                 DisposeState(bestState);
-                using (torch.no_grad()) bestState = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+                bestState = Clone(model.state_dict());
             }
+            progress = progress with { Epoch = epoch + 1, StepInEpoch = 0, TrainSeconds = progress.TrainSeconds + epochSeconds, History = history.ToArray() };
             EpochCompleted?.Invoke(model, record);
+            if (checkpoints is not null) Save(checkpoints, progress, model, bestState, optimizer, method, improved);
             _observer?.OnEpochEnd(record, _options.Epochs);
         }
 
@@ -123,21 +141,78 @@ public sealed class Trainer
         {
             Method = method.Name,
             Modalities = model.ModalityNames,
-            BestEpoch = bestEpoch,
+            BestEpoch = progress.BestEpoch,
             Validation = bestValidation,
             Test = test,
             History = history,
-            TrainSeconds = trainSeconds,
-            SecondsPerStep = trainSeconds / Math.Max(1, globalStep),
-            SecondsPerEpoch = trainSeconds / _options.Epochs,
+            TrainSeconds = progress.TrainSeconds,
+            SecondsPerStep = progress.TrainSeconds / Math.Max(1, progress.GlobalStep),
+            SecondsPerEpoch = progress.TrainSeconds / _options.Epochs,
         };
     }
 
-    private optim.Optimizer CreateOptimizer(MultimodalClassifier model) => _options.Optimizer switch
+    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer, DatasetSplits splits,
+        IReadOnlyList<int> modalityIndices, Device device, int[] indices, StepInfo info)
     {
-        "sgd" => optim.SGD(model.parameters(), _options.LearningRate, momentum: _options.Momentum, weight_decay: _options.WeightDecay),
-        _ => optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay),
-    };
+        using var scope = NewDisposeScope();
+        Batch batch = splits.Train.GetBatch(indices, training: true).Select(modalityIndices).To(device);
+        optimizer.zero_grad();
+        StepOutput output = method.ComputeLoss(batch, info);
+        double loss = output.Loss.item<float>();
+        DivergenceGuard.CheckLoss(loss, method, info, _options);
+        method.Backward(output, info);
+        method.AdjustGradients(info);
+        DivergenceGuard.CheckGradients(model.parameters(), method, info, _options);
+        if (_options.GradientClip > 0) nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
+        optimizer.step();
+        method.AfterOptimizerStep(output, info);
+        return (loss, output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+    }
+
+    private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,
+        optim.Optimizer optimizer, TrainingMethod method, bool isBest)
+    {
+        var methodState = new Dictionary<string, Tensor>();
+        method.SaveState(methodState);
+        using var optimizerBytes = new MemoryStream();
+        using (var writer = new BinaryWriter(optimizerBytes, System.Text.Encoding.UTF8, leaveOpen: true)) Helper(optimizer).save_state_dict(writer);
+        // The checkpoint borrows the live tensors for writing; only the generator state is created here.
+        var checkpoint = new Checkpoint(progress, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), optimizerBytes.ToArray(),
+            torch.get_rng_state(), methodState);
+        try
+        {
+            store.Save(checkpoint, isBest);
+        }
+        finally
+        {
+            checkpoint.RandomState.Dispose();
+        }
+    }
+
+    private static CheckpointProgress Restore(Checkpoint checkpoint, MultimodalClassifier model, optim.Optimizer optimizer,
+        optim.lr_scheduler.LRScheduler? schedule, TrainingMethod method, Device device)
+    {
+        CheckpointProgress progress = checkpoint.Progress;
+        if (progress.Method != method.Name)
+            throw new InvalidOperationException($"The checkpoint was written by method '{progress.Method}', not '{method.Name}'.");
+        using (torch.no_grad()) model.load_state_dict(checkpoint.Model);
+        model.to(device);
+        // The schedule is a function of the finished epochs: replaying it sets the same rates; the optimizer state then
+        // restores moments, step counts and the rates themselves.
+        for (int e = 0; e < progress.Epoch; e++) schedule?.step();
+        using (var reader = new BinaryReader(new MemoryStream(checkpoint.Optimizer))) Helper(optimizer).load_state_dict(reader);
+        method.LoadState(checkpoint.MethodState);
+        torch.set_rng_state(checkpoint.RandomState);
+        return progress;
+    }
+
+    private static OptimizerHelper Helper(optim.Optimizer optimizer) => optimizer as OptimizerHelper
+        ?? throw new NotSupportedException($"Optimizer {optimizer.GetType().Name} cannot be checkpointed.");
+
+    private static Dictionary<string, Tensor> Clone(IDictionary<string, Tensor> state)
+    {
+        using (torch.no_grad()) return state.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+    }
 
     private optim.lr_scheduler.LRScheduler? CreateSchedule(optim.Optimizer optimizer) => _options.Schedule switch
     {

@@ -42,6 +42,18 @@ public sealed record TrainingOptions
     /// <summary>Intra-op threads; 0 takes the machine's core count.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Also checkpoint every this many optimisation steps (0: only at the end of every epoch).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Number of newest checkpoints kept (the best one is kept as well).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>Weights (.safetensors or .pt) loaded into the whole model before training; null starts from random weights.</summary>
+    public string? InitWeights { get; init; }
+
+    /// <summary>Per-encoder pretrained weights, freezing and learning rates (transfer learning).</summary>
+    public IReadOnlyList<EncoderTransfer> Encoders { get; init; } = Array.Empty<EncoderTransfer>();
+
     /// <summary>Valid optimizer names.</summary>
     public static readonly IReadOnlyList<string> Optimizers = new[] { "adamw", "sgd" };
 
@@ -62,6 +74,9 @@ public sealed record TrainingOptions
         if (Gamma <= 0 || Gamma > 1) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
         if (GradientClip < 0) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
         if (Threads < 0) throw new ArgumentException($"--threads must be non-negative (0 = all cores), got {Threads}.");
+        if (CheckpointEverySteps < 0) throw new ArgumentException($"--checkpoint-every must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
+        if (KeepCheckpoints < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {KeepCheckpoints}.");
+        foreach (EncoderTransfer transfer in Encoders) transfer.Validate();
         DeviceSelector.Validate(Device);
     }
 }

@@ -66,4 +66,9 @@ public interface ITrainingObserver
 
     /// <summary>Called after validation at the end of every epoch.</summary>
     void OnEpochEnd(EpochRecord record, int epochs);
+
+    /// <summary>Called for problems that do not stop the run (e.g. a corrupt checkpoint skipped on resume). Default: ignored.</summary>
+    void OnWarning(string message)
+    {
+    }
 }

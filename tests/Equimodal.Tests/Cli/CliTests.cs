@@ -6,7 +6,7 @@ namespace Equimodal.Tests.Cli;
 
 public class CliTests
 {
-    private static (int ExitCode, string Output) Run(params string[] args)
+    internal static (int ExitCode, string Output) Run(params string[] args)
     {
         var console = new TestConsole();
         console.Profile.Width = 400;

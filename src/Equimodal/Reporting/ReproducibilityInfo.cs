@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Equimodal.Reporting;
+
+/// <summary>The software and machine a run used, recorded in config.json so the run can be repeated.</summary>
+public sealed record ReproducibilityInfo
+{
+    /// <summary>Equimodal version (informational version, with the commit when the build knew it).</summary>
+    public string EquimodalVersion { get; init; } = "";
+
+    /// <summary>Git commit of the source tree, when available (from the build or the working folder's repository).</summary>
+    public string? GitCommit { get; init; }
+
+    /// <summary>TorchSharp assembly version.</summary>
+    public string TorchSharpVersion { get; init; } = "";
+
+    /// <summary>Version of the native libtorch TorchSharp runs on.</summary>
+    public string LibTorchVersion { get; init; } = "";
+
+    /// <summary>Device the run trained on (cpu or cuda).</summary>
+    public string Device { get; init; } = "";
+
+    /// <summary>Intra-op threads libtorch used.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>.NET runtime description.</summary>
+    public string Runtime { get; init; } = "";
+
+    /// <summary>Operating system and architecture.</summary>
+    public string OperatingSystem { get; init; } = "";
+
+    /// <summary>Logical processors of the machine.</summary>
+    public int ProcessorCount { get; init; }
+
+    /// <summary>Describes the current process; call after the trainer has configured threads and device.</summary>
+    public static ReproducibilityInfo Capture(string device)
+    {
+        string version = typeof(ReproducibilityInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(ReproducibilityInfo).Assembly.GetName().Version?.ToString() ?? "unknown";
+        int plus = version.IndexOf('+');
+        return new ReproducibilityInfo
+        {
+            EquimodalVersion = version,
+            GitCommit = plus >= 0 ? version[(plus + 1)..] : GitHead(),
+            TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+            LibTorchVersion = torch.__version__,
+            Device = device,
+            Threads = torch.get_num_threads(),
+            Runtime = RuntimeInformation.FrameworkDescription,
+            OperatingSystem = $"{RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
+            ProcessorCount = Environment.ProcessorCount,
+        };
+    }
+
+    private static string? GitHead()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (git is null) return null;
+            string output = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(5000) && git.ExitCode == 0 && output.Length > 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // git is not installed
+        }
+    }
+}

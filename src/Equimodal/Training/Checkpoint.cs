@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Equimodal.Training;
+
+/// <summary>
+/// Everything needed to continue a run bit for bit: progress numbers, model weights (parameters and buffers), the best
+/// weights so far, the optimizer's state (moments, step counts, learning rates), torch's random generator state and
+/// the method's own tensors. The learning-rate schedule is not stored: it is a pure function of the finished epochs
+/// and is replayed. Owns its tensors; dispose it after use.
+/// </summary>
+public sealed class Checkpoint : IDisposable
+{
+    /// <summary>Creates a checkpoint from its parts (the tensors become owned by it).</summary>
+    public Checkpoint(CheckpointProgress progress, Dictionary<string, Tensor> model, Dictionary<string, Tensor> bestModel,
+        byte[] optimizer, Tensor randomState, Dictionary<string, Tensor> methodState)
+    {
+        Progress = progress;
+        Model = model;
+        BestModel = bestModel;
+        Optimizer = optimizer;
+        RandomState = randomState;
+        MethodState = methodState;
+    }
+
+    /// <summary>Progress numbers.</summary>
+    public CheckpointProgress Progress { get; }
+
+    /// <summary>Current model state (parameters and buffers).</summary>
+    public Dictionary<string, Tensor> Model { get; }
+
+    /// <summary>Best-validation model state so far (empty before the first epoch ends).</summary>
+    public Dictionary<string, Tensor> BestModel { get; }
+
+    /// <summary>Optimizer state in TorchSharp's binary format.</summary>
+    public byte[] Optimizer { get; }
+
+    /// <summary>State of torch's default random generator.</summary>
+    public Tensor RandomState { get; }
+
+    /// <summary>The method's own tensors (see <see cref="Methods.TrainingMethod.SaveState"/>).</summary>
+    public Dictionary<string, Tensor> MethodState { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (Tensor t in Model.Values.Concat(BestModel.Values).Concat(MethodState.Values)) t.Dispose();
+        RandomState.Dispose();
+    }
+}

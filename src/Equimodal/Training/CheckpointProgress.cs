@@ -1,0 +1,47 @@
+namespace Equimodal.Training;
+
+/// <summary>
+/// Where a run stands, as plain numbers: everything a checkpoint needs besides tensors to continue the loop exactly
+/// where it stopped (including the running sums of a half-finished epoch, so its metrics come out identical).
+/// </summary>
+public sealed record CheckpointProgress
+{
+    /// <summary>Method that wrote the checkpoint (a resume with another method is refused).</summary>
+    public string Method { get; init; } = "";
+
+    /// <summary>Zero-based epoch to continue in (equals the number of finished epochs when <see cref="StepInEpoch"/> is 0).</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Steps of <see cref="Epoch"/> already done; 0 at an epoch boundary.</summary>
+    public int StepInEpoch { get; init; }
+
+    /// <summary>Optimisation steps done since the start.</summary>
+    public long GlobalStep { get; init; }
+
+    /// <summary>Best validation accuracy so far (negative infinity before the first epoch ends).</summary>
+    public double BestAccuracy { get; init; } = double.NegativeInfinity;
+
+    /// <summary>One-based epoch of the best validation accuracy (0 before the first epoch ends).</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>Learning rate of the epoch in progress.</summary>
+    public double EpochLearningRate { get; init; }
+
+    /// <summary>Sum of batch loss times batch size in the epoch in progress.</summary>
+    public double EpochLossSum { get; init; }
+
+    /// <summary>Correct training predictions in the epoch in progress.</summary>
+    public long EpochCorrect { get; init; }
+
+    /// <summary>Training samples seen in the epoch in progress.</summary>
+    public long EpochSeen { get; init; }
+
+    /// <summary>Seconds of training steps in the epoch in progress.</summary>
+    public double EpochSeconds { get; init; }
+
+    /// <summary>Seconds of training steps over all finished epochs.</summary>
+    public double TrainSeconds { get; init; }
+
+    /// <summary>Records of the finished epochs (metrics.jsonl is rewritten from these on resume, so no line repeats).</summary>
+    public IReadOnlyList<EpochRecord> History { get; init; } = Array.Empty<EpochRecord>();
+}

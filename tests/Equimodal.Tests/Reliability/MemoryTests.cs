@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Equimodal.Methods;
+using Equimodal.Models;
+using Equimodal.Training;
+using TorchSharp;
+using Xunit.Abstractions;
+
+namespace Equimodal.Tests.Reliability;
+
+public class MemoryTests(ITestOutputHelper output)
+{
+    private sealed class MemoryProbe : ITrainingObserver
+    {
+        public List<long> LiveTensors { get; } = new();
+        public List<long> ResidentBytes { get; } = new();
+
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
+        {
+        }
+
+        public void OnEpochEnd(EpochRecord record, int epochs)
+        {
+            LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            using var process = Process.GetCurrentProcess();
+            ResidentBytes.Add(process.WorkingSet64);
+        }
+    }
+
+    [Theory]
+    [InlineData("joint")]
+    public void Live_tensors_and_resident_memory_stay_flat_over_thousands_of_steps(string method)
+    {
+        // 400 samples / batch 8 = 50 steps per epoch; 60 epochs = 3000 steps (validation and checkpoints every epoch).
+        var options = new TrainingOptions { Epochs = 60, BatchSize = 8, Threads = 1, Device = "cpu", KeepCheckpoints = 1 };
+        var probe = new MemoryProbe();
+        var trainer = new Trainer(options, new ModelOptions { MlpHidden = 16 }, probe);
+        trainer.Fit(MethodRegistry.Create(method), VectorData.Create(400), new CheckpointStore(TestData.TempFolder(), 1), resume: false);
+        trainer.Model!.Dispose();
+        const int warmUp = 5;
+        var live = probe.LiveTensors.Skip(warmUp).ToArray();
+        output.WriteLine($"{method}: {probe.LiveTensors.Count * 50} steps; live tensors after warm-up {live.Min()}..{live.Max()}; " +
+            $"RSS {probe.ResidentBytes[warmUp] / 1048576.0:F1} -> {probe.ResidentBytes[^1] / 1048576.0:F1} MB");
+        Assert.True(live.Max() - live.Min() <= 2, $"live tensors after warm-up ranged {live.Min()}..{live.Max()}");
+        double growthMb = (probe.ResidentBytes[^1] - probe.ResidentBytes[warmUp]) / 1048576.0;
+        Assert.True(growthMb < 40, $"resident memory grew {growthMb:F1} MB over {options.Epochs - warmUp} epochs");
+    }
+}

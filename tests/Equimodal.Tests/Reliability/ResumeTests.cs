@@ -1,0 +1,95 @@
+using Equimodal.Methods;
+using Equimodal.Models;
+using Equimodal.Training;
+using static TorchSharp.torch;
+
+namespace Equimodal.Tests.Reliability;
+
+public class ResumeTests
+{
+    private static readonly ModelOptions Model = new() { MlpHidden = 16 };
+
+    private sealed class StopAfter(long globalSteps) : ITrainingObserver
+    {
+        private long _steps;
+        public List<string> Warnings { get; } = new();
+
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
+        {
+            if (++_steps == globalSteps) throw new OperationCanceledException($"interrupted after step {globalSteps}");
+        }
+
+        public void OnEpochEnd(EpochRecord record, int epochs)
+        {
+        }
+
+        public void OnWarning(string message) => Warnings.Add(message);
+    }
+
+    private static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume, ITrainingObserver? observer = null)
+    {
+        var trainer = new Trainer(options, Model, observer);
+        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), VectorData.Create(200), store, resume);
+        var weights = trainer.Model!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float32).data<float>().ToArray());
+        trainer.Model.Dispose();
+        return (result, weights);
+    }
+
+    private static void AssertSameRun((TrainingResult Result, Dictionary<string, float[]> Weights) expected, (TrainingResult Result, Dictionary<string, float[]> Weights) actual)
+    {
+        Assert.Equal(expected.Weights.Keys, actual.Weights.Keys);
+        foreach (string key in expected.Weights.Keys) Assert.Equal(expected.Weights[key], actual.Weights[key]);
+        Assert.Equal(expected.Result.History.Select(h => (h.TrainLoss, h.TrainAccuracy, h.LearningRate, h.Validation.Loss)),
+            actual.Result.History.Select(h => (h.TrainLoss, h.TrainAccuracy, h.LearningRate, h.Validation.Loss)));
+        Assert.Equal(expected.Result.BestEpoch, actual.Result.BestEpoch);
+        Assert.Equal(expected.Result.Test.Loss, actual.Result.Test.Loss);
+        Assert.Equal(expected.Result.Test.Accuracy, actual.Result.Test.Accuracy);
+    }
+
+    [Theory]
+    [InlineData("adamw", "cosine", 17)] // mid-epoch 2 (13 steps per epoch), after a step checkpoint at 15
+    [InlineData("sgd", "step", 26)]     // last step of epoch 2, before its end-of-epoch checkpoint
+    [InlineData("adamw", "none", 3)]    // before the first checkpoint: starts over
+    public void Interrupted_and_resumed_run_ends_bit_identical_to_an_uninterrupted_one(string optimizer, string schedule, int stopAfter)
+    {
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = optimizer, Schedule = schedule, StepSize = 1, Gamma = 0.5, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5 };
+        var uninterrupted = Train(options, store: null, resume: false);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(stopAfter)));
+        var resumed = Train(options, store, resume: true);
+        AssertSameRun(uninterrupted, resumed);
+        Assert.Equal(3, resumed.Result.History.Count);
+    }
+
+    [Fact]
+    public void A_corrupt_newest_checkpoint_is_reported_and_the_previous_one_is_used()
+    {
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 2, CheckpointEverySteps = 4 };
+        var uninterrupted = Train(options, store: null, resume: false);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 3);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(10)));
+        string newest = store.Files()[0];
+        Assert.EndsWith("step-0000000008.ckpt", newest);
+        byte[] bytes = File.ReadAllBytes(newest);
+        File.WriteAllBytes(newest, bytes[..(bytes.Length / 3)]);
+        var observer = new StopAfter(long.MaxValue);
+        var resumed = Train(options, store, resume: true, observer);
+        Assert.Contains(observer.Warnings, w => w.Contains("step-0000000008.ckpt") && w.Contains("checksum") && w.Contains("step-0000000004.ckpt"));
+        AssertSameRun(uninterrupted, resumed);
+    }
+
+    [Fact]
+    public void The_store_keeps_the_newest_K_checkpoints_and_the_best()
+    {
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        var options = new TrainingOptions { Epochs = 4, BatchSize = 16, Threads = 1, Device = "cpu", CheckpointEverySteps = 5 };
+        TrainingResult result = Train(options, store, resume: false).Result;
+        var names = store.Files().Select(Path.GetFileName).ToArray();
+        Assert.Equal("step-0000000052", Path.GetFileNameWithoutExtension(names[0])!.Replace("-best", ""));
+        Assert.Equal("step-0000000050.ckpt", names[1]);
+        int bestStep = result.BestEpoch * 13;
+        Assert.Contains($"step-{bestStep:D10}-best.ckpt", names);
+        Assert.Equal(bestStep >= 50 ? 2 : 3, names.Length);
+        Assert.Empty(Directory.GetFiles(store.Folder, "*.tmp"));
+    }
+}
