@@ -28,6 +28,7 @@ public static class EquimodalApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Train several methods with several seeds each; write results.json, results.md and plots.");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;
