@@ -68,6 +68,7 @@ public static class ComparisonPlots
         }
         if (!any) return false;
         plot.ShowLegend();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(label);

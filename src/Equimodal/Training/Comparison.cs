@@ -92,7 +92,7 @@ public sealed class Comparison
     public static TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
     {
         var folder = new RunFolder(run.Folder);
-        if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer) with { History = folder.ReadEpochs() };
+        if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
         if (Comparable(folder.ReadConfig()) != Comparable(run.Config))
             throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
         return folder.ReadResults();

@@ -1,17 +1,8 @@
-using Equimodal.Cli;
-using Spectre.Console.Testing;
-
 namespace Equimodal.Tests.Cli;
 
 public class CompareCommandTests
 {
-    private static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole();
-        console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(args);
-        return (code, console.Output);
-    }
+    private static (int ExitCode, string Output) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Compare_trains_every_method_and_seed_and_prints_the_summary_table()
@@ -26,6 +17,15 @@ public class CompareCommandTests
             Assert.True(File.Exists(Path.Combine(folder, "runs", run, "results.json")), run);
         Assert.Contains("\"alpha\": \"0.5\"", File.ReadAllText(Path.Combine(folder, "runs", "ogm-ge-seed1", "config.json")));
         Assert.True(File.Exists(Path.Combine(folder, "results.md")));
+    }
+
+    [Fact]
+    public void Compare_has_help_listing_its_flags()
+    {
+        var (code, output) = Run("compare", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--methods", output);
+        Assert.Contains("--seeds", output);
     }
 
     [Theory]
