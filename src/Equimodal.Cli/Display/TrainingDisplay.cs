@@ -24,6 +24,8 @@ public static class TrainingDisplay
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
+                // Several jobs (a comparison) also get an overall bar counting finished jobs.
+                ProgressTask? overall = jobs.Count > 1 ? context.AddTask($"all {jobs.Count} runs", maxValue: jobs.Count) : null;
                 var tasks = jobs.Select(job => context.AddTask(Markup.Escape(job.Label), autoStart: false)).ToArray();
                 for (int i = 0; i < jobs.Count; i++)
                 {
@@ -31,6 +33,7 @@ public static class TrainingDisplay
                     results.Add(jobs[i].Work(new ProgressObserver(tasks[i], jobs[i].Label)));
                     tasks[i].Value = tasks[i].MaxValue;
                     tasks[i].StopTask();
+                    overall?.Increment(1);
                 }
             });
         return results;

@@ -71,6 +71,30 @@ public sealed class RunFolder
             ?? throw new InvalidDataException($"{path} is empty.");
     }
 
+    /// <summary>True when the run finished: results.json exists.</summary>
+    public bool IsFinished => System.IO.File.Exists(File(ResultsFile));
+
+    /// <summary>Reads a finished run's results.json, with its per-epoch history from metrics.jsonl.</summary>
+    public TrainingResult ReadResults()
+    {
+        string path = File(ResultsFile);
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: the run did not finish.", path);
+        TrainingResult result = JsonSerializer.Deserialize<TrainingResult>(System.IO.File.ReadAllText(path), Json.Indented)
+            ?? throw new InvalidDataException($"{path} is empty.");
+        return result with { History = ReadEpochs() };
+    }
+
+    /// <summary>Reads metrics.jsonl: one record per finished epoch.</summary>
+    public IReadOnlyList<EpochRecord> ReadEpochs()
+    {
+        string path = File(MetricsFile);
+        if (!System.IO.File.Exists(path)) return Array.Empty<EpochRecord>();
+        return System.IO.File.ReadLines(path)
+            .Where(line => line.Length > 0)
+            .Select(line => JsonSerializer.Deserialize<EpochRecord>(line, Json.Line) ?? throw new InvalidDataException($"{path} has an empty record."))
+            .ToArray();
+    }
+
     /// <summary>Rebuilds the model described by config.json and loads model.bin into it.</summary>
     public MultimodalClassifier LoadModel()
     {

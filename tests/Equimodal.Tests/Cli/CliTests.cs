@@ -1,18 +1,8 @@
-using Equimodal.Cli;
-using Spectre.Console;
-using Spectre.Console.Testing;
-
 namespace Equimodal.Tests.Cli;
 
 public class CliTests
 {
-    internal static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole();
-        console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(args);
-        return (code, console.Output);
-    }
+    private static (int ExitCode, string Output) Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("--method", "magic", "Unknown method 'magic'", "joint")]

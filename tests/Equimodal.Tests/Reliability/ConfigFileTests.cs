@@ -5,7 +5,7 @@ namespace Equimodal.Tests.Reliability;
 
 public class ConfigFileTests
 {
-    private static (int ExitCode, string Output) Run(params string[] args) => CliTests.Run(args);
+    private static (int ExitCode, string Output) Run(params string[] args) => CliRunner.Run(args);
 
     private static string Write(string json)
     {

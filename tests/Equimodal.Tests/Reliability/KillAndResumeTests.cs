@@ -49,7 +49,7 @@ public class KillAndResumeTests
     private static string Uninterrupted()
     {
         string folder = TestData.TempFolder();
-        var (code, output) = CliTests.Run(TrainArguments.Concat(new[] { "--out", folder }).ToArray());
+        var (code, output) = CliRunner.Run(TrainArguments.Concat(new[] { "--out", folder }).ToArray());
         Assert.True(code == 0, output);
         return folder;
     }

@@ -94,11 +94,11 @@ public class WeightInterchangeTests
     public void The_export_command_writes_the_selected_weights_of_a_run(string format, string fileName)
     {
         string folder = TestData.TempFolder();
-        var (code, output) = Equimodal.Tests.Cli.CliTests.Run("train", "--epochs", "1", "--samples", "300", "--width", "4", "--depth", "1",
+        var (code, output) = Equimodal.Tests.Cli.CliRunner.Run("train", "--epochs", "1", "--samples", "300", "--width", "4", "--depth", "1",
             "--threads", "1", "--device", "cpu", "--out", folder);
         Assert.True(code == 0, output);
         string file = Path.Combine(folder, fileName);
-        (code, output) = Equimodal.Tests.Cli.CliTests.Run("export", "--run", folder, "--format", format, "--out", file);
+        (code, output) = Equimodal.Tests.Cli.CliRunner.Run("export", "--run", folder, "--format", format, "--out", file);
         Assert.True(code == 0, output);
         using var model = new Equimodal.Reporting.RunFolder(folder).LoadModel();
         var exported = WeightInterchange.ReadStateDict(file);

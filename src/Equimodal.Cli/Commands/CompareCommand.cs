@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using Equimodal.Cli.Display;
+using Equimodal.Data;
+using Equimodal.Reporting;
+using Equimodal.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Equimodal.Cli.Commands;
+
+/// <summary>`equimodal compare`: several methods, several seeds each, one table and plots.</summary>
+public sealed class CompareCommand : Command<CompareCommand.Settings>
+{
+    /// <summary>Flags of `compare`.</summary>
+    public sealed class Settings : ModelTrainingSettings
+    {
+        /// <summary>Methods to compare.</summary>
+        [CommandOption("--methods <LIST>")]
+        [Description("Comma-separated methods, e.g. audio-only,visual-only,joint,modality-dropout,ogm-ge. Method options: --method-option METHOD:key=value.")]
+        [DefaultValue("audio-only,visual-only,joint,modality-dropout,ogm-ge")]
+        public string Methods { get; init; } = "audio-only,visual-only,joint,modality-dropout,ogm-ge";
+
+        /// <summary>Seeds per method.</summary>
+        [CommandOption("--seeds <N>")]
+        [Description("Seeds per method: --seed, --seed + 1, ...")]
+        [DefaultValue(3)]
+        public int Seeds { get; init; } = 3;
+
+        /// <summary>Output folder.</summary>
+        [CommandOption("--out <DIR>")]
+        [Description("Comparison folder (results.json, results.md, PNG plots, runs/). Finished runs in it are not trained again.")]
+        [DefaultValue("compare")]
+        public string Out { get; init; } = "compare";
+
+        /// <summary>The method names.</summary>
+        public IReadOnlyList<string> MethodList => Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Seeds <= 0) return ValidationResult.Error($"--seeds must be a positive integer, got {Seeds}.");
+            if (MethodList.Count == 0) return ValidationResult.Error("--methods needs at least one method.");
+            foreach (string method in MethodList)
+            {
+                ValidationResult valid = ValidateMethod(method);
+                if (!valid.Successful) return valid;
+            }
+            return base.Validate();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var comparison = new Comparison(settings.ToConfig("joint"), settings.MethodList, settings.Seeds, settings.Out);
+        DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
+        var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
+            $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
+            observer => Comparison.Train(run, splits, observer))).ToArray();
+        IReadOnlyList<TrainingResult> results = TrainingDisplay.Run(jobs);
+        ComparisonResults report = comparison.Report(results, splits);
+        AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
+        AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+using Equimodal.Data;
+using Equimodal.Models;
+using Equimodal.Training;
+using static TorchSharp.torch;
+
+namespace Equimodal.Evaluation;
+
+/// <summary>
+/// What every method reports about its modalities and its cost, computed by the same code for all methods after training.
+/// Fields that need a diagnostic not run (Shapley values, attribution shares) stay null.
+/// </summary>
+public sealed record ModelDiagnostics
+{
+    /// <summary>Test accuracy of each modality's own logits (modality failure shows as a low value).</summary>
+    public IReadOnlyDictionary<string, double> ModalityAccuracy { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Exact Shapley value of each modality over test accuracy, when a Shapley diagnostic ran.</summary>
+    public IReadOnlyDictionary<string, double>? ShapleyValues { get; init; }
+
+    /// <summary>Normalized spread of the Shapley values (|phi_a - phi_v| / (phi_a + phi_v) for two modalities), when computed.</summary>
+    public double? ImbalanceDegree { get; init; }
+
+    /// <summary>Mean attribution share of each modality on test data, when an attribution diagnostic ran.</summary>
+    public IReadOnlyDictionary<string, double>? AttributionShares { get; init; }
+
+    /// <summary>Seconds spent in training steps over all epochs.</summary>
+    public double TrainSeconds { get; init; }
+
+    /// <summary>Mean training seconds per epoch.</summary>
+    public double SecondsPerEpoch { get; init; }
+
+    /// <summary>Mean seconds per optimisation step.</summary>
+    public double SecondsPerStep { get; init; }
+}
+
+/// <summary>The trained model and data a diagnostic may evaluate.</summary>
+/// <param name="Model">The trained model (selected weights), in eval mode.</param>
+/// <param name="Splits">The data it was trained on.</param>
+/// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
+/// <param name="BatchSize">Evaluation batch size.</param>
+/// <param name="Device">Device the model is on.</param>
+public sealed record DiagnosticContext(MultimodalClassifier Model, DatasetSplits Splits, IReadOnlyList<int> ModalityIndices, int BatchSize, Device Device);
+
+/// <summary>
+/// A diagnostic that needs the trained model (e.g. Shapley values over modalities, attribution shares): it fills in its
+/// fields of <see cref="ModelDiagnostics"/>. Comparisons run every registered diagnostic on every run.
+/// </summary>
+public interface IModelDiagnostic
+{
+    /// <summary>Returns <paramref name="diagnostics"/> with this diagnostic's fields filled in.</summary>
+    ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context);
+}
+
+/// <summary>Computes <see cref="ModelDiagnostics"/> of a finished run.</summary>
+public static class ModalityDiagnostics
+{
+    /// <summary>
+    /// The diagnostics of <paramref name="result"/>: what the training already measured, then each of
+    /// <paramref name="modelDiagnostics"/> on the model that <paramref name="loadContext"/> provides (only called when there are any).
+    /// </summary>
+    public static ModelDiagnostics Compute(TrainingResult result, IReadOnlyList<IModelDiagnostic> modelDiagnostics, Func<DiagnosticContext> loadContext)
+    {
+        var diagnostics = new ModelDiagnostics
+        {
+            ModalityAccuracy = result.Test.ModalityAccuracy,
+            TrainSeconds = result.TrainSeconds,
+            SecondsPerEpoch = result.SecondsPerEpoch,
+            SecondsPerStep = result.SecondsPerStep,
+        };
+        if (modelDiagnostics.Count == 0) return diagnostics;
+        DiagnosticContext context = loadContext();
+        try
+        {
+            context.Model.eval();
+            return modelDiagnostics.Aggregate(diagnostics, (current, diagnostic) => diagnostic.Apply(current, context));
+        }
+        finally
+        {
+            context.Model.Dispose();
+        }
+    }
+}

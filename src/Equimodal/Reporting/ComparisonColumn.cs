@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace Equimodal.Reporting;
+
+/// <summary>Which way a metric improves, to mark the best method of a column.</summary>
+public enum Better
+{
+    /// <summary>Larger is better (accuracy).</summary>
+    Higher,
+
+    /// <summary>Smaller is better (time, imbalance).</summary>
+    Lower,
+
+    /// <summary>No better direction (Shapley values, shares): nothing is marked.</summary>
+    Neither,
+}
+
+/// <summary>
+/// One metric of a comparison: its key in results.json, its table header, how to read it from a run and how to format it.
+/// Columns of diagnostics not computed (no value in any run) are left out of the summary and the table.
+/// </summary>
+/// <param name="Key">Key in the summary of results.json.</param>
+/// <param name="Header">Header in results.md.</param>
+/// <param name="Better">Direction of improvement.</param>
+/// <param name="Value">The metric of one run, or null when the run does not have it.</param>
+/// <param name="Format">Text of a value (percent, seconds).</param>
+public sealed record ComparisonColumn(string Key, string Header, Better Better, Func<ComparisonRecord, double?> Value, Func<double, string> Format)
+{
+    /// <summary>The columns of a comparison over <paramref name="modalities"/>.</summary>
+    public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities)
+    {
+        var columns = new List<ComparisonColumn>
+        {
+            new("accuracy", "accuracy", Better.Higher, r => r.Accuracy, ResultTable.Percent),
+            new("mAP", "mAP", Better.Higher, r => r.MeanAveragePrecision, ResultTable.Percent),
+            new("macroF1", "macro-F1", Better.Higher, r => r.MacroF1, ResultTable.Percent),
+            new("auc", "AUC", Better.Higher, r => r.MacroAuc, ResultTable.Percent),
+        };
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"accuracy.{m}", $"acc({m})", Better.Higher, r => Lookup(r.Diagnostics.ModalityAccuracy, m), ResultTable.Percent)));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"shapley.{m}", $"phi({m})", Better.Neither, r => Lookup(r.Diagnostics.ShapleyValues, m), ResultTable.Percent)));
+        columns.Add(new("imbalance", "imbalance", Better.Lower, r => r.Diagnostics.ImbalanceDegree, v => Fixed(v, "F3")));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"share.{m}", $"share({m})", Better.Neither, r => Lookup(r.Diagnostics.AttributionShares, m), ResultTable.Percent)));
+        columns.Add(new("secondsPerEpoch", "s/epoch", Better.Lower, r => r.Diagnostics.SecondsPerEpoch, v => Fixed(v, "F2")));
+        columns.Add(new("secondsPerStep", "ms/step", Better.Lower, r => r.Diagnostics.SecondsPerStep, v => Fixed(1000 * v, "F1")));
+        return columns;
+    }
+
+    /// <summary>
+    /// The summary table of <paramref name="results"/> in Markdown: one row per method, "mean ± std" cells, the best mean
+    /// of each column with a direction in bold. Columns no method has are left out.
+    /// </summary>
+    public static string Markdown(ComparisonResults results)
+    {
+        ComparisonColumn[] columns = For(results.Modalities).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
+        var table = new ResultTable(columns.Select(c => c.Header).Prepend("method").ToArray());
+        var best = columns.ToDictionary(c => c.Key, c => Best(c, results.Summary));
+        foreach (MethodSummary method in results.Summary)
+        {
+            var cells = new List<string> { method.Method };
+            foreach (ComparisonColumn column in columns)
+            {
+                if (!method.Metrics.TryGetValue(column.Key, out MetricSummary? summary))
+                {
+                    cells.Add("-");
+                    continue;
+                }
+                string text = double.IsNaN(summary.Std) ? column.Format(summary.Mean) : $"{column.Format(summary.Mean)} ± {column.Format(summary.Std)}";
+                cells.Add(best[column.Key] is double b && summary.Mean == b ? $"**{text}**" : text);
+            }
+            table.Rows.Add(cells);
+        }
+        return table.ToMarkdown();
+    }
+
+    private static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)
+    {
+        double[] means = summary.Select(s => s.Metrics.TryGetValue(column.Key, out MetricSummary? m) ? m.Mean : double.NaN).Where(v => !double.IsNaN(v)).ToArray();
+        if (means.Length == 0) return null;
+        return column.Better switch
+        {
+            Better.Higher => means.Max(),
+            Better.Lower => means.Min(),
+            _ => null,
+        };
+    }
+
+    private static double? Lookup(IReadOnlyDictionary<string, double>? values, string key) =>
+        values is not null && values.TryGetValue(key, out double value) ? value : null;
+
+    private static string Fixed(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,78 @@
+using Equimodal.Training;
+using ScottPlot;
+
+namespace Equimodal.Reporting;
+
+/// <summary>The PNG figures of a comparison, drawn with ScottPlot.</summary>
+public static class ComparisonPlots
+{
+    /// <summary>Figure width in pixels.</summary>
+    public const int Width = 900;
+
+    /// <summary>Figure height in pixels.</summary>
+    public const int Height = 540;
+
+    /// <summary>File name of the accuracy bar chart.</summary>
+    public const string AccuracyFile = "accuracy.png";
+
+    /// <summary>
+    /// Writes accuracy.png (mean test accuracy per method with a standard-deviation error bar) and, per modality,
+    /// validation-accuracy-{modality}.png (that modality's own validation accuracy over epochs, one line per method,
+    /// mean over seeds). Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string folder, ComparisonResults results, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod)
+    {
+        var files = new List<string> { Path.Combine(folder, AccuracyFile) };
+        WriteAccuracy(files[0], results);
+        foreach (string modality in results.Modalities)
+        {
+            string file = Path.Combine(folder, $"validation-accuracy-{modality}.png");
+            bool drawn = WriteOverEpochs(file, $"Validation accuracy of the {modality} logits", $"accuracy({modality}) %", runsByMethod,
+                record => record.Validation.ModalityAccuracy.TryGetValue(modality, out double a) ? 100 * a : null);
+            if (drawn) files.Add(file);
+        }
+        return files;
+    }
+
+    private static void WriteAccuracy(string file, ComparisonResults results)
+    {
+        var plot = new Plot();
+        var bars = results.Summary.Select((method, i) =>
+        {
+            MetricSummary accuracy = method.Metrics["accuracy"];
+            return new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue };
+        }).ToArray();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks(results.Summary.Select((_, i) => (double)i).ToArray(), results.Summary.Select(s => s.Method).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
+        plot.YLabel("accuracy %");
+        plot.SavePng(file, Width, Height);
+    }
+
+    private static bool WriteOverEpochs(string file, string title, string label, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod, Func<EpochRecord, double?> value)
+    {
+        var plot = new Plot();
+        bool any = false;
+        foreach ((string method, IReadOnlyList<TrainingResult> runs) in runsByMethod)
+        {
+            int epochs = runs.Min(r => r.History.Count);
+            var points = Enumerable.Range(0, epochs)
+                .Select(e => (Epoch: e + 1.0, Values: runs.Select(r => value(r.History[e])).OfType<double>().ToArray()))
+                .Where(p => p.Values.Length == runs.Count)
+                .ToArray();
+            if (points.Length == 0) continue;
+            var line = plot.Add.Scatter(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray());
+            line.LegendText = method;
+            any = true;
+        }
+        if (!any) return false;
+        plot.ShowLegend();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(label);
+        plot.SavePng(file, Width, Height);
+        return true;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
+using Equimodal.Reporting;
+using TorchSharp;
+
+namespace Equimodal.Training;
+
+/// <summary>One planned training of a comparison.</summary>
+/// <param name="Method">Method name.</param>
+/// <param name="Seed">Training seed.</param>
+/// <param name="Config">The run's full configuration.</param>
+/// <param name="Folder">The run folder (DIR/runs/{method}-seed{seed}).</param>
+public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, string Folder);
+
+/// <summary>
+/// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
+/// results.json exists is read back instead of retrained, so an interrupted comparison resumes), computes the same
+/// diagnostics for every run, and writes DIR/results.json, DIR/results.md and PNG plots.
+/// </summary>
+public sealed class Comparison
+{
+    /// <summary>File name of the comparison's results.</summary>
+    public const string ResultsFile = "results.json";
+
+    /// <summary>File name of the summary table.</summary>
+    public const string MarkdownFile = "results.md";
+
+    /// <summary>Sub-folder holding one run folder per method and seed.</summary>
+    public const string RunsFolder = "runs";
+
+    private readonly IReadOnlyList<IModelDiagnostic> _diagnostics;
+
+    /// <summary>
+    /// Plans the comparison of <paramref name="methods"/>, each trained with seeds <c>baseConfig.Training.Seed</c> to
+    /// <c>Seed + seeds - 1</c>. A method option "METHOD:key=value" applies to METHOD only; "key=value" to every method.
+    /// </summary>
+    public Comparison(RunConfig baseConfig, IReadOnlyList<string> methods, int seeds, string outputFolder, IReadOnlyList<IModelDiagnostic>? diagnostics = null)
+    {
+        if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method.");
+        if (methods.Distinct().Count() != methods.Count) throw new ArgumentException($"--methods lists a method twice: {string.Join(",", methods)}.");
+        if (seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {seeds}.");
+        foreach (string method in methods) MethodRegistry.Validate(method);
+        OutputFolder = Path.GetFullPath(outputFolder);
+        Methods = methods;
+        Seeds = Enumerable.Range(baseConfig.Training.Seed, seeds).ToArray();
+        _diagnostics = diagnostics ?? Array.Empty<IModelDiagnostic>();
+        Runs = methods.SelectMany(method => Seeds.Select(seed => new ComparisonRun(method, seed,
+            baseConfig with
+            {
+                Method = method,
+                MethodOptions = OptionsFor(method, baseConfig.MethodOptions),
+                Training = baseConfig.Training with { Seed = seed },
+            },
+            Path.Combine(OutputFolder, RunsFolder, $"{method}-seed{seed}")))).ToArray();
+        foreach (ComparisonRun run in Runs) MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions));
+    }
+
+    /// <summary>Absolute path of the comparison folder.</summary>
+    public string OutputFolder { get; }
+
+    /// <summary>Methods, in the order given.</summary>
+    public IReadOnlyList<string> Methods { get; }
+
+    /// <summary>Seeds of every method.</summary>
+    public IReadOnlyList<int> Seeds { get; }
+
+    /// <summary>Every training, method by method, seed by seed.</summary>
+    public IReadOnlyList<ComparisonRun> Runs { get; }
+
+    /// <summary>The options of <paramref name="method"/>: unprefixed ones and those prefixed "method:" (prefix removed).</summary>
+    public static IReadOnlyDictionary<string, string> OptionsFor(string method, IReadOnlyDictionary<string, string> options)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string key, string value) in options)
+        {
+            int colon = key.IndexOf(':');
+            if (colon < 0) result.TryAdd(key, value);
+            else if (key[..colon] == method) result[key[(colon + 1)..]] = value;
+        }
+        return result;
+    }
+
+    /// <summary>True when <paramref name="run"/> finished earlier (its results.json exists) and will be read back, not trained.</summary>
+    public static bool IsFinished(ComparisonRun run) => new RunFolder(run.Folder).IsFinished;
+
+    /// <summary>
+    /// Trains <paramref name="run"/>, or reads it back when it finished earlier with the same configuration (a different
+    /// configuration in the folder is an error rather than a silently stale result).
+    /// </summary>
+    public static TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
+    {
+        var folder = new RunFolder(run.Folder);
+        if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
+        if (Comparable(folder.ReadConfig()) != Comparable(run.Config))
+            throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
+        return folder.ReadResults();
+    }
+
+    /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
+    public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null) =>
+        Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
+
+    /// <summary>
+    /// Computes every run's diagnostics and writes results.json, results.md and the plots. <paramref name="results"/> are
+    /// the results of <see cref="Runs"/>, in the same order.
+    /// </summary>
+    public ComparisonResults Report(IReadOnlyList<TrainingResult> results, DatasetSplits splits)
+    {
+        if (results.Count != Runs.Count) throw new ArgumentException($"Expected {Runs.Count} results (one per run), got {results.Count}.");
+        var records = Runs.Zip(results, (run, result) => new ComparisonRecord
+        {
+            Method = run.Method,
+            Seed = run.Seed,
+            RunFolder = Path.GetRelativePath(OutputFolder, run.Folder),
+            BestEpoch = result.BestEpoch,
+            Accuracy = result.Test.Accuracy,
+            MeanAveragePrecision = result.Test.MeanAveragePrecision,
+            MacroF1 = result.Test.MacroF1,
+            MacroAuc = result.Test.MacroAuc,
+            Diagnostics = ModalityDiagnostics.Compute(result, _diagnostics, () => LoadContext(run, splits)),
+        }).ToArray();
+        var comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records);
+        File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
+        File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
+        var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)Runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
+        ComparisonPlots.Write(OutputFolder, comparison, runsByMethod);
+        return comparison;
+    }
+
+    private static DiagnosticContext LoadContext(ComparisonRun run, DatasetSplits splits)
+    {
+        var folder = new RunFolder(run.Folder);
+        RunConfig config = folder.ReadConfig();
+        var names = splits.Modalities.Select(m => m.Name).ToList();
+        int[] indices = config.Modalities.Select(m => names.IndexOf(m.Name)).ToArray();
+        var device = DeviceSelector.Resolve(config.Training.Device);
+        var model = folder.LoadModel();
+        model.to(device);
+        return new DiagnosticContext(model, splits, indices, config.Training.BatchSize, device);
+    }
+
+    // The parts of a configuration that decide a run's result (not the thread count, not what the trainer filled in).
+    private static string Comparable(RunConfig config) => JsonSerializer.Serialize(config with
+    {
+        Modalities = Array.Empty<ModalitySpec>(),
+        ClassNames = Array.Empty<string>(),
+        EquimodalVersion = "",
+        Training = config.Training with { Threads = 0 },
+    }, Json.Line);
+}

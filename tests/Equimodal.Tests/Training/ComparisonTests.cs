@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Reporting;
+using Equimodal.Training;
+using SkiaSharp;
+
+namespace Equimodal.Tests.Training;
+
+public class ComparisonTests
+{
+    private static readonly RunConfig Tiny = new()
+    {
+        Dataset = new DatasetRequest { Synthetic = TestData.SmallSynthetic },
+        Model = TestData.TinyModel with { Width = 4, Depth = 1 },
+        Training = TestData.ShortTraining with { Epochs = 2, Seed = 7 },
+    };
+
+    [Fact]
+    public void Compare_writes_one_record_per_run_a_correct_summary_a_marked_table_and_plots_then_resumes_without_training()
+    {
+        string folder = TestData.TempFolder();
+        var observer = new CountingObserver();
+        var comparison = new Comparison(Tiny, new[] { "joint", "audio-only" }, seeds: 2, folder);
+        ComparisonResults results = comparison.Run(TestData.Small, _ => observer);
+        Assert.True(observer.Steps > 0);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, Comparison.ResultsFile)));
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.Equal(new[] { "joint/7", "joint/8", "audio-only/7", "audio-only/8" },
+            runs.Select(r => $"{r.GetProperty("method").GetString()}/{r.GetProperty("seed").GetInt32()}"));
+        foreach (JsonElement run in runs)
+        {
+            string runFolder = Path.Combine(folder, run.GetProperty("runFolder").GetString()!);
+            using var own = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, RunFolder.ResultsFile)));
+            Assert.Equal(own.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble(), run.GetProperty("accuracy").GetDouble());
+            Assert.True(run.GetProperty("diagnostics").GetProperty("secondsPerStep").GetDouble() > 0);
+        }
+        Assert.Equal(new[] { "audio" }, runs[2].GetProperty("diagnostics").GetProperty("modalityAccuracy").EnumerateObject().Select(p => p.Name));
+
+        // Summary: mean and sample standard deviation (n - 1) of the two seeds, checked against the per-seed values.
+        foreach (JsonElement method in json.RootElement.GetProperty("summary").EnumerateArray())
+        {
+            string name = method.GetProperty("method").GetString()!;
+            double[] accuracies = runs.Where(r => r.GetProperty("method").GetString() == name).Select(r => r.GetProperty("accuracy").GetDouble()).ToArray();
+            JsonElement accuracy = method.GetProperty("metrics").GetProperty("accuracy");
+            Assert.Equal((accuracies[0] + accuracies[1]) / 2, accuracy.GetProperty("mean").GetDouble(), 12);
+            Assert.Equal(Math.Abs(accuracies[0] - accuracies[1]) / Math.Sqrt(2), accuracy.GetProperty("std").GetDouble(), 12);
+            Assert.Equal(2, accuracy.GetProperty("count").GetInt32());
+        }
+
+        string markdown = File.ReadAllText(Path.Combine(folder, Comparison.MarkdownFile));
+        string bestMethod = results.Summary.MaxBy(s => s.Metrics["accuracy"].Mean)!.Method;
+        string bestRow = markdown.Split('\n').Single(line => line.StartsWith($"| {bestMethod} |", StringComparison.Ordinal));
+        Assert.StartsWith("**", bestRow.Split('|')[2].Trim());
+
+        string[] plots = Directory.GetFiles(folder, "*.png");
+        Assert.Equal(new[] { "accuracy.png", "validation-accuracy-audio.png", "validation-accuracy-visual.png" }, plots.Select(Path.GetFileName).Order());
+        foreach (string plot in plots)
+        {
+            using SKBitmap bitmap = SKBitmap.Decode(plot);
+            Assert.Equal((ComparisonPlots.Width, ComparisonPlots.Height), (bitmap.Width, bitmap.Height));
+        }
+
+        // A second run over the same folder reads every finished run back instead of training it.
+        var written = comparison.Runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.Folder, RunFolder.ResultsFile))).ToArray();
+        var again = new CountingObserver();
+        ComparisonResults resumed = new Comparison(Tiny, new[] { "joint", "audio-only" }, seeds: 2, folder).Run(TestData.Small, _ => again);
+        Assert.Equal(0, again.Steps);
+        Assert.Equal(written, comparison.Runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.Folder, RunFolder.ResultsFile))));
+        Assert.Equal(results.Runs.Select(r => r.Accuracy), resumed.Runs.Select(r => r.Accuracy));
+
+        // ... but refuses a finished run trained with another configuration.
+        var changed = new Comparison(Tiny with { Training = Tiny.Training with { LearningRate = 0.01 } }, new[] { "joint" }, seeds: 1, folder);
+        Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => changed.Run(TestData.Small)).Message);
+    }
+
+    [Fact]
+    public void Model_diagnostics_run_on_every_trained_model_and_their_columns_appear()
+    {
+        string folder = TestData.TempFolder();
+        var diagnostic = new FixedShapley();
+        var comparison = new Comparison(Tiny with { Training = Tiny.Training with { Epochs = 1 } }, new[] { "joint", "visual-only" }, seeds: 1, folder, new[] { diagnostic });
+        ComparisonResults results = comparison.Run(TestData.Small);
+        Assert.Equal(new[] { "audio,visual", "visual" }, diagnostic.Seen);
+        Assert.Equal(0.75, results.Runs[0].Diagnostics.ShapleyValues!["audio"]);
+        Assert.Equal(0.5, results.Summary[0].Metrics["imbalance"].Mean);
+        string header = File.ReadAllLines(Path.Combine(folder, Comparison.MarkdownFile))[0];
+        Assert.Contains("phi(audio)", header);
+        Assert.Contains("imbalance", header);
+        Assert.DoesNotContain("share(", header);
+    }
+
+    [Fact]
+    public void Summary_statistics_and_best_marks_follow_each_columns_direction()
+    {
+        Assert.Equal(new MetricSummary(2.5, Math.Sqrt(5.0 / 3), 4), MetricSummary.Of(new[] { 1.0, 2, 3, 4 }) with { Std = Math.Sqrt(5.0 / 3) });
+        Assert.Equal(Math.Sqrt(5.0 / 3), MetricSummary.Of(new[] { 1.0, 2, 3, 4 }).Std, 12);
+        Assert.True(double.IsNaN(MetricSummary.Of(new[] { 0.5 }).Std));
+
+        ComparisonRecord Run(string method, double accuracy, double secondsPerEpoch) => new()
+        {
+            Method = method, Accuracy = accuracy, MeanAveragePrecision = accuracy, MacroF1 = accuracy, MacroAuc = accuracy,
+            Diagnostics = new ModelDiagnostics { ModalityAccuracy = new Dictionary<string, double> { ["audio"] = accuracy }, SecondsPerEpoch = secondsPerEpoch, SecondsPerStep = secondsPerEpoch / 10 },
+        };
+        var results = ComparisonResults.Create(new[] { "slow-good", "fast-bad" }, new[] { 1, 2 }, new[] { "audio" },
+            new[] { Run("slow-good", 0.9, 4), Run("slow-good", 0.8, 6), Run("fast-bad", 0.5, 1), Run("fast-bad", 0.6, 1) });
+        string[] lines = ComparisonColumn.Markdown(results).Split('\n');
+        Assert.Equal("| method | accuracy | mAP | macro-F1 | AUC | acc(audio) | s/epoch | ms/step |", lines[0]);
+        Assert.Equal("| slow-good | **85.0 ± 7.1** | **85.0 ± 7.1** | **85.0 ± 7.1** | **85.0 ± 7.1** | **85.0 ± 7.1** | 5.00 ± 1.41 | 500.0 ± 141.4 |", lines[2]);
+        Assert.Equal("| fast-bad | 55.0 ± 7.1 | 55.0 ± 7.1 | 55.0 ± 7.1 | 55.0 ± 7.1 | 55.0 ± 7.1 | **1.00 ± 0.00** | **100.0 ± 0.0** |", lines[3]);
+    }
+
+    [Fact]
+    public void Method_options_with_a_method_prefix_apply_to_that_method_only()
+    {
+        var options = new Dictionary<string, string> { ["ogm-ge:alpha"] = "0.5", ["modality-dropout:p"] = "0.1", ["shared"] = "1" };
+        Assert.Equal(new Dictionary<string, string> { ["alpha"] = "0.5", ["shared"] = "1" }, Comparison.OptionsFor("ogm-ge", options));
+        Assert.Equal(new Dictionary<string, string> { ["shared"] = "1" }, Comparison.OptionsFor("joint", options));
+        var comparison = new Comparison(Tiny with { MethodOptions = new Dictionary<string, string> { ["ogm-ge:alpha"] = "0.5" } }, new[] { "joint", "ogm-ge" }, 1, TestData.TempFolder());
+        Assert.Equal("0.5", comparison.Runs[1].Config.MethodOptions["alpha"]);
+        Assert.Empty(comparison.Runs[0].Config.MethodOptions);
+        Assert.Contains("Valid options", Assert.Throws<ArgumentException>(() => new Comparison(Tiny with { MethodOptions = new Dictionary<string, string> { ["ogm-ge:beta"] = "1" } }, new[] { "ogm-ge" }, 1, TestData.TempFolder())).Message);
+    }
+
+    private sealed class CountingObserver : ITrainingObserver
+    {
+        public int Steps { get; private set; }
+
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss) => Steps++;
+
+        public void OnEpochEnd(EpochRecord record, int epochs)
+        {
+        }
+    }
+
+    // Stands in for the Shapley diagnostic of the attribution engine: fixed values, and records which models it saw.
+    private sealed class FixedShapley : IModelDiagnostic
+    {
+        public List<string> Seen { get; } = new();
+
+        public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
+        {
+            Seen.Add(string.Join(",", context.Model.ModalityNames));
+            Assert.Equal(context.Model.ModalityNames, context.ModalityIndices.Select(i => context.Splits.Modalities[i].Name));
+            return diagnostics with
+            {
+                ShapleyValues = context.Model.ModalityNames.ToDictionary(m => m, m => m == "audio" ? 0.75 : 0.25),
+                ImbalanceDegree = 0.5,
+            };
+        }
+    }
+}
