@@ -147,6 +147,7 @@ public sealed class Comparison
         Modalities = Array.Empty<ModalitySpec>(),
         ClassNames = Array.Empty<string>(),
         EquimodalVersion = "",
+        Environment = null,
         Training = config.Training with { Threads = 0 },
     }, Json.Line);
 }
