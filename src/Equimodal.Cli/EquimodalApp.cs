@@ -28,6 +28,7 @@ public static class EquimodalApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
+            config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--samples", "4", "--method", "ig");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;

@@ -82,7 +82,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         return 0;
     }
 
-    private static int IndexOf(IReadOnlyList<ModalitySpec> modalities, string name)
+    internal static int IndexOf(IReadOnlyList<ModalitySpec> modalities, string name)
     {
         int index = modalities.Select(m => m.Name).ToList().IndexOf(name);
         if (index < 0) throw new ArgumentException($"The model reads modality '{name}', which the dataset does not have ({string.Join(", ", modalities.Select(m => m.Name))}).");
