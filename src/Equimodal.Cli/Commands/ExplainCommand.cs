@@ -67,11 +67,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var folder = new RunFolder(settings.Run);
-        RunConfig config = folder.ReadConfig();
-        DatasetRequest request = settings.Data is null ? config.Dataset : config.Dataset with { Path = settings.Data };
-        DatasetSplits splits = DatasetCatalog.Load(request);
-        int[] modalityIndices = config.Modalities.Select(m => EvaluateCommand.IndexOf(splits.Modalities, m.Name)).ToArray();
+        var (folder, config, request, splits, modalityIndices) = SavedRun.Open(settings.Run, settings.Data);
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
         int count = Math.Min(settings.Samples, splits.Test.Count);
