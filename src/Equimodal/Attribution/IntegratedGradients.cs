@@ -35,6 +35,8 @@ public sealed class IntegratedGradients : AttributionMethod
         Tensor[] averageGradients = inputs.Select(x => zeros_like(x)).ToArray();
         for (long start = 0; start < rows; start += chunk)
         {
+            // Each chunk's activations are released before the next one, which is what bounds the memory.
+            using var chunkScope = NewDisposeScope();
             Tensor row = arange(start, Math.Min(start + chunk, rows), ScalarType.Int64, inputs[0].device);
             Tensor sample = row.remainder(batch);
             Tensor step = row.div(batch, RoundingMode.floor);
@@ -45,7 +47,7 @@ public sealed class IntegratedGradients : AttributionMethod
             Tensor[] tracked = AttributionGradients.Track(interpolated, options.Differentiable);
             Tensor[] gradients = AttributionGradients.Gradients(function, tracked, classes?.index_select(0, sample), options);
             for (int m = 0; m < inputs.Length; m++)
-                averageGradients[m] = averageGradients[m].index_add(0, sample, gradients[m] * Broadcast(weight, gradients[m]), 1);
+                averageGradients[m] = averageGradients[m].index_add(0, sample, gradients[m] * Broadcast(weight, gradients[m]), 1).MoveToOuterDisposeScope();
         }
         Tensor[] attributions = paths.Select((path, m) => path * averageGradients[m]).ToArray();
         Tensor? delta = options.ComputeDelta ? Delta(function, inputs, baselines, attributions, classes, options.Output) : null;
