@@ -14,6 +14,9 @@ namespace Equimodal.Cli.Commands;
 /// <summary>`equimodal explain`: per-modality attribution shares of a saved model on test samples, with pictures.</summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
+    /// <summary>IG rows (sample x step) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
+    private const int RowsPerPass = 128;
+
     /// <summary>Valid attribution methods.</summary>
     public static readonly IReadOnlyList<string> Methods = new[] { "ig", "gxi", "saliency" };
 
@@ -79,7 +82,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             "saliency" => new Saliency(model),
             _ => new IntegratedGradients(model),
         };
-        using AttributionResult result = method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, new AttributionOptions { Steps = settings.Steps });
+        using AttributionResult result = method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass });
         Tensor shares = AttributionShares.Shares(result.PerModality);
         long[] predicted;
         using (no_grad())
