@@ -32,6 +32,7 @@ public static class EquimodalApp
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
             config.AddCommand<CompareCommand>("compare").WithDescription("Train several methods with several seeds each; write results.json, results.md and plots.");
+            config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--samples", "4", "--method", "ig");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;

@@ -56,12 +56,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var folder = new RunFolder(settings.Run);
-        RunConfig config = folder.ReadConfig();
-        DatasetRequest request = settings.Data is null ? config.Dataset : config.Dataset with { Path = settings.Data };
-        DatasetSplits splits = DatasetCatalog.Load(request);
+        var (folder, config, request, splits, modalityIndices) = SavedRun.Open(settings.Run, settings.Data);
         IMultimodalDataset dataset = settings.Split == "test" ? splits.Test : splits.Validation;
-        int[] modalityIndices = config.Modalities.Select(m => IndexOf(splits.Modalities, m.Name)).ToArray();
         using MultimodalClassifier model = folder.LoadModel();
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
@@ -80,12 +76,5 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples):");
         ResultConsole.Write(table);
         return 0;
-    }
-
-    private static int IndexOf(IReadOnlyList<ModalitySpec> modalities, string name)
-    {
-        int index = modalities.Select(m => m.Name).ToList().IndexOf(name);
-        if (index < 0) throw new ArgumentException($"The model reads modality '{name}', which the dataset does not have ({string.Join(", ", modalities.Select(m => m.Name))}).");
-        return index;
     }
 }

@@ -1,0 +1,15 @@
+using Equimodal.Bench;
+
+// Each benchmark is one subcommand: add an entry here and a class with a Run(string[] args) method.
+var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run)>
+{
+    ["attribution"] = ("Cost of one attribution call relative to one forward+backward of the same batch.", AttributionBenchmark.Run),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Equimodal.Bench -- BENCHMARK [options]");
+    foreach (var (name, entry) in benchmarks) Console.Error.WriteLine($"  {name,-14} {entry.Summary}");
+    return args.Length == 0 ? 1 : 2;
+}
+return benchmark.Run(args[1..]);

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Equimodal.Cli;
+using Equimodal.Data;
+using Equimodal.Reporting;
+using Equimodal.Training;
+using SkiaSharp;
+using Spectre.Console.Testing;
+
+namespace Equimodal.Tests.Cli;
+
+public class ExplainCommandTests
+{
+    [Fact]
+    public void Explain_prints_shares_summing_to_one_and_writes_readable_pictures()
+    {
+        string run = TestData.TempFolder();
+        var config = new RunConfig
+        {
+            Dataset = new DatasetRequest { Synthetic = TestData.SmallSynthetic with { Samples = 120 } },
+            Model = TestData.TinyModel with { Depth = 1 },
+            Training = TestData.ShortTraining with { Epochs = 1 },
+        };
+        Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
+        string pictures = Path.Combine(run, "pictures");
+
+        var console = new TestConsole();
+        console.Profile.Width = 400;
+        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", run, "--samples", "2", "--method", "ig", "--steps", "4", "--out", pictures });
+        string output = console.Output;
+        Assert.True(code == 0, output);
+
+        string[] rows = output.Split('\n').Where(l => l.StartsWith("| 0 ") || l.StartsWith("| 1 ") || l.StartsWith("| mean ")).ToArray();
+        Assert.Equal(3, rows.Length);
+        foreach (string row in rows)
+        {
+            double[] shares = row.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).TakeLast(2)
+                .Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            Assert.All(shares, s => Assert.InRange(s, 0, 1));
+            Assert.Equal(1.0, shares.Sum(), 2);
+        }
+
+        string[] expected = { "sample0-audio.png", "sample0-visual-frame0.png", "sample0-visual-frame1.png", "sample1-audio.png", "sample1-visual-frame1.png" };
+        foreach (string file in expected)
+        {
+            using SKBitmap? bitmap = SKBitmap.Decode(Path.Combine(pictures, file));
+            Assert.NotNull(bitmap);
+            Assert.True(Math.Min(bitmap!.Width, bitmap.Height) >= AttributionImages.MinimumSide);
+        }
+        Assert.Equal(6, Directory.GetFiles(pictures, "*.png").Length);
+    }
+
+    [Fact]
+    public void Explain_rejects_an_unknown_method_listing_the_valid_ones()
+    {
+        var console = new TestConsole();
+        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", "x", "--method", "lime" });
+        Assert.NotEqual(0, code);
+        Assert.Contains("ig, gxi, saliency", console.Output);
+    }
+}
