@@ -26,4 +26,10 @@ public sealed record EvaluationResult
 
     /// <summary>Accuracy of each modality's own logits (modality failure shows as a low value).</summary>
     public IReadOnlyDictionary<string, double> ModalityAccuracy { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// Mean attribution share of each modality (Gradient x Input of the predicted class at the fusion input, L2-pooled,
+    /// normalised per sample; shares sum to 1): how much each modality drives the decisions.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> AttributionShares { get; init; } = new Dictionary<string, double>();
 }

@@ -1,3 +1,4 @@
+using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Models;
 using TorchSharp;
@@ -8,8 +9,11 @@ namespace Equimodal.Evaluation;
 /// <summary>Runs a model over a dataset without gradients and computes every metric; the same code for every method.</summary>
 public static class Evaluator
 {
-    /// <summary>Scores of a model on a dataset: fused logits and each modality's logits, as [samples, classes] arrays.</summary>
-    public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels);
+    /// <summary>
+    /// Scores of a model on a dataset: fused logits and each modality's logits, as [samples, classes] arrays, and each
+    /// modality's mean attribution share.
+    /// </summary>
+    public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares);
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset inputs the model reads.</summary>
     public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
@@ -34,10 +38,15 @@ public static class Evaluator
             ConfusionMatrix = Enumerable.Range(0, classes).Select(r => Enumerable.Range(0, classes).Select(c => confusion[r, c]).ToArray()).ToArray(),
             ModalityAccuracy = modalityNames.Select((name, m) => (name, Metrics.Accuracy(Metrics.Predictions(scores.PerModality[m]), scores.Labels)))
                 .ToDictionary(x => x.name, x => x.Item2),
+            AttributionShares = modalityNames.Select((name, m) => (name, scores.MeanAttributionShares[m])).ToDictionary(x => x.name, x => x.Item2),
         };
     }
 
-    /// <summary>Collects fused and per-modality logits over the whole dataset in eval mode.</summary>
+    /// <summary>
+    /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
+    /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
+    /// attribution regularization acts on; one extra backward through the fusion head per batch).
+    /// </summary>
     public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
     {
         bool wasTraining = model.training;
@@ -46,6 +55,9 @@ public static class Evaluator
         var fused = new double[n, k];
         var perModality = Enumerable.Range(0, modalities).Select(_ => new double[n, k]).ToArray();
         var labels = new int[n];
+        var shareSums = new double[modalities];
+        var attribution = new GradientTimesInput(model);
+        var shareOptions = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
         try
         {
             using var noGrad = torch.no_grad();
@@ -57,6 +69,12 @@ public static class Evaluator
                 ModelOutput output = model.Forward(batch.Inputs);
                 Copy(output.Logits, fused, offset);
                 for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
+                using (torch.enable_grad())
+                {
+                    using AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions);
+                    double[] batchShares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                    for (int m = 0; m < modalities; m++) shareSums[m] += batchShares[m];
+                }
                 long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
                 for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
                 offset += indices.Length;
@@ -66,7 +84,7 @@ public static class Evaluator
         {
             model.train(wasTraining);
         }
-        return new Scores(fused, perModality, labels);
+        return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray());
     }
 
     private static void Copy(Tensor logits, double[,] target, int offset)

@@ -20,7 +20,7 @@ public sealed record ModelDiagnostics
     /// <summary>Normalized spread of the Shapley values (|phi_a - phi_v| / (phi_a + phi_v) for two modalities), when computed.</summary>
     public double? ImbalanceDegree { get; init; }
 
-    /// <summary>Mean attribution share of each modality on test data, when an attribution diagnostic ran.</summary>
+    /// <summary>Mean attribution share of each modality on test data (measured by the evaluator for every method).</summary>
     public IReadOnlyDictionary<string, double>? AttributionShares { get; init; }
 
     /// <summary>Seconds spent in training steps over all epochs.</summary>
@@ -63,6 +63,7 @@ public static class ModalityDiagnostics
         var diagnostics = new ModelDiagnostics
         {
             ModalityAccuracy = result.Test.ModalityAccuracy,
+            AttributionShares = result.Test.AttributionShares.Count == 0 ? null : result.Test.AttributionShares,
             TrainSeconds = result.TrainSeconds,
             SecondsPerEpoch = result.SecondsPerEpoch,
             SecondsPerStep = result.SecondsPerStep,

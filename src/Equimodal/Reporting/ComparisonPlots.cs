@@ -18,7 +18,8 @@ public static class ComparisonPlots
     /// <summary>
     /// Writes accuracy.png (mean test accuracy per method with a standard-deviation error bar) and, per modality,
     /// validation-accuracy-{modality}.png (that modality's own validation accuracy over epochs, one line per method,
-    /// mean over seeds). Returns the files written.
+    /// mean over seeds) and attribution-share-{modality}.png (its mean attribution share on validation data over epochs,
+    /// multimodal methods only). Returns the files written.
     /// </summary>
     public static IReadOnlyList<string> Write(string folder, ComparisonResults results, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod)
     {
@@ -30,6 +31,11 @@ public static class ComparisonPlots
             bool drawn = WriteOverEpochs(file, $"Validation accuracy of the {modality} logits", $"accuracy({modality}) %", runsByMethod,
                 record => record.Validation.ModalityAccuracy.TryGetValue(modality, out double a) ? 100 * a : null);
             if (drawn) files.Add(file);
+            // Unimodal runs have a share of 1 by definition: only multimodal runs are drawn.
+            string shareFile = Path.Combine(folder, $"attribution-share-{modality}.png");
+            bool shareDrawn = WriteOverEpochs(shareFile, $"Validation attribution share of {modality}", $"share({modality}) %", runsByMethod,
+                record => record.Validation.AttributionShares.Count > 1 && record.Validation.AttributionShares.TryGetValue(modality, out double share) ? 100 * share : null);
+            if (shareDrawn) files.Add(shareFile);
         }
         return files;
     }

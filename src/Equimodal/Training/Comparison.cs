@@ -32,6 +32,9 @@ public sealed class Comparison
 
     private readonly IReadOnlyList<IModelDiagnostic> _diagnostics;
 
+    /// <summary>Diagnostics run on every trained model unless others are given: exact Shapley values over test accuracy.</summary>
+    public static IReadOnlyList<IModelDiagnostic> DefaultDiagnostics { get; } = new IModelDiagnostic[] { new ShapleyAccuracyDiagnostic() };
+
     /// <summary>
     /// Plans the comparison of <paramref name="methods"/>, each trained with seeds <c>baseConfig.Training.Seed</c> to
     /// <c>Seed + seeds - 1</c>. A method option "METHOD:key=value" applies to METHOD only; "key=value" to every method.
@@ -45,7 +48,7 @@ public sealed class Comparison
         OutputFolder = Path.GetFullPath(outputFolder);
         Methods = methods;
         Seeds = Enumerable.Range(baseConfig.Training.Seed, seeds).ToArray();
-        _diagnostics = diagnostics ?? Array.Empty<IModelDiagnostic>();
+        _diagnostics = diagnostics ?? DefaultDiagnostics;
         Runs = methods.SelectMany(method => Seeds.Select(seed => new ComparisonRun(method, seed,
             baseConfig with
             {

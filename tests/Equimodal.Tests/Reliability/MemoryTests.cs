@@ -28,6 +28,7 @@ public class MemoryTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("joint")]
+    [InlineData("attr-reg")]
     public void Live_tensors_and_resident_memory_stay_flat_over_thousands_of_steps(string method)
     {
         // 400 samples / batch 8 = 50 steps per epoch; 60 epochs = 3000 steps (validation and checkpoints every epoch).

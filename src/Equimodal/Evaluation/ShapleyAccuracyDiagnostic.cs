@@ -1,0 +1,34 @@
+using Equimodal.Attribution;
+
+namespace Equimodal.Evaluation;
+
+/// <summary>
+/// Exact Shapley value of each modality over test accuracy (BalanceBenchmark convention: modalities outside a coalition
+/// zeroed, v(empty) measured) and the imbalance degree derived from it.
+/// </summary>
+public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
+{
+    /// <inheritdoc />
+    public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
+    {
+        DatasetShapley shapley = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
+        return diagnostics with
+        {
+            ShapleyValues = shapley.Modalities.Select((name, m) => (name, shapley.Values[m])).ToDictionary(x => x.name, x => x.Item2),
+            ImbalanceDegree = ImbalanceDegree(shapley.Values),
+        };
+    }
+
+    /// <summary>
+    /// Normalized spread of the Shapley values: sum |phi_m - mean(phi)| / sum |phi_m|, which for two modalities is
+    /// |phi_a - phi_v| / (|phi_a| + |phi_v|). 0 = every modality contributes equally, 1 = one modality does everything
+    /// (two modalities). NaN when every value is 0; 0 for a single modality.
+    /// </summary>
+    public static double ImbalanceDegree(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2) return 0;
+        double mean = values.Average();
+        double total = values.Sum(Math.Abs);
+        return total == 0 ? double.NaN : values.Sum(v => Math.Abs(v - mean)) / total;
+    }
+}

@@ -1,0 +1,222 @@
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
+using Equimodal.Models;
+using Equimodal.Tests.Reliability;
+using Equimodal.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Tests.Methods;
+
+public class AttributionRegularizationTests
+{
+    private sealed class Bench : IDisposable
+    {
+        public Bench(string name, long[] hidden, params string[] options)
+        {
+            torch.manual_seed(11);
+            Splits = VectorData.Create(64);
+            Model = new MultimodalClassifier(
+                new (string, ModalityEncoder)[] { ("a", new MlpEncoder(4, hidden)), ("b", new MlpEncoder(4, hidden)) },
+                new ConcatFusion(new[] { hidden.Length == 0 ? 4L : hidden[^1], hidden.Length == 0 ? 4L : hidden[^1] }, 4));
+            Optimizer = optim.AdamW(Model.parameters());
+            Method = (AttributionRegularization)MethodRegistry.Create(name, MethodSettings.Parse(options));
+            Method.Setup(new MethodContext(Model, Optimizer, Splits, new[] { 0, 1 }, TestData.ShortTraining, CPU));
+            Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), training: false);
+        }
+
+        public DatasetSplits Splits { get; }
+        public MultimodalClassifier Model { get; }
+        public optim.Optimizer Optimizer { get; }
+        public AttributionRegularization Method { get; }
+        public Batch Batch { get; }
+
+        public StepOutput Step(int epoch = 0)
+        {
+            var step = new StepInfo(epoch, 0, 0, 1);
+            Optimizer.zero_grad();
+            StepOutput output = Method.ComputeLoss(Batch, step);
+            Method.Backward(output, step);
+            return output;
+        }
+
+        public void Dispose()
+        {
+            Batch.Dispose();
+            Model.Dispose();
+        }
+    }
+
+    private static double[][] Rows(Tensor t)
+    {
+        float[] values = t.detach().to_type(ScalarType.Float32).data<float>().ToArray();
+        int columns = (int)t.shape[1];
+        return Enumerable.Range(0, (int)t.shape[0]).Select(r => values.Skip(r * columns).Take(columns).Select(v => (double)v).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// The published formula by hand on a linear model with identity encoders: A_i = W[c*, slice_i] * e_i with c* the top
+    /// class, a_i = ||A_i||_2, s_i = a_i / sum a, R = sum_i |s_i - 1/2| averaged over the batch; loss = CE + lambda R.
+    /// </summary>
+    [Theory]
+    [InlineData("attr-reg-published", 1.0)]
+    [InlineData("attr-reg", 2.5)]
+    public void The_penalty_is_the_published_formula(string name, double lambda)
+    {
+        using var bench = new Bench(name, Array.Empty<long>(), $"lambda={lambda}");
+        double[][] a = Rows(bench.Batch.Inputs[0]), b = Rows(bench.Batch.Inputs[1]);
+        double[][] weight = Rows(((ConcatFusion)bench.Model.Fusion).Classifier.weight!);
+        double[] bias = ((ConcatFusion)bench.Model.Fusion).Classifier.bias!.data<float>().Select(v => (double)v).ToArray();
+        double penalty = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double[] features = a[i].Concat(b[i]).ToArray();
+            double[] logits = weight.Select((w, c) => w.Zip(features, (x, y) => x * y).Sum() + bias[c]).ToArray();
+            int top = Array.IndexOf(logits, logits.Max());
+            double normA = Math.Sqrt(Enumerable.Range(0, 4).Sum(j => Math.Pow(weight[top][j] * a[i][j], 2)));
+            double normB = Math.Sqrt(Enumerable.Range(0, 4).Sum(j => Math.Pow(weight[top][4 + j] * b[i][j], 2)));
+            double shareA = normA / (normA + normB);
+            penalty += Math.Abs(shareA - 0.5) + Math.Abs(1 - shareA - 0.5);
+        }
+        penalty /= a.Length;
+
+        Tensor measured = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", batchMean: false);
+        Assert.Equal(penalty, measured.item<float>(), 5);
+        StepOutput output = bench.Step();
+        double crossEntropy = nn.functional.cross_entropy(output.Logits, bench.Batch.Labels).item<float>();
+        Assert.Equal(crossEntropy + lambda * penalty, output.Loss.item<float>(), 4);
+    }
+
+    [Fact]
+    public void Distances_and_penalty_modes_match_hand_computed_values()
+    {
+        using var scope = NewDisposeScope();
+        Tensor shares = tensor(new float[] { 0.8f, 0.2f, 0.4f, 0.6f }).view(2, 2);
+        double[] uniform = { 0.5, 0.5 };
+        Assert.Equal(0.4, AttributionRegularization.Penalty(shares, uniform, "l1", false).item<float>(), 6);
+        Assert.Equal(0.1, AttributionRegularization.Penalty(shares, uniform, "l2", false).item<float>(), 6);
+        double kl = (0.5 * Math.Log(0.5 / 0.8) + 0.5 * Math.Log(0.5 / 0.2) + 0.5 * Math.Log(0.5 / 0.4) + 0.5 * Math.Log(0.5 / 0.6)) / 2;
+        Assert.Equal(kl, AttributionRegularization.Penalty(shares, uniform, "kl", false).item<float>(), 6);
+        // Batch mode: the distance of the mean shares [0.6, 0.4].
+        Assert.Equal(0.2, AttributionRegularization.Penalty(shares, uniform, "l1", true).item<float>(), 6);
+        Assert.Equal(0.2, AttributionRegularization.Penalty(shares, new[] { 0.7, 0.3 }, "l1", true).item<float>(), 6);
+    }
+
+    [Fact]
+    public void Pooling_and_target_options_change_the_shares_as_defined()
+    {
+        using var l2 = new Bench("attr-reg", Array.Empty<long>());
+        using var l1 = new Bench("attr-reg", Array.Empty<long>(), "pooling=l1");
+        using var trueClass = new Bench("attr-reg", Array.Empty<long>(), "target=true");
+        double[][] a = Rows(l1.Batch.Inputs[0]), b = Rows(l1.Batch.Inputs[1]);
+        double[][] weight = Rows(((ConcatFusion)l1.Model.Fusion).Classifier.weight!);
+        long[] labels = l1.Batch.Labels.data<long>().ToArray();
+        double[][] top = Rows(l1.Model.Fuse(l1.Batch.Inputs));
+        double[][] sharesL1 = Rows(l1.Method.Shares(l1.Batch.Inputs, l1.Batch.Labels));
+        double[][] sharesTrue = Rows(trueClass.Method.Shares(trueClass.Batch.Inputs, trueClass.Batch.Labels));
+        for (int i = 0; i < a.Length; i++)
+        {
+            int c = Array.IndexOf(top[i], top[i].Max());
+            double l1A = Enumerable.Range(0, 4).Sum(j => Math.Abs(weight[c][j] * a[i][j]));
+            double l1B = Enumerable.Range(0, 4).Sum(j => Math.Abs(weight[c][4 + j] * b[i][j]));
+            Assert.Equal(l1A / (l1A + l1B), sharesL1[i][0], 5);
+            int y = (int)labels[i];
+            double l2A = Math.Sqrt(Enumerable.Range(0, 4).Sum(j => Math.Pow(weight[y][j] * a[i][j], 2)));
+            double l2B = Math.Sqrt(Enumerable.Range(0, 4).Sum(j => Math.Pow(weight[y][4 + j] * b[i][j], 2)));
+            Assert.Equal(l2A / (l2A + l2B), sharesTrue[i][0], 5);
+        }
+        Assert.False(Rows(l2.Method.Shares(l2.Batch.Inputs, l2.Batch.Labels))[0].SequenceEqual(sharesL1[0]));
+    }
+
+    [Fact]
+    public void Integrated_gradients_equal_gradient_times_input_on_a_linear_fusion()
+    {
+        // A fixed class (the label): with the top class, IG would follow whichever logit is largest along the path.
+        using var gxi = new Bench("attr-reg", Array.Empty<long>(), "target=true");
+        using var ig = new Bench("attr-reg", Array.Empty<long>(), "attribution=ig", "steps=4", "target=true");
+        Tensor expected = gxi.Method.Shares(gxi.Batch.Inputs, gxi.Batch.Labels);
+        Assert.True(ig.Method.Shares(ig.Batch.Inputs, ig.Batch.Labels).allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Target_ratios_are_normalised_checked_and_adaptive_targets_follow_validation_accuracy()
+    {
+        using (var given = new Bench("attr-reg", Array.Empty<long>(), "targets=ratios", "ratios=3,1"))
+            Assert.Equal(new[] { 0.75, 0.25 }, given.Method.Targets);
+        var error = Assert.Throws<ArgumentException>(() => new Bench("attr-reg", Array.Empty<long>(), "targets=ratios", "ratios=1,1,1"));
+        Assert.Contains("3 values for 2 modalities", error.Message);
+        Assert.Contains("targets=ratios", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "ratios=1,2" }))).Message);
+
+        using var adaptive = new Bench("attr-reg", Array.Empty<long>(), "targets=adaptive");
+        Assert.Equal(new[] { 0.5, 0.5 }, adaptive.Method.Targets);
+        var validation = new EvaluationResult { ModalityAccuracy = new Dictionary<string, double> { ["a"] = 0.9, ["b"] = 0.3 } };
+        adaptive.Method.OnEpochEnd(new EpochEnd(0, validation));
+        Assert.Equal(0.75, adaptive.Method.Targets[0], 12);
+        Assert.Equal(0.25, adaptive.Method.Targets[1], 12);
+    }
+
+    [Fact]
+    public void Lambda_warms_up_linearly()
+    {
+        var method = (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "lambda=2", "warmup=4" }));
+        Assert.Equal(0, method.LambdaAt(0));
+        Assert.Equal(1, method.LambdaAt(2));
+        Assert.Equal(2, method.LambdaAt(4));
+        Assert.Equal(2, method.LambdaAt(9));
+    }
+
+    /// <summary>
+    /// Published scope: the encoders get exactly the cross-entropy gradient and the penalty moves only the fusion layers,
+    /// through the separate optimizer; scope=all lets the penalty reach the encoders.
+    /// </summary>
+    [Fact]
+    public void Fusion_scope_keeps_the_penalty_off_the_encoders_and_all_scope_does_not()
+    {
+        long[] hidden = { 6 };
+        using var fusion = new Bench("attr-reg", hidden, "scope=fusion", "lambda=5");
+        StepOutput output = fusion.Step();
+        Dictionary<string, Tensor> withPenalty = fusion.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        fusion.Optimizer.zero_grad();
+        nn.functional.cross_entropy(fusion.Model.Forward(fusion.Batch.Inputs).Logits, fusion.Batch.Labels).backward();
+        foreach (var (name, parameter) in fusion.Model.named_parameters())
+            Assert.True(parameter.grad!.allclose(withPenalty[name], rtol: 1e-5, atol: 1e-7), $"{name}: the main optimizer must see the cross-entropy gradient only");
+        // The separate optimizer applies the penalty to the fusion layers after the main step (the classifier weight: the
+        // attributions do not depend on the bias, so its penalty gradient is 0).
+        Dictionary<string, Tensor> before = fusion.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        fusion.Method.AfterOptimizerStep(output, new StepInfo(0, 0, 0, 1));
+        foreach (var (name, parameter) in fusion.Model.named_parameters())
+            Assert.Equal(name == "fusion.fc_out.weight", !parameter.detach().allclose(before[name], rtol: 0, atol: 0));
+
+        using var all = new Bench("attr-reg", hidden, "scope=all", "lambda=5");
+        all.Step();
+        Dictionary<string, Tensor> allGradients = all.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        all.Optimizer.zero_grad();
+        nn.functional.cross_entropy(all.Model.Forward(all.Batch.Inputs).Logits, all.Batch.Labels).backward();
+        string encoderWeight = all.Model.named_parameters().First(p => p.name.StartsWith("encoders.", StringComparison.Ordinal)).name;
+        Assert.False(all.Model.named_parameters().Single(p => p.name == encoderWeight).parameter.grad!.allclose(allGradients[encoderWeight], rtol: 1e-5, atol: 1e-7));
+    }
+
+    [Fact]
+    public void The_published_configuration_is_available_by_name_and_the_state_survives_a_round_trip()
+    {
+        using var published = new Bench("attr-reg-published", Array.Empty<long>(), "targets=adaptive");
+        published.Step();
+        published.Method.AfterOptimizerStep(new StepOutput(tensor(0f), tensor(0f)), new StepInfo(0, 0, 0, 1));
+        published.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult { ModalityAccuracy = new Dictionary<string, double> { ["a"] = 0.6, ["b"] = 0.2 } }));
+        var state = new Dictionary<string, Tensor>();
+        published.Method.SaveState(state);
+        Assert.Contains("attr-reg.fusion-optimizer", state.Keys);
+
+        using var restored = new Bench("attr-reg-published", Array.Empty<long>(), "targets=adaptive");
+        restored.Method.LoadState(state);
+        Assert.Equal(published.Method.Targets, restored.Method.Targets);
+        Assert.Contains("needs at least two modalities", Assert.Throws<ArgumentException>(() =>
+        {
+            var method = MethodRegistry.Create("attr-reg");
+            using var model = new MultimodalClassifier(new (string, ModalityEncoder)[] { ("a", new MlpEncoder(4, Array.Empty<long>())) }, new ConcatFusion(new long[] { 4 }, 4));
+            method.Setup(new MethodContext(model, optim.AdamW(model.parameters()), published.Splits, new[] { 0 }, TestData.ShortTraining, CPU));
+        }).Message);
+        Assert.Contains("Valid options", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg-published", MethodSettings.Parse(new[] { "gamma=1" }))).Message);
+    }
+}
