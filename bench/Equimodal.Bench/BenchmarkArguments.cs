@@ -18,4 +18,7 @@ public sealed class BenchmarkArguments
 
     /// <summary>The integer value of <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
     public int Integer(string name, int fallback) => _values.TryGetValue(name, out string? text) ? int.Parse(text) : fallback;
+
+    /// <summary>The text value of <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
+    public string Text(string name, string fallback) => _values.TryGetValue(name, out string? text) ? text : fallback;
 }
