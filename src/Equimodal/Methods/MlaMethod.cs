@@ -15,6 +15,7 @@ namespace Equimodal.Methods;
 /// of the head input, k = P r^T, P becomes (P - k k^T / (alpha + r k)) / ||.||_F, and grad W becomes grad W P^T, so the
 /// head changes little along the input directions earlier steps (of every modality) relied on; alpha = 0.1^(1 + b/B) at
 /// batch b of B. At test time the modalities' shared-head logits are fused with per-sample entropy weights.
+/// Inactive encoders have no gradient during another modality's step, so the optimizer leaves them alone.
 /// The trainer's step is the first modality's update (its loss and accuracy are what the epoch log shows);
 /// the other modalities' updates run in <see cref="AfterOptimizerStep"/> on the same batch.
 /// </summary>
@@ -127,6 +128,9 @@ public sealed class MlaMethod : TrainingMethod
     {
         state["mla.projector"] = Projector;
         state["mla.updates"] = tensor(_updates);
+        // The epoch's running loss sums, so a run resumed mid-epoch logs the same epoch means.
+        state["mla.epoch-loss-sums"] = tensor(_lossSums);
+        state["mla.epoch-batches"] = tensor(_batches);
     }
 
     /// <inheritdoc />
@@ -134,6 +138,8 @@ public sealed class MlaMethod : TrainingMethod
     {
         using (no_grad()) Projector.copy_(state["mla.projector"]);
         _updates = state["mla.updates"].item<long>();
+        _lossSums = state["mla.epoch-loss-sums"].data<double>().ToArray();
+        _batches = state["mla.epoch-batches"].item<int>();
     }
 
     /// <summary>Mean unimodal loss of each modality over the epoch.</summary>
@@ -142,6 +148,13 @@ public sealed class MlaMethod : TrainingMethod
 
     private StepOutput UnimodalLoss(Batch batch, int modality)
     {
+        // The optimizer's zero_grad leaves zero tensors, and AdamW would still move a parameter with a zero gradient
+        // (weight decay, momentum). As in the published code (PyTorch's set_to_none), the other encoders have no gradient.
+        for (int other = 0; other < _lossSums.Length; other++)
+        {
+            if (other == modality) continue;
+            foreach (var parameter in Context.Model.EncoderParameters(other)) parameter.grad = null;
+        }
         Tensor input = _head!.ClassifierInput(Context.Model.Encoder(modality).forward(batch.Inputs[modality]), modality);
         Tensor logits = _head.Classifier.forward(input);
         Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
