@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Equimodal.Methods;
 
 /// <summary>
-/// MLA, Multimodal Learning with Alternating unimodal adaptation (Zhang, Yang, Wang and Yao, CVPR 2024). The model has one
+/// MLA, "Multimodal Representation Learning by Alternating Unimodal Adaptation" (Zhang, Yoon, Bansal and Yao, CVPR 2024). The model has one
 /// classifier shared by every modality (<see cref="SharedHeadFusion"/>). On every batch the modalities are trained in turn,
 /// as in the published code: modality m's encoder and the shared head take one optimizer step on the cross-entropy of the
 /// head applied to modality m's embedding alone. Before each step (except the very first of training) the head's weight

@@ -11,7 +11,7 @@ namespace Equimodal.Methods;
 public readonly record struct ResampledSample(int Sample, int Modality);
 
 /// <summary>
-/// Sample-level modality valuation (Wei, Feng, Lin and Hu, "Enhancing Multimodal Cooperation via Sample-level Modality
+/// Sample-level modality valuation (Wei, Feng, Wang and Hu, "Enhancing Multimodal Cooperation via Sample-level Modality
 /// Valuation", CVPR 2024), as in the published code. At the end of every epoch each train sample (evaluation mode) gets
 /// each modality's two-player Shapley contribution phi_m = ((v({m}) - v({})) + (v({a,v}) - v({other}))) / 2 with the value
 /// v(S) = |S| when the prediction from coalition S is correct and 0 otherwise (v({}) = 0); a coalition's prediction is the
