@@ -58,6 +58,12 @@ public abstract class TrainingMethod
     /// <summary>Which dataset modalities the model reads (default: all).</summary>
     public virtual IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities) => Enumerable.Range(0, modalities.Count).ToArray();
 
+    /// <summary>
+    /// The architecture the method trains, given the user's choice; called by the trainer before it builds the model.
+    /// Default: unchanged. A method whose publication fixes part of the model (e.g. MLA's shared head) sets it here.
+    /// </summary>
+    public virtual ModelOptions ConfigureModel(ModelOptions options) => options;
+
     /// <summary>Called once before training; override to create method state (call the base).</summary>
     public virtual void Setup(MethodContext context) => _context = context;
 

@@ -4,7 +4,7 @@ namespace Equimodal.Models;
 public static class FusionFactory
 {
     /// <summary>Valid fusion names.</summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "concat", "sum", "film", "gated", "attention" };
+    public static readonly IReadOnlyList<string> Names = new[] { "concat", "sum", "film", "gated", "attention", "shared" };
 
     /// <summary>Creates the fusion head <paramref name="name"/>.</summary>
     public static FusionHead Create(string name, IReadOnlyList<long> embeddingSizes, int classes, long hiddenSize) => name switch
@@ -14,6 +14,7 @@ public static class FusionFactory
         "film" => new FilmFusion(embeddingSizes, classes, hiddenSize),
         "gated" => new GatedFusion(embeddingSizes, classes, hiddenSize),
         "attention" => new AttentionFusion(embeddingSizes, classes, hiddenSize),
+        "shared" => new SharedHeadFusion(embeddingSizes, classes, hiddenSize),
         _ => throw new ArgumentException($"Unknown fusion '{name}'. Valid fusions: {string.Join(", ", Names)}."),
     };
 }

@@ -23,6 +23,7 @@ public static class Experiment
             {
                 Modalities = method.SelectModalities(splits.Modalities).Select(i => splits.Modalities[i]).ToArray(),
                 ClassNames = splits.ClassNames,
+                Model = method.ConfigureModel(config.Model),
                 Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant()),
             });
             foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);

@@ -15,7 +15,7 @@ public sealed class MethodTestBench : IDisposable
     {
         torch.manual_seed(seed);
         DatasetSplits splits = TestData.Small;
-        Model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, TestData.TinyModel);
+        Model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, method.ConfigureModel(TestData.TinyModel));
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());
         var options = TestData.ShortTraining with { Epochs = epochs };
