@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Models;
@@ -62,6 +63,9 @@ public sealed class GradientBlendingMethod : TrainingMethod
     /// <summary>Current weight of each head: the modalities in model order, then the fused head.</summary>
     public IReadOnlyList<double> Weights => _weights;
 
+    /// <summary>Wall-clock seconds spent measuring the heads in this process (outside the trainer's step timing).</summary>
+    public double EstimateSeconds { get; private set; }
+
     /// <summary>The held-out part of the training split (available after <see cref="Setup"/>).</summary>
     public DatasetSubset HeldOut => _heldOut ?? throw new InvalidOperationException("gblend was used before Setup.");
 
@@ -124,12 +128,15 @@ public sealed class GradientBlendingMethod : TrainingMethod
     /// <summary>Each head's loss on the trained and held-out parts, in eval mode (the model's mode is restored).</summary>
     public HeadLosses MeasureHeads()
     {
+        var clock = Stopwatch.StartNew();
         double[] Losses(IMultimodalDataset data)
         {
             Evaluator.Scores scores = Evaluator.Collect(Context.Model, data, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
             return scores.PerModality.Append(scores.Fused).Select(logits => Evaluator.CrossEntropy(logits, scores.Labels)).ToArray();
         }
-        return new HeadLosses(Losses(_trained!), Losses(HeldOut));
+        var losses = new HeadLosses(Losses(_trained!), Losses(HeldOut));
+        EstimateSeconds += clock.Elapsed.TotalSeconds;
+        return losses;
     }
 
     /// <inheritdoc />
@@ -152,6 +159,10 @@ public sealed class GradientBlendingMethod : TrainingMethod
     }
 
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics() =>
-        Context.Model.ModalityNames.Append(FusedHead).Select((head, k) => (head, k)).ToDictionary(x => $"gblend.w.{x.head}", x => _weights[x.k]);
+    public override IReadOnlyDictionary<string, double> EpochMetrics()
+    {
+        var metrics = Context.Model.ModalityNames.Append(FusedHead).Select((head, k) => (head, k)).ToDictionary(x => $"gblend.w.{x.head}", x => _weights[x.k]);
+        metrics["gblend.estimate-seconds"] = EstimateSeconds;
+        return metrics;
+    }
 }
