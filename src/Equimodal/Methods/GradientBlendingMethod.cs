@@ -101,8 +101,11 @@ public sealed class GradientBlendingMethod : TrainingMethod
     public override IMultimodalDataset TrainingSet(DatasetSplits splits) =>
         _trained ?? throw new InvalidOperationException("gblend was used before Setup.");
 
-    /// <inheritdoc />
-    public override void OnEpochStart(int epoch) => _previous ??= MeasureHeads();
+    /// <summary>Measures the first estimation point before training, unless the run is too short for any estimate.</summary>
+    public override void OnEpochStart(int epoch)
+    {
+        if (Every < Context.Options.Epochs) _previous ??= MeasureHeads();
+    }
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
