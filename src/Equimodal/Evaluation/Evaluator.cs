@@ -95,7 +95,8 @@ public static class Evaluator
             for (int c = 0; c < k; c++) target[offset + i, c] = values[i * k + c];
     }
 
-    private static double CrossEntropy(double[,] logits, int[] labels)
+    /// <summary>Mean cross-entropy of <paramref name="logits"/> [samples, classes] against <paramref name="labels"/> (NaN when empty).</summary>
+    public static double CrossEntropy(double[,] logits, int[] labels)
     {
         int n = labels.Length, k = logits.GetLength(1);
         if (n == 0) return double.NaN;

@@ -14,13 +14,15 @@ namespace Equimodal.Methods;
 /// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
 /// <param name="Options">Optimisation settings.</param>
 /// <param name="Device">Compute device.</param>
+/// <param name="ModelOptions">Architecture of <paramref name="Model"/>, for methods that build more models of the same kind (e.g. teachers).</param>
 public sealed record MethodContext(
     MultimodalClassifier Model,
     optim.Optimizer Optimizer,
     DatasetSplits Splits,
     IReadOnlyList<int> ModalityIndices,
     TrainingOptions Options,
-    Device Device);
+    Device Device,
+    ModelOptions? ModelOptions = null);
 
 /// <summary>Position of one optimisation step.</summary>
 /// <param name="Epoch">Zero-based epoch.</param>
@@ -66,6 +68,12 @@ public abstract class TrainingMethod
 
     /// <summary>Called once before training; override to create method state (call the base).</summary>
     public virtual void Setup(MethodContext context) => _context = context;
+
+    /// <summary>
+    /// The samples the trainer draws training batches from; called once, after <see cref="Setup"/>. Default: the whole
+    /// training split. A method may hold part of it out (never validation or test data) to estimate something on its own.
+    /// </summary>
+    public virtual IMultimodalDataset TrainingSet(DatasetSplits splits) => splits.Train;
 
     /// <summary>Called at the start of every epoch, model in train mode.</summary>
     public virtual void OnEpochStart(int epoch)

@@ -60,9 +60,10 @@ public sealed class Trainer
         Model = model;
         optim.Optimizer optimizer = InitialWeights.CreateOptimizer(model, _options);
         optim.lr_scheduler.LRScheduler? schedule = CreateSchedule(optimizer);
-        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device));
+        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions));
 
-        var loader = new BatchLoader(splits.Train, _options.BatchSize, shuffle: true, _options.Seed);
+        IMultimodalDataset trainingSet = method.TrainingSet(splits);
+        var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed);
         var progress = new CheckpointProgress { Method = method.Name };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
@@ -91,7 +92,7 @@ public sealed class Trainer
             foreach (int[] indices in loader.BatchIndices(epoch).Skip(progress.StepInEpoch))
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
-                (double loss, long correct) = TrainStep(method, model, optimizer, splits, modalityIndices, device, indices, info);
+                (double loss, long correct) = TrainStep(method, model, optimizer, trainingSet, modalityIndices, device, indices, info);
                 step++;
                 progress = progress with
                 {
@@ -151,11 +152,11 @@ public sealed class Trainer
         };
     }
 
-    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer, DatasetSplits splits,
+    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer, IMultimodalDataset trainingSet,
         IReadOnlyList<int> modalityIndices, Device device, int[] indices, StepInfo info)
     {
         using var scope = NewDisposeScope();
-        Batch batch = splits.Train.GetBatch(indices, training: true).Select(modalityIndices).To(device);
+        Batch batch = trainingSet.GetBatch(indices, training: true).Select(modalityIndices).To(device);
         optimizer.zero_grad();
         StepOutput output = method.ComputeLoss(batch, info);
         double loss = output.Loss.item<float>();

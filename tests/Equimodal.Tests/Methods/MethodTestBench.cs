@@ -19,7 +19,7 @@ public sealed class MethodTestBench : IDisposable
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());
         var options = TestData.ShortTraining with { Epochs = epochs };
-        method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU));
+        method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU, TestData.TinyModel));
         Method = method;
         Batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), training: false);
     }

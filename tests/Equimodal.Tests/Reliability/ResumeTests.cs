@@ -9,7 +9,7 @@ public class ResumeTests
 {
     private static readonly ModelOptions Model = new() { MlpHidden = 16 };
 
-    private sealed class StopAfter(long globalSteps) : ITrainingObserver
+    internal sealed class StopAfter(long globalSteps) : ITrainingObserver
     {
         private long _steps;
         public List<string> Warnings { get; } = new();
@@ -26,16 +26,17 @@ public class ResumeTests
         public void OnWarning(string message) => Warnings.Add(message);
     }
 
-    private static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume, ITrainingObserver? observer = null)
+    internal static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume,
+        ITrainingObserver? observer = null, Func<TrainingMethod>? method = null)
     {
         var trainer = new Trainer(options, Model, observer);
-        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), VectorData.Create(200), store, resume);
+        TrainingResult result = trainer.Fit(method?.Invoke() ?? MethodRegistry.Create("joint"), VectorData.Create(200), store, resume);
         var weights = trainer.Model!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float32).data<float>().ToArray());
         trainer.Model.Dispose();
         return (result, weights);
     }
 
-    private static void AssertSameRun((TrainingResult Result, Dictionary<string, float[]> Weights) expected, (TrainingResult Result, Dictionary<string, float[]> Weights) actual)
+    internal static void AssertSameRun((TrainingResult Result, Dictionary<string, float[]> Weights) expected, (TrainingResult Result, Dictionary<string, float[]> Weights) actual)
     {
         Assert.Equal(expected.Weights.Keys, actual.Weights.Keys);
         foreach (string key in expected.Weights.Keys) Assert.Equal(expected.Weights[key], actual.Weights[key]);

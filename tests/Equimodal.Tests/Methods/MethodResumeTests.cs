@@ -1,0 +1,26 @@
+using Equimodal.Methods;
+using Equimodal.Tests.Reliability;
+using Equimodal.Training;
+
+namespace Equimodal.Tests.Methods;
+
+public class MethodResumeTests
+{
+    [Theory]
+    [InlineData("gblend", "every=1")]
+    [InlineData("umt", "teacher-epochs=1")]
+    public void A_method_with_state_resumes_bit_identical_to_an_uninterrupted_run(string name, string option)
+    {
+        TrainingMethod Create() => MethodRegistry.Create(name, MethodSettings.Parse(new[] { option }));
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
+        var uninterrupted = ResumeTests.Train(options, store: null, resume: false, method: Create);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        // Mid-epoch 2, after the step checkpoint at 15: the estimates / teachers of epochs 0-1 must come from the checkpoint.
+        Assert.Throws<OperationCanceledException>(() => ResumeTests.Train(options, store, resume: false, new ResumeTests.StopAfter(17), Create));
+        var resumed = ResumeTests.Train(options, store, resume: true, method: Create);
+        ResumeTests.AssertSameRun(uninterrupted, resumed);
+        Assert.Equal(
+            uninterrupted.Result.History.Select(h => string.Join(",", h.MethodMetrics.Where(kv => !kv.Key.EndsWith("seconds", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value:R}"))),
+            resumed.Result.History.Select(h => string.Join(",", h.MethodMetrics.Where(kv => !kv.Key.EndsWith("seconds", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value:R}"))));
+    }
+}
