@@ -94,6 +94,16 @@ public class MmParetoMethodTests
     }
 
     [Fact]
+    public void Unused_parameters_come_back_invalid_from_autograd_grad_so_backward_can_treat_them_as_zero()
+    {
+        // Backward relies on this: with allow_unused an unreachable input gives an undefined tensor instead of aborting.
+        using Tensor used = ones(2, requires_grad: true), unused = ones(2, requires_grad: true);
+        IList<Tensor> grads = torch.autograd.grad(new[] { (used * 3).sum() }, new[] { used, unused }, allow_unused: true);
+        Assert.Equal(new[] { 3f, 3f }, grads[0].data<float>().ToArray());
+        Assert.True(grads[1].IsInvalid);
+    }
+
+    [Fact]
     public void Gamma_is_the_published_one_and_a_half_and_epoch_metrics_report_the_cosines()
     {
         Assert.Equal(1.5, ((MmParetoMethod)MethodRegistry.Create("mmpareto")).Gamma);
