@@ -30,9 +30,7 @@ public sealed class AgmMethod : TrainingMethod
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
     private double[] _averages = Array.Empty<double>();
     private long _averagedSteps;
-    private double[] _coefficientSums = Array.Empty<double>();
-    private double[] _lossSums = Array.Empty<double>();
-    private int _epochSteps;
+    private ModalityEpochAverages? _epochAverages;
 
     /// <summary>Creates the method; option "alpha" is the modulation strength (1.5 in the published scripts).</summary>
     public AgmMethod(MethodSettings settings)
@@ -111,18 +109,12 @@ public sealed class AgmMethod : TrainingMethod
         _encoderParameters = Enumerable.Range(0, modalities).Select(m => context.Model.EncoderParameters(m).ToArray()).ToArray();
         _averages = new double[modalities];
         _averagedSteps = 0;
-        _coefficientSums = new double[modalities];
-        _lossSums = new double[modalities];
+        _epochAverages = new ModalityEpochAverages("agm", new[] { "k", "loss" }, context.Model.ModalityNames);
         LastCoefficients = Enumerable.Repeat(1.0, modalities).ToArray();
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch)
-    {
-        Array.Clear(_coefficientSums);
-        Array.Clear(_lossSums);
-        _epochSteps = 0;
-    }
+    public override void OnEpochStart(int epoch) => _epochAverages?.Reset();
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
@@ -138,13 +130,8 @@ public sealed class AgmMethod : TrainingMethod
         double[] coefficients = Coefficients(losses, _averages, Alpha);
         // The average is updated after the coefficients, so a step is compared with the steps before it.
         _averagedSteps++;
-        for (int m = 0; m < losses.Length; m++)
-        {
-            _averages[m] += (losses[m] - _averages[m]) / _averagedSteps;
-            _coefficientSums[m] += coefficients[m];
-            _lossSums[m] += losses[m];
-        }
-        _epochSteps++;
+        for (int m = 0; m < losses.Length; m++) _averages[m] += (losses[m] - _averages[m]) / _averagedSteps;
+        _epochAverages?.Add(coefficients, losses);
         LastCoefficients = coefficients;
         LastResponseLosses = losses;
         return new StepOutput(nn.functional.cross_entropy(output.Logits, batch.Labels), output.Logits);
@@ -179,17 +166,7 @@ public sealed class AgmMethod : TrainingMethod
     }
 
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics()
-    {
-        var metrics = new Dictionary<string, double>();
-        IReadOnlyList<string> names = Context.Model.ModalityNames;
-        for (int m = 0; m < names.Count; m++)
-        {
-            metrics[$"agm.k.{names[m]}"] = _coefficientSums[m] / Math.Max(1, _epochSteps);
-            metrics[$"agm.loss.{names[m]}"] = _lossSums[m] / Math.Max(1, _epochSteps);
-        }
-        return metrics;
-    }
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochAverages?.Metrics() ?? new Dictionary<string, double>();
 
     /// <summary>Mean over the batch of -log(max(softmax(response)[y], 1e-8)).</summary>
     public static double ResponseLoss(Tensor response, Tensor labels)

@@ -21,9 +21,7 @@ public sealed class MmParetoMethod : TrainingMethod
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
     private Tensor? _fusedLoss;
     private Tensor[] _unimodalLosses = Array.Empty<Tensor>();
-    private double[] _cosineSums = Array.Empty<double>();
-    private int[] _conflicts = Array.Empty<int>();
-    private int _steps;
+    private ModalityEpochAverages? _epochAverages;
 
     /// <summary>Creates the method; option "gamma" is the published gradient scale 1.5.</summary>
     public MmParetoMethod(MethodSettings settings)
@@ -90,18 +88,12 @@ public sealed class MmParetoMethod : TrainingMethod
         _encoderParameters = Enumerable.Range(0, modalities)
             .Select(m => context.Model.EncoderParameters(m).Where(p => p.requires_grad).ToArray())
             .ToArray();
-        _cosineSums = new double[modalities];
-        _conflicts = new int[modalities];
+        _epochAverages = new ModalityEpochAverages("mmpareto", new[] { "cos", "conflict" }, context.Model.ModalityNames);
         LastCosines = new double[modalities];
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch)
-    {
-        Array.Clear(_cosineSums);
-        Array.Clear(_conflicts);
-        _steps = 0;
-    }
+    public override void OnEpochStart(int epoch) => _epochAverages?.Reset();
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
@@ -148,34 +140,15 @@ public sealed class MmParetoMethod : TrainingMethod
                 summed.copy_(Rescale(combined, summed, Gamma));
             }
         }
-        Record(cosines);
+        LastCosines = cosines;
+        // A conflict is a step where the min-norm weights were used.
+        _epochAverages?.Add(cosines, cosines.Select(c => c > 0 ? 0.0 : 1.0).ToArray());
         _fusedLoss = null;
         _unimodalLosses = Array.Empty<Tensor>();
     }
 
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics()
-    {
-        var metrics = new Dictionary<string, double>();
-        IReadOnlyList<string> names = Context.Model.ModalityNames;
-        for (int m = 0; m < names.Count; m++)
-        {
-            metrics[$"mmpareto.cos.{names[m]}"] = _cosineSums[m] / Math.Max(1, _steps);
-            metrics[$"mmpareto.conflict.{names[m]}"] = _conflicts[m] / (double)Math.Max(1, _steps);
-        }
-        return metrics;
-    }
-
-    private void Record(double[] cosines)
-    {
-        LastCosines = cosines;
-        for (int m = 0; m < cosines.Length; m++)
-        {
-            _cosineSums[m] += cosines[m];
-            if (cosines[m] <= 0) _conflicts[m]++;
-        }
-        _steps++;
-    }
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochAverages?.Metrics() ?? new Dictionary<string, double>();
 
     private static Tensor OrZeros(Tensor gradient, Parameter parameter) => gradient.IsInvalid ? zeros_like(parameter) : gradient;
 }
