@@ -26,10 +26,11 @@ public class ResumeTests
         public void OnWarning(string message) => Warnings.Add(message);
     }
 
-    private static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume, ITrainingObserver? observer = null)
+    private static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume,
+        ITrainingObserver? observer = null, string method = "joint")
     {
         var trainer = new Trainer(options, Model, observer);
-        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), VectorData.Create(200), store, resume);
+        TrainingResult result = trainer.Fit(MethodRegistry.Create(method), VectorData.Create(200), store, resume);
         var weights = trainer.Model!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float32).data<float>().ToArray());
         trainer.Model.Dispose();
         return (result, weights);
@@ -59,6 +60,18 @@ public class ResumeTests
         var resumed = Train(options, store, resume: true);
         AssertSameRun(uninterrupted, resumed);
         Assert.Equal(3, resumed.Result.History.Count);
+    }
+
+    [Theory]
+    [InlineData("agm")]      // state: the running average of the response losses
+    [InlineData("mmpareto")] // stateless, but its own backward must replay identically
+    public void Balancing_methods_resume_bit_identical(string method)
+    {
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
+        var uninterrupted = Train(options, store: null, resume: false, method: method);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(17), method));
+        AssertSameRun(uninterrupted, Train(options, store, resume: true, method: method));
     }
 
     [Fact]
