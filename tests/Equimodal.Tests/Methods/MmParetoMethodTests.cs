@@ -69,7 +69,6 @@ public class MmParetoMethodTests
         }
         Dictionary<string, Tensor> gMm = GradientsOf(fused);
         Dictionary<string, Tensor>[] gUni = unimodal.Select(GradientsOf).ToArray();
-        int conflicts = 0;
         for (int m = 0; m < 2; m++)
         {
             string prefix = $"{model.ModalityNames[m]}.";
@@ -78,7 +77,6 @@ public class MmParetoMethodTests
             Tensor a = cat(names.Select(n => gMm[n].flatten()).ToArray()), b = cat(names.Select(n => gUni[m][n].flatten()).ToArray());
             double aa = a.dot(a).item<float>(), bb = b.dot(b).item<float>(), ab = a.dot(b).item<float>();
             double alpha = ab > 0 ? 0.5 : Math.Clamp((bb - ab) / (aa + bb - 2 * ab), 0, 1);
-            if (ab <= 0) conflicts++;
             Assert.Equal(ab / Math.Sqrt(aa * bb), method.LastCosines[m], 4);
             foreach (string name in names)
             {
@@ -90,7 +88,6 @@ public class MmParetoMethodTests
         }
         foreach (string name in actual.Keys.Where(k => k.StartsWith("fusion", StringComparison.Ordinal)))
             Assert.True(actual[name].allclose(gMm[name] + gUni[0][name] + gUni[1][name], rtol: 1e-4, atol: 1e-7), name);
-        Assert.InRange(conflicts, 0, 2);
     }
 
     [Fact]
