@@ -39,6 +39,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
+        foreach (string line in splits.Report.Lines()) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
         TrainingResult result = TrainingDisplay.Run(new[]
         {
             new TrainingDisplay.Job(settings.Method, observer => Experiment.Run(config, splits, output, observer)),
