@@ -41,21 +41,24 @@ public static partial class AvDigitsDataset
 
         var skipped = new List<SkippedSample>();
         var frontEnd = new SpectrogramFrontEnd(options.Spectrogram ?? DefaultSpectrogram);
-        var kept = new List<(Recording Recording, float[] Spectrogram)>();
+        var recordingsKept = new List<Recording>();
+        var clips = new List<AudioClip>();
         foreach (string path in Directory.EnumerateFiles(recordings, "*.wav").Order(StringComparer.Ordinal))
         {
             try
             {
                 Recording recording = Parse(path);
                 AudioClip clip = WavReader.Read(path);
-                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(unchecked(options.DataSeed * 1_000_003 + kept.Count)));
-                kept.Add((recording, frontEnd.Compute(clip)));
+                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(unchecked(options.DataSeed * 1_000_003 + clips.Count)));
+                recordingsKept.Add(recording);
+                clips.Add(clip);
             }
             catch (DataFileException e) when (options.OnBadSample == BadSampleMode.Skip)
             {
                 skipped.Add(new SkippedSample(Path.GetFileNameWithoutExtension(path), e.Message));
             }
         }
+        var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
         if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
 
         int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, options.DataSeed);
@@ -64,7 +67,7 @@ public static partial class AvDigitsDataset
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
 
         long[] audioShape = frontEnd.Shape;
-        Tensor audio = torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray());
+        Tensor audio = Standardize(torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray()), trainRows);
         Tensor visual = Visual(images, imageOf, digits, trainRows, options.DataSeed);
         Tensor labelTensor = torch.tensor(kept.Select(k => (long)k.Recording.Digit).ToArray(), ScalarType.Int64);
         var modalities = new[]
@@ -115,6 +118,16 @@ public static partial class AvDigitsDataset
         if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
         if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(unchecked(seed * 7919 + 1)));
         return ((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Log spectrograms shifted and scaled to zero mean, unit variance over the training rows (a log floor of -14 would dominate otherwise).</summary>
+    private static Tensor Standardize(Tensor spectrograms, IReadOnlyList<int> trainRows)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor train = spectrograms.index_select(0, torch.tensor(trainRows.Select(i => (long)i).ToArray()));
+        Tensor standardized = (spectrograms - train.mean()) / train.std();
+        spectrograms.Dispose();
+        return standardized.MoveToOuterDisposeScope();
     }
 
     /// <summary>Adds white Gaussian noise at <paramref name="snrDb"/> dB below the clip's mean power.</summary>
