@@ -28,6 +28,9 @@ public static class EquimodalApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
+            config.AddCommand<PrepareCommand>("prepare")
+                .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")
+                .WithExample("prepare", "cremad", "--videos", "CREMA-D/VideoFlash", "--out", "data/cremad");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;

@@ -102,7 +102,7 @@ public class AvDigitsTests
         Assert.Equal(270, splits.Validation.Count);
         // A short epoch: a stratified fifth of the training split keeps the test within seconds on 2 shared cores.
         (_, DatasetSubset shortTrain) = DatasetSubset.StratifiedSplit(splits.Train, 0.2, seed: 0);
-        TrainingResult result = new Trainer(TestData.ShortTraining with { Epochs = 1, BatchSize = 32 }, TestData.TinyModel)
+        TrainingResult result = new Trainer(TestData.ShortTraining with { Epochs = 1, BatchSize = 16, LearningRate = 3e-3 }, TestData.TinyModel)
             .Fit(MethodRegistry.Create("joint"), splits with { Train = shortTrain });
         Assert.Equal(300, result.Test.ConfusionMatrix.Sum(r => r.Sum()));
         // 10 balanced classes: chance is 10% accuracy and a loss of ln 10 = 2.30.
