@@ -18,7 +18,7 @@ public class PrefetchingLoaderTests
             Assert.True(plain.MoveNext());
             using Batch expected = plain.Current;
             Assert.Equal(expected.Labels.data<long>().ToArray(), fetched.Labels.data<long>().ToArray());
-            Assert.True(expected.Inputs[0].equal(fetched.Inputs[0]).item<bool>());
+            Assert.True(expected.Inputs[0].equal(fetched.Inputs[0]).all().item<bool>());
             count++;
         }
         Assert.Equal(loader.BatchesPerEpoch, count);
