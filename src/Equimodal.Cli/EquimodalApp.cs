@@ -33,6 +33,9 @@ public static class EquimodalApp
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
             config.AddCommand<CompareCommand>("compare").WithDescription("Train several methods with several seeds each; write results.json, results.md and plots.");
             config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--samples", "4", "--method", "ig");
+            config.AddCommand<PrepareCommand>("prepare")
+                .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")
+                .WithExample("prepare", "cremad", "--videos", "CREMA-D/VideoFlash", "--out", "data/cremad");
             config.SetExceptionHandler((exception, _) =>
             {
                 Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;

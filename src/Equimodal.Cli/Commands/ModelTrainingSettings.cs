@@ -1,5 +1,8 @@
 using System.ComponentModel;
 using Equimodal.Data;
+using Equimodal.Data.Audio;
+using Equimodal.Data.Datasets;
+using Equimodal.Data.Images;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
@@ -14,7 +17,7 @@ public class ModelTrainingSettings : CommandSettings
 {
     /// <summary>Dataset name.</summary>
     [CommandOption("--dataset <NAME>")]
-    [Description("Dataset: synthetic (built in).")]
+    [Description("Dataset: synthetic (built in), avdigits, cremad, vggsound or folder (read from --data; see docs/data.md).")]
     [DefaultValue("synthetic")]
     public string Dataset { get; init; } = "synthetic";
 
@@ -195,6 +198,98 @@ public class ModelTrainingSettings : CommandSettings
     [Description("Synthetic benchmark: class pairs that look alike, \"a-b:s\" blends b towards a with similarity s.")]
     [DefaultValue("2-3,4-5,0-1:0.9")]
     public string VisualAmbiguous { get; init; } = "2-3,4-5,0-1:0.9";
+    /// <summary>Bad-sample policy.</summary>
+    [CommandOption("--on-bad-sample <MODE>")]
+    [Description("Datasets on disk: fail (stop at the first bad file) or skip (leave it out and report it).")]
+    [DefaultValue("fail")]
+    public string OnBadSample { get; init; } = "fail";
+
+    /// <summary>Spectrogram preset.</summary>
+    [CommandOption("--audio-preset <NAME>")]
+    [Description("logmel (with --sample-rate, --n-fft, --hop, --mels, --clip-seconds) or ogm-ge; default: the dataset's own.")]
+    public string? AudioPreset { get; init; }
+
+    /// <summary>logmel: sampling rate.</summary>
+    [CommandOption("--sample-rate <HZ>")]
+    [DefaultValue(16000)]
+    public int SampleRate { get; init; } = 16000;
+
+    /// <summary>logmel: FFT size.</summary>
+    [CommandOption("--n-fft <N>")]
+    [DefaultValue(512)]
+    public int FftSize { get; init; } = 512;
+
+    /// <summary>logmel: hop.</summary>
+    [CommandOption("--hop <N>")]
+    [DefaultValue(160)]
+    public int Hop { get; init; } = 160;
+
+    /// <summary>logmel: mel bands.</summary>
+    [CommandOption("--mels <N>")]
+    [DefaultValue(64)]
+    public int Mels { get; init; } = 64;
+
+    /// <summary>logmel: clip length.</summary>
+    [CommandOption("--clip-seconds <S>")]
+    [DefaultValue(1.0)]
+    public double ClipSeconds { get; init; } = 1.0;
+
+    /// <summary>Frame size.</summary>
+    [CommandOption("--image-size <N>")]
+    [Description("Height and width of video frames and images read from disk.")]
+    [DefaultValue(112)]
+    public int ImageSize { get; init; } = 112;
+
+    /// <summary>Frames per clip.</summary>
+    [CommandOption("--frames <N>")]
+    [Description("Frames taken evenly from each clip's frame folder.")]
+    [DefaultValue(3)]
+    public int Frames { get; init; } = 3;
+
+    /// <summary>Validation fraction.</summary>
+    [CommandOption("--validation-fraction <F>")]
+    [Description("Share of each class of the training split held out for validation when a dataset has none.")]
+    [DefaultValue(0.1)]
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Data seed.</summary>
+    [CommandOption("--data-seed <N>")]
+    [Description("Seed of validation splits, AV-Digits pairing and degradations.")]
+    [DefaultValue(0)]
+    public int DataSeed { get; init; }
+
+    /// <summary>AV-Digits split.</summary>
+    [CommandOption("--avdigits-split <NAME>")]
+    [Description("AV-Digits: fsdd (recordings 0-4 are test) or speaker (--test-speaker is test).")]
+    [DefaultValue("fsdd")]
+    public string AvDigitsSplit { get; init; } = "fsdd";
+
+    /// <summary>AV-Digits held-out speaker.</summary>
+    [CommandOption("--test-speaker <NAME>")]
+    [DefaultValue("theo")]
+    public string TestSpeaker { get; init; } = "theo";
+
+    /// <summary>AV-Digits audio noise.</summary>
+    [CommandOption("--audio-snr <DB>")]
+    [Description("AV-Digits: add white noise to the audio at this SNR in dB.")]
+    public double? AudioSnr { get; init; }
+
+    /// <summary>AV-Digits image blur.</summary>
+    [CommandOption("--image-blur <SIGMA>")]
+    [DefaultValue(0.0)]
+    public double ImageBlur { get; init; }
+
+    /// <summary>AV-Digits occlusion.</summary>
+    [CommandOption("--image-occlusion <FRACTION>")]
+    [Description("AV-Digits: hide this fraction of each image's area.")]
+    [DefaultValue(0.0)]
+    public double ImageOcclusion { get; init; }
+
+    /// <summary>AV-Digits PCA energy removal.</summary>
+    [CommandOption("--image-pca-removal <FRACTION>")]
+    [Description("AV-Digits: remove this fraction of image energy by PCA (AV-MNIST: 0.75).")]
+    [DefaultValue(0.0)]
+    public double ImagePcaRemoval { get; init; }
 
     /// <summary>Checks names and ranges before any work starts.</summary>
     public override ValidationResult Validate()
@@ -225,6 +320,27 @@ public class ModelTrainingSettings : CommandSettings
             {
                 Classes = Classes, Samples = Samples, AudioNoise = AudioNoise, VisualNoise = VisualNoise,
                 AudioAmbiguousPairs = AudioAmbiguous, VisualAmbiguousPairs = VisualAmbiguous,
+            },
+            Files = new DataLoadingOptions
+            {
+                OnBadSample = OnBadSample switch
+                {
+                    "fail" => BadSampleMode.Fail,
+                    "skip" => BadSampleMode.Skip,
+                    _ => throw new ArgumentException($"--on-bad-sample must be fail or skip, got '{OnBadSample}'."),
+                },
+                Spectrogram = AudioPreset is null ? null : new SpectrogramSettings
+                {
+                    Preset = AudioPreset, SampleRate = SampleRate, FftSize = FftSize, HopLength = Hop, MelBands = Mels, Seconds = ClipSeconds,
+                },
+                Image = new ImageSettings { Size = ImageSize, Frames = Frames },
+                ValidationFraction = ValidationFraction,
+                DataSeed = DataSeed,
+            },
+            AvDigits = new AvDigitsOptions
+            {
+                Split = AvDigitsSplit, TestSpeaker = TestSpeaker, AudioSnrDb = AudioSnr, ImageBlur = ImageBlur,
+                ImageOcclusion = ImageOcclusion, ImagePcaRemoval = ImagePcaRemoval,
             },
         },
         Method = method,

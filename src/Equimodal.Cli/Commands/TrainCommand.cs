@@ -56,6 +56,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
+        ShowLoadReport(splits);
         return Report(settings.Method, output, observer => Experiment.Run(config, splits, output, observer));
     }
 
@@ -63,7 +64,13 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         RunConfig config = new RunFolder(runFolder).ReadConfig();
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
+        ShowLoadReport(splits);
         return Report(config.Method, runFolder, observer => Experiment.Resume(runFolder, splits, observer));
+    }
+
+    private static void ShowLoadReport(DatasetSplits splits)
+    {
+        foreach (string line in splits.Report.Lines()) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
     }
 
     private static int Report(string label, string output, Func<ITrainingObserver, TrainingResult> work)

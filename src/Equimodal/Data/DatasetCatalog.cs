@@ -1,3 +1,5 @@
+using Equimodal.Data.Datasets;
+
 namespace Equimodal.Data;
 
 /// <summary>Which dataset to load and how: the part of a run's configuration that names its data.</summary>
@@ -11,20 +13,34 @@ public sealed record DatasetRequest
 
     /// <summary>Generator settings of the synthetic benchmark.</summary>
     public SyntheticOptions Synthetic { get; init; } = new();
+
+    /// <summary>Settings of the datasets read from files (bad-sample policy, spectrogram, frames, validation split).</summary>
+    public DataLoadingOptions Files { get; init; } = new();
+
+    /// <summary>Knobs of the AV-Digits benchmark.</summary>
+    public AvDigitsOptions AvDigits { get; init; } = new();
 }
 
 /// <summary>Loads datasets by name into train/validation/test splits.</summary>
 public static class DatasetCatalog
 {
     /// <summary>Valid dataset names.</summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "synthetic" };
+    public static readonly IReadOnlyList<string> Names = new[] { "synthetic", "avdigits", "cremad", "vggsound", "folder" };
 
     /// <summary>Throws a clear error when the request names no known dataset or lacks a path it needs.</summary>
     public static void Validate(DatasetRequest request)
     {
         if (!Names.Contains(request.Name))
             throw new ArgumentException($"Unknown dataset '{request.Name}'. Valid datasets: {string.Join(", ", Names)}.");
-        if (request.Name == "synthetic") request.Synthetic.Validate();
+        if (request.Name == "synthetic")
+        {
+            request.Synthetic.Validate();
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(request.Path)) throw new ArgumentException($"Dataset '{request.Name}' is read from disk: give its folder with --data PATH.");
+        if (!System.IO.Path.Exists(request.Path)) throw new ArgumentException($"Data path '{request.Path}' does not exist (dataset '{request.Name}'; docs/data.md describes the layout).");
+        request.Files.Validate();
+        request.AvDigits.Validate();
     }
 
     /// <summary>Loads the requested dataset.</summary>
@@ -33,6 +49,10 @@ public static class DatasetCatalog
         Validate(request);
         return request.Name switch
         {
+            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits),
+            "cremad" => CremaDDataset.Load(request.Path!, request.Files),
+            "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
+            "folder" => ManifestDataset.Load(request.Path!, request.Files),
             _ => SyntheticAudioVisual.Generate(request.Synthetic),
         };
     }

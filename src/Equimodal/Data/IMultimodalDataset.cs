@@ -30,4 +30,7 @@ public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset 
 
     /// <summary>Class names shared by all splits.</summary>
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
+
+    /// <summary>Samples left out while loading and why (empty for generated data).</summary>
+    public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;
 }

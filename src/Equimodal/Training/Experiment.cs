@@ -55,7 +55,7 @@ public static class Experiment
         }
         try
         {
-            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume);
+            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume) with { DataReport = splits.Report };
             if (folder is not null)
             {
                 folder.SaveModel(trainer.Model!);

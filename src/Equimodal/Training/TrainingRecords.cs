@@ -56,6 +56,9 @@ public sealed record TrainingResult
 
     /// <summary>Mean training seconds per epoch.</summary>
     public double SecondsPerEpoch { get; init; }
+
+    /// <summary>Samples the data loader left out (with --on-bad-sample skip) and notices such as missing clips.</summary>
+    public Data.Datasets.LoadReport DataReport { get; init; } = Data.Datasets.LoadReport.Empty;
 }
 
 /// <summary>Receives progress while a model trains (a console display, a log, a test).</summary>

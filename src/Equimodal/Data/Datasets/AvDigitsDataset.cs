@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using Equimodal.Data.Audio;
+using Equimodal.Data.Images;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Data.Datasets;
+
+/// <summary>
+/// AV-Digits: each Free Spoken Digit Dataset recording (<c>fsdd/recordings/{digit}_{speaker}_{index}.wav</c>, 8 kHz)
+/// paired with an MNIST image of the same digit (<c>mnist10k/images-idx3-ubyte</c>, <c>labels-idx1-ubyte</c>): after a
+/// seeded shuffle of both, the k-th recording of digit d gets the k-th image of digit d. Modalities "audio"
+/// (log-mel spectrogram, 1 x mels x frames) and "visual" (one 1 x 28 x 28 frame). All features are computed once and kept
+/// in memory. Test split by FSDD's rule (index 0-4) or a held-out speaker; validation is carved from train only.
+/// </summary>
+public static partial class AvDigitsDataset
+{
+    /// <summary>Digit class names "0" to "9".</summary>
+    public static readonly IReadOnlyList<string> Classes = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
+
+    /// <summary>Spectrogram used unless the request sets one: 8 kHz, 32 ms window, 10 ms hop, 40 mel bands, 1 s.</summary>
+    public static readonly SpectrogramSettings DefaultSpectrogram = new() { SampleRate = 8000, FftSize = 256, HopLength = 80, MelBands = 40, Seconds = 1.0 };
+
+    // Seeds derive from the data seed by fixed formulas (never HashCode, which is randomized per process).
+    // MNIST pixel statistics, the usual normalization of MNIST inputs.
+    private const float MnistMean = 0.1307f;
+    private const float MnistStd = 0.3081f;
+
+    private sealed record Recording(string Path, int Digit, string Speaker, int Index);
+
+    /// <summary>Loads AV-Digits from <paramref name="root"/> (holding fsdd/ and mnist10k/).</summary>
+    public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits)
+    {
+        digits.Validate();
+        string recordings = Path.Combine(root, "fsdd", "recordings");
+        if (!Directory.Exists(recordings)) throw new DataFileException(recordings, "FSDD recordings folder not found (docs/data.md says how to get FSDD and MNIST)");
+        IdxFile.Images images = IdxFile.ReadImages(Path.Combine(root, "mnist10k", "images-idx3-ubyte"));
+        string labelFile = Path.Combine(root, "mnist10k", "labels-idx1-ubyte");
+        byte[] labels = IdxFile.ReadLabels(labelFile);
+        if (labels.Length != images.Count) throw new DataFileException(labelFile, $"{labels.Length} labels for {images.Count} images");
+
+        var skipped = new List<SkippedSample>();
+        var frontEnd = new SpectrogramFrontEnd(options.Spectrogram ?? DefaultSpectrogram);
+        var recordingsKept = new List<Recording>();
+        var clips = new List<AudioClip>();
+        foreach (string path in Directory.EnumerateFiles(recordings, "*.wav").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                Recording recording = Parse(path);
+                AudioClip clip = WavReader.Read(path);
+                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(unchecked(options.DataSeed * 1_000_003 + clips.Count)));
+                recordingsKept.Add(recording);
+                clips.Add(clip);
+            }
+            catch (DataFileException e) when (options.OnBadSample == BadSampleMode.Skip)
+            {
+                skipped.Add(new SkippedSample(Path.GetFileNameWithoutExtension(path), e.Message));
+            }
+        }
+        var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
+        if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
+
+        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, options.DataSeed);
+        bool[] isTest = kept.Select(k => digits.Split == "fsdd" ? k.Recording.Index <= 4 : k.Recording.Speaker == digits.TestSpeaker).ToArray();
+        if (!isTest.Contains(true)) throw new ArgumentException($"AV-Digits split '{digits.Split}' leaves no test recordings (speaker '{digits.TestSpeaker}' not found?).");
+        int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
+
+        long[] audioShape = frontEnd.Shape;
+        Tensor audio = Standardize(torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray()), trainRows);
+        Tensor visual = Visual(images, imageOf, digits, trainRows, options.DataSeed);
+        Tensor labelTensor = torch.tensor(kept.Select(k => (long)k.Recording.Digit).ToArray(), ScalarType.Int64);
+        var modalities = new[]
+        {
+            new ModalitySpec("audio", ModalityKind.Spectrogram, audioShape),
+            new ModalitySpec("visual", ModalityKind.Video, new long[] { 1, 1, images.Rows, images.Columns }),
+        };
+        var all = new TensorDataset(modalities, Classes, new[] { audio, visual }, labelTensor);
+        (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, options.DataSeed);
+        var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
+        return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped } };
+    }
+
+    private static Recording Parse(string path)
+    {
+        Match match = RecordingName().Match(Path.GetFileNameWithoutExtension(path));
+        if (!match.Success) throw new DataFileException(path, "file name is not {digit}_{speaker}_{index}.wav");
+        return new Recording(path, int.Parse(match.Groups[1].Value), match.Groups[2].Value, int.Parse(match.Groups[3].Value));
+    }
+
+    /// <summary>For each recording, the MNIST row of its paired image: k-th recording of digit d (seeded order) gets the k-th image of d.</summary>
+    private static int[] PairImages(IReadOnlyList<Recording> recordings, byte[] labels, int seed)
+    {
+        var random = new Random(seed);
+        var pairs = new int[recordings.Count];
+        for (int digit = 0; digit < 10; digit++)
+        {
+            int[] recordingRows = Enumerable.Range(0, recordings.Count).Where(i => recordings[i].Digit == digit).ToArray();
+            int[] imageRows = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
+            if (recordingRows.Length == 0) continue;
+            if (imageRows.Length == 0) throw new ArgumentException($"MNIST holds no image of digit {digit}.");
+            random.Shuffle(recordingRows);
+            random.Shuffle(imageRows);
+            for (int k = 0; k < recordingRows.Length; k++) pairs[recordingRows[k]] = imageRows[k % imageRows.Length];
+        }
+        return pairs;
+    }
+
+    private static Tensor Visual(IdxFile.Images images, int[] imageOf, AvDigitsOptions digits, IReadOnlyList<int> trainRows, int seed)
+    {
+        int pixels = images.Rows * images.Columns;
+        var values = new float[imageOf.Length * pixels];
+        for (int i = 0; i < imageOf.Length; i++)
+            for (int p = 0; p < pixels; p++) values[i * pixels + p] = images.Pixels[imageOf[i] * pixels + p] / 255f;
+        using var scope = torch.NewDisposeScope();
+        Tensor batch = torch.tensor(values, new long[] { imageOf.Length, 1, images.Rows, images.Columns });
+        if (digits.ImagePcaRemoval > 0) batch = ImageDegradation.RemovePrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows);
+        if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
+        if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(unchecked(seed * 7919 + 1)));
+        return ((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Log spectrograms shifted and scaled to zero mean, unit variance over the training rows (a log floor of -14 would dominate otherwise).</summary>
+    private static Tensor Standardize(Tensor spectrograms, IReadOnlyList<int> trainRows)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor train = spectrograms.index_select(0, torch.tensor(trainRows.Select(i => (long)i).ToArray()));
+        Tensor standardized = (spectrograms - train.mean()) / train.std();
+        spectrograms.Dispose();
+        return standardized.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Adds white Gaussian noise at <paramref name="snrDb"/> dB below the clip's mean power.</summary>
+    private static AudioClip AddNoise(AudioClip clip, double snrDb, Random random)
+    {
+        double power = clip.Samples.Length == 0 ? 0 : clip.Samples.Average(v => (double)v * v);
+        double std = Math.Sqrt(power / Math.Pow(10, snrDb / 10));
+        var noisy = new float[clip.Samples.Length];
+        for (int i = 0; i < noisy.Length; i++)
+        {
+            // Box-Muller transform: one standard normal draw from two uniforms.
+            double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            noisy[i] = (float)(clip.Samples[i] + std * gaussian);
+        }
+        return clip with { Samples = noisy };
+    }
+
+    [GeneratedRegex(@"^(\d)_([A-Za-z]+)_(\d+)$")]
+    private static partial Regex RecordingName();
+}

@@ -1,0 +1,71 @@
+namespace Equimodal.Data.Datasets;
+
+/// <summary>
+/// Turns listed samples into train/validation/test splits: checks labels, ids and every file once (which also fills
+/// the spectrogram cache), applies the bad-sample policy, and carves validation from train when none is listed.
+/// </summary>
+public static class ClipDatasetBuilder
+{
+    private static readonly string[] ValidationNames = { "validation", "val", "valid" };
+
+    /// <summary>Builds the splits; with <see cref="BadSampleMode.Fail"/> the first bad sample throws <see cref="DataFileException"/>.</summary>
+    public static DatasetSplits Build(IReadOnlyList<ClipEntry> entries, IReadOnlyList<string> classNames, IReadOnlyList<IModalityReader> readers,
+        DataLoadingOptions options, IReadOnlyList<string>? notices = null)
+    {
+        var skipped = new List<SkippedSample>();
+        var kept = new List<ClipEntry>();
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var checkRandom = new Random(options.DataSeed);
+        foreach (ClipEntry entry in entries)
+        {
+            try
+            {
+                if (!classNames.Contains(entry.Label))
+                    throw new DataFileException(entry.Source, $"label '{entry.Label}' of '{entry.Id}' is not one of {string.Join(", ", classNames)}", entry.Line);
+                if (!firstLine.TryAdd(entry.Id, entry.Line))
+                    throw new DataFileException(entry.Source, $"duplicate id '{entry.Id}' (first listed on line {firstLine[entry.Id]})", entry.Line);
+                SplitOf(entry);
+                for (int m = 0; m < readers.Count; m++) readers[m].Read(entry.Paths[m], false, checkRandom);
+                kept.Add(entry);
+            }
+            catch (DataFileException e) when (options.OnBadSample == BadSampleMode.Skip)
+            {
+                skipped.Add(new SkippedSample(entry.Id, e.Message));
+            }
+        }
+        var dataset = new FileClipDataset(readers, classNames, kept, options.DataSeed);
+        int[] train = Indices(kept, "train");
+        int[] validation = Indices(kept, "validation");
+        int[] test = Indices(kept, "test");
+        string source = entries.Count > 0 ? entries[0].Source : "dataset";
+        if (train.Length == 0) throw new DataFileException(source, "no usable training samples");
+        if (test.Length == 0) throw new DataFileException(source, "no usable test samples");
+        var trainSet = new DatasetSubset(dataset, train);
+        IMultimodalDataset validationSet;
+        IMultimodalDataset trainPart;
+        if (validation.Length > 0)
+        {
+            (trainPart, validationSet) = (trainSet, new DatasetSubset(dataset, validation));
+        }
+        else
+        {
+            (trainPart, validationSet) = DatasetSubset.StratifiedSplit(trainSet, options.ValidationFraction, options.DataSeed);
+        }
+        return new DatasetSplits(trainPart, validationSet, new DatasetSubset(dataset, test))
+        {
+            Report = new LoadReport { Skipped = skipped, Notices = notices ?? Array.Empty<string>() },
+        };
+    }
+
+    private static int[] Indices(IReadOnlyList<ClipEntry> entries, string split) =>
+        Enumerable.Range(0, entries.Count).Where(i => SplitOf(entries[i]) == split).ToArray();
+
+    /// <summary>The canonical split name of <paramref name="entry"/>: train, validation or test.</summary>
+    private static string SplitOf(ClipEntry entry)
+    {
+        string split = entry.Split.Trim().ToLowerInvariant();
+        if (split is "train" or "test") return split;
+        if (ValidationNames.Contains(split)) return "validation";
+        throw new DataFileException(entry.Source, $"split '{entry.Split}' of '{entry.Id}' is not train, validation or test", entry.Line);
+    }
+}

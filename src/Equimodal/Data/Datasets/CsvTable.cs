@@ -1,0 +1,58 @@
+namespace Equimodal.Data.Datasets;
+
+/// <summary>One data row of a table file with its 1-based line number.</summary>
+/// <param name="Line">Line in the file.</param>
+/// <param name="Values">Values by column name.</param>
+public sealed record TableRow(int Line, IReadOnlyDictionary<string, string> Values)
+{
+    /// <summary>The value of <paramref name="column"/>.</summary>
+    public string this[string column] => Values[column];
+}
+
+/// <summary>
+/// Reads the small comma-separated lists datasets ship (no embedded commas or newlines; surrounding quotes are removed).
+/// Files without a header row are read with the column names the dataset documents.
+/// </summary>
+public static class CsvTable
+{
+    /// <summary>
+    /// Reads <paramref name="path"/>. When the first line holds every one of <paramref name="required"/> it is the header;
+    /// otherwise, if <paramref name="headerless"/> is given, rows are read positionally with those names. Rows with fewer
+    /// values than columns are errors naming the line.
+    /// </summary>
+    public static IReadOnlyList<TableRow> Read(string path, IReadOnlyList<string> required, IReadOnlyList<string>? headerless = null)
+    {
+        if (!File.Exists(path)) throw new DataFileException(path, "list file not found");
+        string[] lines = File.ReadAllLines(path);
+        int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
+        if (first < 0) throw new DataFileException(path, "the file is empty");
+        string[] head = Split(lines[first]);
+        string[] columns;
+        int start;
+        if (required.All(head.Contains))
+        {
+            (columns, start) = (head, first + 1);
+        }
+        else if (headerless is not null && !required.Any(head.Contains))
+        {
+            (columns, start) = (headerless.ToArray(), first);
+        }
+        else
+        {
+            string[] missing = required.Where(c => !head.Contains(c)).ToArray();
+            throw new DataFileException(path, $"missing column(s) {string.Join(", ", missing)} (header: {string.Join(",", head)})", first + 1);
+        }
+        var rows = new List<TableRow>();
+        for (int i = start; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            string[] values = Split(lines[i]);
+            if (values.Length < columns.Length)
+                throw new DataFileException(path, $"{values.Length} value(s) but {columns.Length} columns ({string.Join(",", columns)})", i + 1);
+            rows.Add(new TableRow(i + 1, columns.Select((c, k) => (c, values[k])).ToDictionary(p => p.c, p => p.Item2)));
+        }
+        return rows;
+    }
+
+    private static string[] Split(string line) => line.Split(',').Select(v => v.Trim().Trim('"').Trim()).ToArray();
+}

@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Data.Datasets;
+
+/// <summary>A dataset whose samples are read from files on demand by one <see cref="IModalityReader"/> per modality.</summary>
+public sealed class FileClipDataset : IMultimodalDataset
+{
+    private readonly IReadOnlyList<IModalityReader> _readers;
+    private readonly IReadOnlyList<ClipEntry> _entries;
+    private readonly int[] _labels;
+    private readonly Random _random;
+    private readonly Lock _randomLock = new();
+
+    /// <summary>Creates the dataset over <paramref name="entries"/>, whose labels must be in <paramref name="classNames"/>.</summary>
+    public FileClipDataset(IReadOnlyList<IModalityReader> readers, IReadOnlyList<string> classNames, IReadOnlyList<ClipEntry> entries, int seed)
+    {
+        _readers = readers;
+        _entries = entries;
+        ClassNames = classNames;
+        Modalities = readers.Select(r => r.Spec).ToArray();
+        var index = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
+        _labels = entries.Select(e => index[e.Label]).ToArray();
+        _random = new Random(seed);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ModalitySpec> Modalities { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <inheritdoc />
+    public int Count => _entries.Count;
+
+    /// <summary>The listed sample at <paramref name="index"/>.</summary>
+    public ClipEntry EntryOf(int index) => _entries[index];
+
+    /// <inheritdoc />
+    public int LabelOf(int index) => _labels[index];
+
+    /// <inheritdoc />
+    public Batch GetBatch(IReadOnlyList<int> indices, bool training)
+    {
+        int[] seeds;
+        lock (_randomLock) seeds = indices.Select(_ => _random.Next()).ToArray();
+        var inputs = new Tensor[_readers.Count];
+        for (int m = 0; m < _readers.Count; m++)
+        {
+            long[] shape = _readers[m].Spec.Shape;
+            int length = (int)shape.Aggregate(1L, (a, b) => a * b);
+            var values = new float[indices.Count * length];
+            for (int b = 0; b < indices.Count; b++)
+            {
+                float[] sample = _readers[m].Read(_entries[indices[b]].Paths[m], training, new Random(seeds[b]));
+                sample.CopyTo(values, b * length);
+            }
+            inputs[m] = torch.tensor(values, new[] { (long)indices.Count }.Concat(shape).ToArray());
+        }
+        return new Batch(inputs, torch.tensor(indices.Select(i => (long)_labels[i]).ToArray(), ScalarType.Int64));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Equimodal.Data.Images;
+
+namespace Equimodal.Data.Datasets;
+
+/// <summary>
+/// The generic <c>folder</c> dataset: a manifest (<c>manifest.csv</c> with a header row, or <c>manifest.jsonl</c> with one
+/// JSON object per line) of <c>id,label,split</c> plus one column per modality naming, relative to the manifest, a WAV file
+/// (spectrogram), a frame folder or image (video) or a <c>.npy</c> vector. The first row decides each modality's kind.
+/// Classes are the sorted labels, or the lines of <c>classes.txt</c> beside the manifest when it exists.
+/// </summary>
+public static class ManifestDataset
+{
+    private static readonly string[] Required = { "id", "label", "split" };
+
+    /// <summary>Loads the manifest at <paramref name="path"/> (the file, or a folder holding manifest.csv or manifest.jsonl).</summary>
+    public static DatasetSplits Load(string path, DataLoadingOptions options)
+    {
+        string manifest = Locate(path);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(manifest))!;
+        (IReadOnlyList<TableRow> rows, IReadOnlyList<string> modalities) = manifest.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+            ? ReadJsonLines(manifest)
+            : ReadCsv(manifest);
+        if (modalities.Count == 0) throw new DataFileException(manifest, "no modality columns besides id, label, split", 1);
+        if (rows.Count == 0) throw new DataFileException(manifest, "the manifest lists no samples");
+        var entries = rows.Select(r => new ClipEntry(r["id"], r["label"], r["split"],
+            modalities.Select(m => Path.Combine(folder, r[m])).ToArray(), manifest, r.Line)).ToArray();
+        string classFile = Path.Combine(folder, "classes.txt");
+        string[] classes = File.Exists(classFile)
+            ? File.ReadAllLines(classFile).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
+            : entries.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries[0].Paths[i], options)).ToArray();
+        return ClipDatasetBuilder.Build(entries, classes, readers, options);
+    }
+
+    private static string Locate(string path)
+    {
+        if (File.Exists(path)) return path;
+        foreach (string name in new[] { "manifest.csv", "manifest.jsonl" })
+            if (File.Exists(Path.Combine(path, name))) return Path.Combine(path, name);
+        throw new DataFileException(path, "no manifest.csv or manifest.jsonl found");
+    }
+
+    private static IModalityReader ReaderFor(string name, string firstPath, DataLoadingOptions options)
+    {
+        string extension = Path.GetExtension(firstPath).ToLowerInvariant();
+        if (extension == ".wav") return new SpectrogramReader(name, options.Spectrogram ?? new Audio.SpectrogramSettings());
+        if (extension is ".npy" or ".safetensors") return new VectorFileReader(name, NpyVector.Read(firstPath).Length);
+        if (Directory.Exists(firstPath) || ImageReader.IsImage(firstPath)) return new FrameClipReader(name, options.Image);
+        throw new DataFileException(firstPath, $"cannot tell the kind of modality '{name}' (expected a .wav, .npy, image or frame folder)");
+    }
+
+    private static (IReadOnlyList<TableRow>, IReadOnlyList<string>) ReadCsv(string manifest)
+    {
+        IReadOnlyList<TableRow> rows = CsvTable.Read(manifest, Required);
+        string header = File.ReadLines(manifest).First(l => l.Trim().Length > 0);
+        string[] modalities = header.Split(',').Select(c => c.Trim().Trim('"')).Where(c => !Required.Contains(c)).ToArray();
+        return (rows, modalities);
+    }
+
+    private static (IReadOnlyList<TableRow>, IReadOnlyList<string>) ReadJsonLines(string manifest)
+    {
+        var rows = new List<TableRow>();
+        string[] lines = File.ReadAllLines(manifest);
+        string[]? modalities = null;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            Dictionary<string, JsonElement> values;
+            try
+            {
+                values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(lines[i]) ?? new();
+            }
+            catch (JsonException e)
+            {
+                throw new DataFileException(manifest, $"not a JSON object ({e.Message})", i + 1);
+            }
+            modalities ??= values.Keys.Where(k => !Required.Contains(k)).ToArray();
+            string[] missing = Required.Concat(modalities).Where(c => !values.ContainsKey(c)).ToArray();
+            if (missing.Length > 0) throw new DataFileException(manifest, $"missing column(s) {string.Join(", ", missing)}", i + 1);
+            rows.Add(new TableRow(i + 1, values.ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())));
+        }
+        return (rows, modalities ?? Array.Empty<string>());
+    }
+}

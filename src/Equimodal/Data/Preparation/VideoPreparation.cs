@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Equimodal.Data.Datasets;
+
+namespace Equimodal.Data.Preparation;
+
+/// <summary>
+/// Extracts mono WAV audio and frames at 1 fps from video files with ffmpeg, into exactly the layout the
+/// <c>cremad</c> or <c>vggsound</c> loader reads. For CREMA-D it also writes seeded, stratified train/test lists
+/// (80/20 per emotion) unless the output folder already holds them (e.g. copied from the OGM-GE repository).
+/// </summary>
+public sealed class VideoPreparation
+{
+    /// <summary>Datasets that can be prepared.</summary>
+    public static readonly IReadOnlyList<string> Datasets = new[] { "cremad", "vggsound" };
+
+    /// <summary>Video file extensions picked up from the videos folder.</summary>
+    public static readonly IReadOnlyList<string> VideoExtensions = new[] { ".mp4", ".flv", ".avi", ".mkv", ".webm", ".mov" };
+
+    private readonly Func<IReadOnlyList<string>, (int ExitCode, string Error)> _ffmpeg;
+
+    /// <summary>Creates the preparation; <paramref name="ffmpeg"/> runs ffmpeg with the given arguments (default: the ffmpeg found on PATH).</summary>
+    public VideoPreparation(Func<IReadOnlyList<string>, (int ExitCode, string Error)>? ffmpeg = null) => _ffmpeg = ffmpeg ?? RunFfmpeg;
+
+    /// <summary>The full path of ffmpeg on <paramref name="pathVariable"/> (default: this process's PATH), or null.</summary>
+    public static string? FindFfmpeg(string? pathVariable = null) =>
+        (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "ffmpeg")).FirstOrDefault(File.Exists);
+
+    /// <summary>The error shown when ffmpeg is missing.</summary>
+    public const string MissingFfmpeg = "ffmpeg was not found on PATH. Install it (Debian/Ubuntu: apt-get install ffmpeg) and run prepare again.";
+
+    /// <summary>Prepares <paramref name="dataset"/> from <paramref name="videos"/> into <paramref name="output"/>; returns one line per problem plus a summary.</summary>
+    public IReadOnlyList<string> Prepare(string dataset, string videos, string output)
+    {
+        if (!Datasets.Contains(dataset)) throw new ArgumentException($"Cannot prepare '{dataset}'. Valid datasets: {string.Join(", ", Datasets)}.");
+        if (!Directory.Exists(videos)) throw new DataFileException(videos, "videos folder not found");
+        string[] files = Directory.EnumerateFiles(videos).Where(f => VideoExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw new DataFileException(videos, $"no video files ({string.Join(", ", VideoExtensions)})");
+        bool cremad = dataset == "cremad";
+        string audioFolder = Path.Combine(output, cremad ? CremaDDataset.AudioFolder : VggSoundDataset.AudioFolder);
+        string framesRoot = Path.Combine(output, cremad ? CremaDDataset.FramesFolder : VggSoundDataset.FramesFolder);
+        Directory.CreateDirectory(audioFolder);
+        var lines = new List<string>();
+        var done = new List<string>();
+        foreach (string video in files)
+        {
+            string clip = Path.GetFileNameWithoutExtension(video);
+            string frames = Directory.CreateDirectory(Path.Combine(framesRoot, clip)).FullName;
+            (int audioExit, string audioError) = _ffmpeg(new[] { "-y", "-loglevel", "error", "-i", video, "-vn", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", Path.Combine(audioFolder, clip + ".wav") });
+            (int frameExit, string frameError) = _ffmpeg(new[] { "-y", "-loglevel", "error", "-i", video, "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg") });
+            if (audioExit != 0 || frameExit != 0) lines.Add($"{video}: ffmpeg failed ({(audioExit != 0 ? audioError : frameError).Trim()})");
+            else done.Add(clip);
+        }
+        if (cremad) lines.AddRange(WriteCremaDLists(output, done));
+        else lines.Add($"Copy the public vggsound.csv (youtube_id,start_seconds,label,split) into {output}; clips are named {{youtube_id}}_{{start:06d}}.");
+        lines.Add($"Prepared {done.Count} of {files.Length} videos into {output}.");
+        return lines;
+    }
+
+    private static IEnumerable<string> WriteCremaDLists(string output, IReadOnlyList<string> clips)
+    {
+        string train = Path.Combine(output, "train.csv"), test = Path.Combine(output, "test.csv");
+        if (File.Exists(train) || File.Exists(test)) return new[] { $"Kept the existing {train} and {test}." };
+        var random = new Random(0);
+        var trainLines = new List<string>();
+        var testLines = new List<string>();
+        // CREMA-D names clips ActorID_Sentence_Emotion_Level, e.g. 1001_DFA_ANG_XX.
+        foreach (var group in clips.GroupBy(c => c.Split('_').ElementAtOrDefault(2) ?? "").Where(g => CremaDDataset.Classes.Contains(g.Key)))
+        {
+            string[] members = group.ToArray();
+            random.Shuffle(members);
+            int testCount = (int)Math.Round(members.Length * 0.2);
+            testLines.AddRange(members.Take(testCount).Select(c => $"{c},{group.Key}"));
+            trainLines.AddRange(members.Skip(testCount).Select(c => $"{c},{group.Key}"));
+        }
+        File.WriteAllLines(train, trainLines.Order(StringComparer.Ordinal));
+        File.WriteAllLines(test, testLines.Order(StringComparer.Ordinal));
+        return new[] { $"Wrote {trainLines.Count} training and {testLines.Count} test clips to {train} and {test} (seeded 80/20 per emotion)." };
+    }
+
+    private static (int, string) RunFfmpeg(IReadOnlyList<string> arguments)
+    {
+        string ffmpeg = FindFfmpeg() ?? throw new InvalidOperationException(MissingFfmpeg);
+        var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, error.Result);
+    }
+}

@@ -1,0 +1,112 @@
+using Equimodal.Data;
+using Equimodal.Data.Datasets;
+using Equimodal.Data.Images;
+using Equimodal.Methods;
+using Equimodal.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Equimodal.Tests.Data;
+
+public class AvDigitsTests
+{
+    private static readonly DataLoadingOptions Options = new() { ValidationFraction = 0.25 };
+
+    /// <summary>../shared/datasets from the repository root, found by walking up from the test binaries.</summary>
+    private static string? SharedDatasets()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Equimodal.slnx")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets"));
+        return null;
+    }
+
+    [Fact]
+    public void Fsdd_rule_puts_indices_0_to_4_in_test_and_pairs_each_recording_with_its_digit()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 8);
+        DatasetSplits splits = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
+        Assert.Equal(2 * 10 * 5, splits.Test.Count);
+        Assert.Equal(2 * 10 * 3, splits.Train.Count + splits.Validation.Count);
+        Assert.Equal(new long[] { 1, 40, 101 }, splits.Modalities[0].Shape);
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, splits.Modalities[1].Shape);
+        // The synthetic image of digit d has its bright bar on row 2d + 4: the paired image matches the label.
+        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, splits.Test.Count).ToArray(), false);
+        long[] labels = batch.Labels.data<long>().ToArray();
+        long[] brightRows = batch.Inputs[1].mean(new long[] { 1, 2, 4 }).argmax(1).data<long>().ToArray();
+        Assert.Equal(labels.Select(d => 2 * d + 4), brightRows);
+    }
+
+    [Fact]
+    public void Speaker_split_holds_one_speaker_out_and_validation_comes_from_train()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann", "bob", "cyd" }, indices: 2);
+        DatasetSplits splits = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Split = "speaker", TestSpeaker = "cyd" });
+        Assert.Equal(20, splits.Test.Count);
+        Assert.Equal(30, splits.Train.Count);
+        Assert.Equal(10, splits.Validation.Count);
+        var test = ((DatasetSubset)splits.Test).SourceIndices.ToHashSet();
+        Assert.DoesNotContain(((DatasetSubset)splits.Validation).SourceIndices, test.Contains);
+        var error = Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Split = "speaker", TestSpeaker = "zed" }));
+        Assert.Contains("no test recordings", error.Message);
+    }
+
+    [Fact]
+    public void Degradations_change_only_the_modality_they_target()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann" }, indices: 6);
+        DatasetSplits clean = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
+        DatasetSplits noisy = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { AudioSnrDb = 0 });
+        DatasetSplits blurred = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { ImageBlur = 1.5, ImageOcclusion = 0.2 });
+        int[] all = Enumerable.Range(0, clean.Test.Count).ToArray();
+        using Batch a = clean.Test.GetBatch(all, false), b = noisy.Test.GetBatch(all, false), c = blurred.Test.GetBatch(all, false);
+        Assert.True(a.Inputs[0].allclose(c.Inputs[0]) && a.Inputs[1].allclose(b.Inputs[1]));
+        Assert.False(a.Inputs[0].allclose(b.Inputs[0]));
+        Assert.False(a.Inputs[1].allclose(c.Inputs[1]));
+    }
+
+    [Fact]
+    public void Pca_removal_takes_away_the_requested_share_of_variance()
+    {
+        var generator = new Random(4);
+        // Rank-3 data plus small noise: 90% of the energy sits in the leading components.
+        Tensor basis = torch.tensor(Enumerable.Range(0, 3 * 16).Select(_ => (float)generator.NextDouble()).ToArray(), new long[] { 3, 16 });
+        Tensor weights = torch.tensor(Enumerable.Range(0, 200 * 3).Select(_ => (float)(generator.NextDouble() * 2 - 1)).ToArray(), new long[] { 200, 3 });
+        Tensor images = weights.matmul(basis).reshape(200, 1, 4, 4);
+        double Energy(Tensor x) => (x - x.mean(new long[] { 0 }, keepdim: true)).square().sum().item<float>();
+        Tensor removed = ImageDegradation.RemovePrincipalEnergy(images, 0.5, Enumerable.Range(0, 200).ToArray());
+        double left = Energy(removed) / Energy(images);
+        Assert.InRange(left, 0.0, 0.5);
+        Assert.True(left > 0.01, $"removing the first component cannot remove a rank-3 signal ({left})");
+    }
+
+    [Fact]
+    public void Bad_recording_names_fail_or_are_skipped()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann" }, indices: 6);
+        string odd = TestMedia.WriteTone(Path.Combine(root, "fsdd", "recordings", "seven.wav"), 400, 8000, 0.1);
+        Assert.Contains($"{odd}: file name is not", Assert.Throws<DataFileException>(() => AvDigitsDataset.Load(root, Options, new AvDigitsOptions())).Message);
+        DatasetSplits splits = AvDigitsDataset.Load(root, Options with { OnBadSample = BadSampleMode.Skip }, new AvDigitsOptions());
+        Assert.Equal("seven", Assert.Single(splits.Report.Skipped).Id);
+        Assert.Equal(60, splits.Train.Count + splits.Validation.Count + splits.Test.Count);
+    }
+
+    [SkippableFact]
+    public void Shared_avdigits_loads_3000_samples_and_trains_one_epoch()
+    {
+        string? root = SharedDatasets();
+        Skip.IfNot(root is not null && Directory.Exists(root), $"../shared/datasets (FSDD + MNIST) not found at {root}: see docs/data.md to get it.");
+        DatasetSplits splits = AvDigitsDataset.Load(root!, new DataLoadingOptions(), new AvDigitsOptions());
+        Assert.Equal(300, splits.Test.Count);
+        Assert.Equal(2700, splits.Train.Count + splits.Validation.Count);
+        Assert.Equal(270, splits.Validation.Count);
+        // A short epoch: a stratified fifth of the training split keeps the test within seconds on 2 shared cores.
+        (_, DatasetSubset shortTrain) = DatasetSubset.StratifiedSplit(splits.Train, 0.2, seed: 0);
+        TrainingResult result = new Trainer(TestData.ShortTraining with { Epochs = 1, BatchSize = 16, LearningRate = 3e-3 }, TestData.TinyModel)
+            .Fit(MethodRegistry.Create("joint"), splits with { Train = shortTrain });
+        Assert.Equal(300, result.Test.ConfusionMatrix.Sum(r => r.Sum()));
+        // 10 balanced classes: chance is 10% accuracy and a loss of ln 10 = 2.30.
+        Assert.True(result.History[0].TrainLoss < Math.Log(10), $"train loss {result.History[0].TrainLoss:F3}");
+        Assert.True(result.Test.Accuracy > 0.15, $"test accuracy after one short epoch {result.Test.Accuracy:P1}");
+    }
+}
