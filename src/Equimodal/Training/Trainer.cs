@@ -173,6 +173,9 @@ public sealed class Trainer
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,
         optim.Optimizer optimizer, TrainingMethod method, bool isBest)
     {
+        // Tensors a method creates for its state (e.g. tensor(targets)) are freed with this scope after writing;
+        // live tensors it hands over (e.g. a teacher's weights) were created before it and are left alone.
+        using var scope = NewDisposeScope();
         var methodState = new Dictionary<string, Tensor>();
         method.SaveState(methodState);
         using var optimizerBytes = new MemoryStream();

@@ -55,7 +55,8 @@ public class ComparisonTests
         Assert.StartsWith("**", bestRow.Split('|')[2].Trim());
 
         string[] plots = Directory.GetFiles(folder, "*.png");
-        Assert.Equal(new[] { "accuracy.png", "validation-accuracy-audio.png", "validation-accuracy-visual.png" }, plots.Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "accuracy.png", "attribution-share-audio.png", "attribution-share-visual.png", "validation-accuracy-audio.png", "validation-accuracy-visual.png" },
+            plots.Select(Path.GetFileName).Order());
         foreach (string plot in plots)
         {
             using SKBitmap bitmap = SKBitmap.Decode(plot);
@@ -88,7 +89,9 @@ public class ComparisonTests
         string header = File.ReadAllLines(Path.Combine(folder, Comparison.MarkdownFile))[0];
         Assert.Contains("phi(audio)", header);
         Assert.Contains("imbalance", header);
-        Assert.DoesNotContain("share(", header);
+        // Attribution shares are measured by the evaluator for every method, so their columns are always there.
+        Assert.Contains("share(audio)", header);
+        Assert.Equal(1.0, results.Runs[1].Diagnostics.AttributionShares!["visual"], 9);
     }
 
     [Fact]
