@@ -2,6 +2,7 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
+using Equimodal.Models;
 using Equimodal.Reporting;
 using TorchSharp;
 
@@ -96,7 +97,9 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
-        if (Comparable(folder.ReadConfig()) != Comparable(run.Config))
+        // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
+        ModelOptions built = MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions)).ConfigureModel(run.Config.Model);
+        if (Comparable(folder.ReadConfig()) != Comparable(run.Config with { Model = built }))
             throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
         return folder.ReadResults();
     }
