@@ -62,18 +62,6 @@ public class ResumeTests
         Assert.Equal(3, resumed.Result.History.Count);
     }
 
-    [Theory]
-    [InlineData("agm")]      // state: the running average of the response losses
-    [InlineData("mmpareto")] // stateless, but its own backward must replay identically
-    public void Balancing_methods_resume_bit_identical(string method)
-    {
-        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
-        var uninterrupted = Train(options, store: null, resume: false, method: () => MethodRegistry.Create(method));
-        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
-        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(17), () => MethodRegistry.Create(method)));
-        AssertSameRun(uninterrupted, Train(options, store, resume: true, method: () => MethodRegistry.Create(method)));
-    }
-
     [Fact]
     public void A_corrupt_newest_checkpoint_is_reported_and_the_previous_one_is_used()
     {
