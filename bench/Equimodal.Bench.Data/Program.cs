@@ -28,7 +28,7 @@ Console.WriteLine($"cold load (WAV decode + log-mel + IDX + pairing): {total} sa
 var loader = new BatchLoader(splits.Train, batchSize, shuffle: true, seed: 1);
 clock.Restart();
 long produced = 0;
-foreach (Batch batch in new PrefetchingLoader(splits.Train, loader).Batches(0, training: true))
+foreach (Batch batch in new PrefetchingLoader(loader).Batches(0, training: true))
 {
     produced += batch.Size;
     batch.Dispose();
@@ -59,7 +59,7 @@ double Train(IEnumerable<Batch> batches)
 model.train();
 Train(loader.Batches(99, training: true)); // warm-up epoch: the first pass pays one-off kernel setup and is not measured
 double plain = Train(loader.Batches(1, training: true));
-double prefetched = Train(new PrefetchingLoader(splits.Train, loader).Batches(2, training: true));
+double prefetched = Train(new PrefetchingLoader(loader).Batches(2, training: true));
 Console.WriteLine($"training step (joint, width 8, depth 2, {threads} threads): {plain:F0} samples/s; with prefetching: {prefetched:F0} samples/s");
 Console.WriteLine($"pipeline / training: cold {total / loadSeconds / plain:F1}x, cached {pipeline / plain:F1}x");
 return 0;

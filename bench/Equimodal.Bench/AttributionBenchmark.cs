@@ -27,7 +27,7 @@ public static class AttributionBenchmark
         DatasetSplits splits = SyntheticAudioVisual.Generate(data);
         var modelOptions = new ModelOptions();
         using MultimodalClassifier model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, modelOptions);
-        using Batch batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), training: false);
+        using Batch batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), Augmentation.None);
         Console.WriteLine($"synthetic audio-visual: audio {string.Join("x", splits.Modalities[0].Shape)}, visual {string.Join("x", splits.Modalities[1].Shape)}; " +
             $"encoder {modelOptions.Encoder} (width {modelOptions.Width}, depth {modelOptions.Depth}), fusion {modelOptions.Fusion}; batch {batchSize}; " +
             $"{threads} threads; median of {repetitions} after one warm-up");

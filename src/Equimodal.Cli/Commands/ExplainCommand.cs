@@ -74,7 +74,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
         int count = Math.Min(settings.Samples, splits.Test.Count);
-        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), training: false).Select(modalityIndices);
+        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None).Select(modalityIndices);
 
         AttributionMethod method = settings.Method switch
         {

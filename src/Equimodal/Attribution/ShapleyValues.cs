@@ -80,7 +80,7 @@ public sealed class ShapleyValues : AttributionMethod
         {
             using var scope = NewDisposeScope();
             int[] indices = Enumerable.Range(start, Math.Min(batchSize, dataset.Count - start)).ToArray();
-            using Batch batch = dataset.GetBatch(indices, training: false).Select(modalityIndices).To(device);
+            using Batch batch = dataset.GetBatch(indices, Augmentation.None).Select(modalityIndices).To(device);
             Tensor[] inputs = batch.Inputs.ToArray();
             Tensor[] zeros = inputs.Select(x => zeros_like(x)).ToArray();
             for (int coalition = 0; coalition < coalitions; coalition++)

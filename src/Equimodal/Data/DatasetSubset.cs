@@ -32,8 +32,8 @@ public sealed class DatasetSubset : IMultimodalDataset
     public int LabelOf(int index) => _source.LabelOf(_indices[index]);
 
     /// <inheritdoc />
-    public Batch GetBatch(IReadOnlyList<int> indices, bool training) =>
-        _source.GetBatch(indices.Select(i => _indices[i]).ToArray(), training);
+    public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation) =>
+        _source.GetBatch(indices.Select(i => _indices[i]).ToArray(), augmentation);
 
     /// <summary>
     /// Splits <paramref name="source"/> into two stratified parts: about <paramref name="fraction"/> of each

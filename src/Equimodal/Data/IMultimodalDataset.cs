@@ -15,8 +15,12 @@ public interface IMultimodalDataset
     /// <summary>The label of sample <paramref name="index"/>, without loading its inputs.</summary>
     int LabelOf(int index);
 
-    /// <summary>Loads the samples at <paramref name="indices"/> as one batch; <paramref name="training"/> enables augmentation.</summary>
-    Batch GetBatch(IReadOnlyList<int> indices, bool training);
+    /// <summary>
+    /// Loads the samples at <paramref name="indices"/> as one batch, augmented as <paramref name="augmentation"/> says.
+    /// May be called from a loader's worker thread: it must draw randomness only from <paramref name="augmentation"/>
+    /// (never from torch's global generator or state kept between calls), so batches do not depend on the thread or call order.
+    /// </summary>
+    Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation);
 }
 
 /// <summary>Train, validation and test parts of one dataset. Model selection uses Validation only.</summary>

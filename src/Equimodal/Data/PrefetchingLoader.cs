@@ -6,24 +6,23 @@ namespace Equimodal.Data;
 /// Loads the batches of an epoch on a worker thread, up to <c>depth</c> ahead of the consumer, so decoding and
 /// preprocessing overlap the training step. The worker creates CPU tensors outside any dispose scope; each yielded
 /// <see cref="Batch"/> is owned by the consumer, which must dispose it (batches never consumed are disposed here).
+/// Batches equal those of <see cref="BatchLoader.Batches"/> bit for bit: augmentation depends only on the batch's place in the run.
 /// </summary>
 public sealed class PrefetchingLoader
 {
-    private readonly IMultimodalDataset _dataset;
     private readonly BatchLoader _loader;
     private readonly int _depth;
 
-    /// <summary>Creates a loader over <paramref name="dataset"/> in <paramref name="loader"/>'s order, keeping up to <paramref name="depth"/> batches ready.</summary>
-    public PrefetchingLoader(IMultimodalDataset dataset, BatchLoader loader, int depth = 2)
+    /// <summary>Loads <paramref name="loader"/>'s batches ahead, keeping up to <paramref name="depth"/> ready.</summary>
+    public PrefetchingLoader(BatchLoader loader, int depth = 2)
     {
         if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), $"Prefetch depth must be at least 1, got {depth}.");
-        _dataset = dataset;
         _loader = loader;
         _depth = depth;
     }
 
-    /// <summary>The batches of <paramref name="epoch"/>, in the same order as <see cref="BatchLoader.Batches"/>.</summary>
-    public IEnumerable<Batch> Batches(int epoch, bool training)
+    /// <summary>The batches of <paramref name="epoch"/> after the first <paramref name="skip"/>, in the order of <see cref="BatchLoader.Batches"/>.</summary>
+    public IEnumerable<Batch> Batches(int epoch, bool training, int skip = 0)
     {
         using var queue = new BlockingCollection<Batch>(_depth);
         using var stop = new CancellationTokenSource();
@@ -32,9 +31,9 @@ public sealed class PrefetchingLoader
         {
             try
             {
-                foreach (int[] indices in _loader.BatchIndices(epoch))
+                foreach ((int[] indices, Augmentation augmentation) in _loader.Plan(epoch, training, skip))
                 {
-                    Batch batch = _dataset.GetBatch(indices, training);
+                    Batch batch = _loader.Dataset.GetBatch(indices, augmentation);
                     try
                     {
                         queue.Add(batch, stop.Token);

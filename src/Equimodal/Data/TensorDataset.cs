@@ -47,7 +47,7 @@ public sealed class TensorDataset : IMultimodalDataset, IDisposable
     public int LabelOf(int index) => _labelValues[index];
 
     /// <inheritdoc />
-    public Batch GetBatch(IReadOnlyList<int> indices, bool training)
+    public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation)
     {
         using Tensor index = torch.tensor(indices.Select(i => (long)i).ToArray(), ScalarType.Int64);
         return new Batch(_inputs.Select(t => t.index_select(0, index)).ToArray(), _labels.index_select(0, index));

@@ -62,10 +62,11 @@ public static class Evaluator
         {
             using var noGrad = torch.no_grad();
             int offset = 0;
-            foreach (int[] indices in new BatchLoader(dataset, batchSize, shuffle: false, seed: 0).BatchIndices(0))
+            foreach (Batch loaded in new PrefetchingLoader(new BatchLoader(dataset, batchSize, shuffle: false, seed: 0)).Batches(0, training: false))
             {
                 using var scope = NewDisposeScope();
-                Batch batch = dataset.GetBatch(indices, training: false).Select(modalityIndices).To(device);
+                using Batch owned = loaded;
+                Batch batch = owned.Select(modalityIndices).To(device);
                 ModelOutput output = model.Forward(batch.Inputs);
                 Copy(output.Logits, fused, offset);
                 for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
@@ -77,7 +78,7 @@ public static class Evaluator
                 }
                 long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
                 for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
-                offset += indices.Length;
+                offset += (int)batch.Size;
             }
         }
         finally

@@ -102,7 +102,7 @@ public sealed class ValuationMethod : TrainingMethod
     {
         ResampledSample[] copies = CopiesForStep(step);
         if (copies.Length == 0) return base.ComputeLoss(batch, step);
-        Batch extra = Context.Splits.Train.GetBatch(copies.Select(c => c.Sample).ToArray(), training: true).Select(Context.ModalityIndices).To(Context.Device);
+        Batch extra = Context.Splits.Train.GetBatch(copies.Select(c => c.Sample).ToArray(), CopyAugmentation(step)).Select(Context.ModalityIndices).To(Context.Device);
         Tensor[] inputs = batch.Inputs.Zip(extra.Inputs, (regular, copy) => cat(new[] { regular, copy })).ToArray();
         Tensor[] embeddings = Context.Model.Encode(inputs);
         Tensor kept = cat(new[]
@@ -153,8 +153,9 @@ public sealed class ValuationMethod : TrainingMethod
     {
         if (_scheduledEpoch != step.Epoch)
         {
-            // Derived from the seed and epoch (not a running generator), so a resumed run spreads the copies identically.
-            var shuffle = new Random(HashCode.Combine(Context.Options.Seed, step.Epoch));
+            // Derived from the seed and epoch by a fixed formula (not a running generator, not HashCode, which is randomized
+            // per process), so a resumed run, even in another process, spreads the copies identically.
+            var shuffle = new Random(unchecked(Context.Options.Seed * 1_000_003 + step.Epoch * 7919 + 41));
             _schedule = _selected.OrderBy(_ => shuffle.Next()).ToArray();
             _scheduledEpoch = step.Epoch;
         }
@@ -162,6 +163,9 @@ public sealed class ValuationMethod : TrainingMethod
         int end = (int)((long)_schedule.Length * (step.Step + 1) / step.StepsPerEpoch);
         return _schedule[start..end];
     }
+
+    /// <summary>The augmentation of a step's re-sampled copies, a function of the run seed and the step like every training batch's.</summary>
+    private Augmentation CopyAugmentation(StepInfo step) => Augmentation.FromSeed(unchecked(Context.Options.Seed * 1_000_003 + (int)step.GlobalStep * 104_729 + 59));
 
     private double[][] TrainContributions()
     {
@@ -176,7 +180,7 @@ public sealed class ValuationMethod : TrainingMethod
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 int[] indices = Enumerable.Range(start, Math.Min(Context.Options.BatchSize, train.Count - start)).ToArray();
-                Batch batch = train.GetBatch(indices, training: false).Select(Context.ModalityIndices).To(Context.Device);
+                Batch batch = train.GetBatch(indices, Augmentation.None).Select(Context.ModalityIndices).To(Context.Device);
                 Tensor[] e = Context.Model.Encode(batch.Inputs);
                 Tensor both = Context.Model.Fuse(e);
                 Tensor first = Context.Model.Fuse(new[] { e[0], zeros_like(e[1]) });

@@ -64,6 +64,8 @@ public sealed class Trainer
 
         IMultimodalDataset trainingSet = method.TrainingSet(splits);
         var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed);
+        // Batches are read on a worker thread while the previous step trains; they equal the plain loader's bit for bit.
+        var prefetching = new PrefetchingLoader(loader);
         var progress = new CheckpointProgress { Method = method.Name };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
@@ -89,15 +91,16 @@ public sealed class Trainer
             }
             var clock = Stopwatch.StartNew();
             int step = progress.StepInEpoch;
-            foreach (int[] indices in loader.BatchIndices(epoch).Skip(progress.StepInEpoch))
+            foreach (Batch loaded in prefetching.Batches(epoch, training: true, skip: progress.StepInEpoch))
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
-                (double loss, long correct) = TrainStep(method, model, optimizer, trainingSet, modalityIndices, device, indices, info);
+                long size = loaded.Size;
+                (double loss, long correct) = TrainStep(method, model, optimizer, modalityIndices, device, loaded, info);
                 step++;
                 progress = progress with
                 {
-                    StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + loss * indices.Length,
-                    EpochCorrect = progress.EpochCorrect + correct, EpochSeen = progress.EpochSeen + indices.Length,
+                    StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + loss * size,
+                    EpochCorrect = progress.EpochCorrect + correct, EpochSeen = progress.EpochSeen + size,
                 };
                 _observer?.OnStep(epoch, _options.Epochs, step - 1, stepsPerEpoch, loss);
                 bool stepCheckpoint = _options.CheckpointEverySteps > 0 && progress.GlobalStep % _options.CheckpointEverySteps == 0 && step < stepsPerEpoch;
@@ -152,11 +155,13 @@ public sealed class Trainer
         };
     }
 
-    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer, IMultimodalDataset trainingSet,
-        IReadOnlyList<int> modalityIndices, Device device, int[] indices, StepInfo info)
+    /// <summary>One optimizer step on <paramref name="loaded"/>, which it disposes (the loader's worker created it outside any dispose scope).</summary>
+    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer,
+        IReadOnlyList<int> modalityIndices, Device device, Batch loaded, StepInfo info)
     {
         using var scope = NewDisposeScope();
-        Batch batch = trainingSet.GetBatch(indices, training: true).Select(modalityIndices).To(device);
+        using Batch owned = loaded;
+        Batch batch = owned.Select(modalityIndices).To(device);
         optimizer.zero_grad();
         StepOutput output = method.ComputeLoss(batch, info);
         double loss = output.Loss.item<float>();

@@ -31,7 +31,7 @@ public class AvDigitsTests
         Assert.Equal(new long[] { 1, 40, 101 }, splits.Modalities[0].Shape);
         Assert.Equal(new long[] { 1, 1, 28, 28 }, splits.Modalities[1].Shape);
         // The synthetic image of digit d has its bright bar on row 2d + 4: the paired image matches the label.
-        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, splits.Test.Count).ToArray(), false);
+        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, splits.Test.Count).ToArray(), Augmentation.None);
         long[] labels = batch.Labels.data<long>().ToArray();
         long[] brightRows = batch.Inputs[1].mean(new long[] { 1, 2, 4 }).argmax(1).data<long>().ToArray();
         Assert.Equal(labels.Select(d => 2 * d + 4), brightRows);
@@ -59,7 +59,7 @@ public class AvDigitsTests
         DatasetSplits noisy = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { AudioSnrDb = 0 });
         DatasetSplits blurred = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { ImageBlur = 1.5, ImageOcclusion = 0.2 });
         int[] all = Enumerable.Range(0, clean.Test.Count).ToArray();
-        using Batch a = clean.Test.GetBatch(all, false), b = noisy.Test.GetBatch(all, false), c = blurred.Test.GetBatch(all, false);
+        using Batch a = clean.Test.GetBatch(all, Augmentation.None), b = noisy.Test.GetBatch(all, Augmentation.None), c = blurred.Test.GetBatch(all, Augmentation.None);
         Assert.True(a.Inputs[0].allclose(c.Inputs[0]) && a.Inputs[1].allclose(b.Inputs[1]));
         Assert.False(a.Inputs[0].allclose(b.Inputs[0]));
         Assert.False(a.Inputs[1].allclose(c.Inputs[1]));

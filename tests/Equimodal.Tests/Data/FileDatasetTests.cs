@@ -23,7 +23,7 @@ public class FileDatasetTests
         Assert.DoesNotContain(((DatasetSubset)splits.Test).SourceIndices, trainIds.Contains);
         Assert.Equal(new long[] { 1, 16, 1 + 2000 / 64 }, splits.Modalities[0].Shape);
         Assert.Equal(new long[] { 2, 3, 16, 16 }, splits.Modalities[1].Shape);
-        using Batch batch = splits.Test.GetBatch(new[] { 0, 1 }, training: false);
+        using Batch batch = splits.Test.GetBatch(new[] { 0, 1 }, Augmentation.None);
         Assert.Equal(new long[] { 2, 2, 3, 16, 16 }, batch.Inputs[1].shape);
         TrainingResult result = TrainOneEpoch(splits);
         Assert.Single(result.History);
@@ -59,7 +59,7 @@ public class FileDatasetTests
         Assert.Equal(new[] { ModalityKind.Spectrogram, ModalityKind.Video, ModalityKind.Vector }, splits.Modalities.Select(m => m.Kind));
         Assert.Equal(new[] { "cat", "dog" }, splits.ClassNames);
         Assert.Equal((8, 2, 2), (splits.Train.Count, splits.Validation.Count, splits.Test.Count));
-        using Batch batch = splits.Test.GetBatch(new[] { 0, 1 }, training: false);
+        using Batch batch = splits.Test.GetBatch(new[] { 0, 1 }, Augmentation.None);
         // Test samples are s05 (cat) and s15 (dog), whose vectors are (c, 1 - c, k / 10).
         Assert.Equal(new[] { 0f, 1f, 0.5f, 1f, 0f, 0.5f }, batch.Inputs[2].data<float>().ToArray());
         Assert.Equal(new long[] { 0, 1 }, batch.Labels.data<long>().ToArray());

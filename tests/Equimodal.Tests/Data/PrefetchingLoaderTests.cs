@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Data.Datasets;
 
 namespace Equimodal.Tests.Data;
 
@@ -7,38 +8,60 @@ public class PrefetchingLoaderTests
     [Fact]
     public void Prefetched_batches_equal_the_plain_loader_in_order_and_content()
     {
-        IMultimodalDataset data = TestData.Small.Train;
-        var loader = new BatchLoader(data, 50, shuffle: true, seed: 3);
-        var prefetching = new PrefetchingLoader(data, loader, depth: 2);
-        using var plain = loader.Batches(1, false).GetEnumerator();
-        int count = 0;
-        foreach (Batch batch in prefetching.Batches(1, false))
-        {
-            using Batch fetched = batch;
-            Assert.True(plain.MoveNext());
-            using Batch expected = plain.Current;
-            Assert.Equal(expected.Labels.data<long>().ToArray(), fetched.Labels.data<long>().ToArray());
-            Assert.True(expected.Inputs[0].equal(fetched.Inputs[0]).all().item<bool>());
-            count++;
-        }
-        Assert.Equal(loader.BatchesPerEpoch, count);
+        var loader = new BatchLoader(TestData.Small.Train, 50, shuffle: true, seed: 3);
+        AssertSameBatches(loader.Batches(1, false).ToList(), new PrefetchingLoader(loader, depth: 2).Batches(1, false));
     }
 
     [Fact]
-    public void Stopping_early_ends_the_worker_and_a_failing_batch_is_reported()
+    public void Augmented_file_batches_are_a_function_of_their_place_in_the_run_not_of_the_thread_or_a_skip()
+    {
+        IMultimodalDataset train = CremaDDataset.Load(TinyLayouts.WithTexturedFrames(TinyLayouts.CremaD(perClass: 2)), TinyLayouts.Options).Train;
+        var loader = new BatchLoader(train, 3, shuffle: true, seed: 5);
+
+        List<Batch> plain = loader.Batches(1, training: true).ToList();
+        using (Batch unaugmented = train.GetBatch(loader.BatchIndices(1).First(), Augmentation.None))
+            Assert.False(plain[0].Inputs[1].equal(unaugmented.Inputs[1]).all().item<bool>(), "training batches should be augmented");
+        using (Batch otherEpoch = loader.Batches(2, training: true).First())
+            Assert.False(plain[0].Inputs[1].equal(otherEpoch.Inputs[1]).all().item<bool>(), "each epoch should draw new augmentations");
+
+        // What a resumed run loads after 2 finished steps equals the rest of the uninterrupted epoch, read on a worker thread.
+        foreach (Batch skipped in plain.Take(2)) skipped.Dispose();
+        AssertSameBatches(plain.Skip(2).ToList(), new PrefetchingLoader(loader, depth: 1).Batches(1, training: true, skip: 2));
+    }
+
+    [Fact]
+    public void Stopping_early_ends_the_worker_and_a_failing_batch_is_reported_with_its_cause()
     {
         var loader = new BatchLoader(TestData.Small.Train, 10, shuffle: false, seed: 0);
-        foreach (Batch batch in new PrefetchingLoader(TestData.Small.Train, loader, 1).Batches(0, false))
+        foreach (Batch batch in new PrefetchingLoader(loader, 1).Batches(0, false))
         {
             batch.Dispose();
             break;
         }
-        var failing = new DatasetSubset(TestData.Small.Train, new[] { 0 });
+        string root = TinyLayouts.CremaD(perClass: 1);
+        IMultimodalDataset test = CremaDDataset.Load(root, TinyLayouts.Options with { ValidationFraction = 0.4 }).Test;
+        // Frames that disappear after loading fail on the worker thread; the consumer gets the reason.
+        Directory.Delete(Path.Combine(root, CremaDDataset.FramesFolder), recursive: true);
         var error = Assert.Throws<InvalidOperationException>(() =>
         {
-            // A loader larger than its dataset asks for a missing sample on the worker thread.
-            foreach (Batch batch in new PrefetchingLoader(failing, loader, 1).Batches(0, false)) batch.Dispose();
+            foreach (Batch batch in new PrefetchingLoader(new BatchLoader(test, 2, shuffle: false, seed: 0), 1).Batches(0, false)) batch.Dispose();
         });
         Assert.StartsWith("Loading a batch failed", error.Message);
+        Assert.IsType<DataFileException>(error.InnerException);
+    }
+
+    private static void AssertSameBatches(List<Batch> expected, IEnumerable<Batch> actual)
+    {
+        int count = 0;
+        foreach (Batch batch in actual)
+        {
+            using Batch fetched = batch;
+            Assert.True(count < expected.Count, "more batches than expected");
+            using Batch reference = expected[count];
+            Assert.Equal(reference.Labels.data<long>().ToArray(), fetched.Labels.data<long>().ToArray());
+            for (int m = 0; m < reference.Inputs.Count; m++) Assert.True(reference.Inputs[m].equal(fetched.Inputs[m]).all().item<bool>());
+            count++;
+        }
+        Assert.Equal(expected.Count, count);
     }
 }

@@ -105,7 +105,7 @@ public class SyntheticAudioVisualTests
         using var scope = NewDisposeScope();
         Tensor Features(IMultimodalDataset split)
         {
-            Batch batch = split.GetBatch(Enumerable.Range(0, split.Count).ToArray(), training: false);
+            Batch batch = split.GetBatch(Enumerable.Range(0, split.Count).ToArray(), Augmentation.None);
             var parts = new List<Tensor>();
             if (useAudio) parts.Add(batch.Inputs[0].flatten(1));
             if (useVisual) parts.Add(batch.Inputs[1].mean(new long[] { 1, 2 }).flatten(1));

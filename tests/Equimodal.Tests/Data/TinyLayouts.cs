@@ -45,6 +45,17 @@ public static class TinyLayouts
         return root;
     }
 
+    /// <summary>
+    /// Rewrites every frame under <paramref name="root"/> with a dark left half, so random crops and flips change the pixels
+    /// (a uniform frame looks the same flipped). Returns the root.
+    /// </summary>
+    public static string WithTexturedFrames(string root)
+    {
+        foreach (string frame in Directory.EnumerateFiles(root, "*.jpg", SearchOption.AllDirectories))
+            TestMedia.WriteImage(frame, 16, 16, SKColors.White, left: SKColors.Black);
+        return root;
+    }
+
     /// <summary>VGGSound with 3 classes; <paramref name="missing"/> listed clips have no files. Returns the root.</summary>
     public static string VggSound(int missing = 0)
     {

@@ -23,7 +23,7 @@ public class AttributionRegularizationTests
             Optimizer = optim.AdamW(Model.parameters());
             Method = (AttributionRegularization)MethodRegistry.Create(name, MethodSettings.Parse(options));
             Method.Setup(new MethodContext(Model, Optimizer, Splits, new[] { 0, 1 }, TestData.ShortTraining, CPU));
-            Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), training: false);
+            Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
         }
 
         public DatasetSplits Splits { get; }

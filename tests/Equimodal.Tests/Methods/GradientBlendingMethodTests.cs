@@ -121,10 +121,10 @@ public class GradientBlendingMethodTests
 
         public int LabelOf(int index) => inner.LabelOf(index);
 
-        public Batch GetBatch(IReadOnlyList<int> indices, bool training)
+        public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation)
         {
-            if (training) Trained.UnionWith(indices);
-            return inner.GetBatch(indices, training);
+            if (augmentation.Enabled) Trained.UnionWith(indices);
+            return inner.GetBatch(indices, augmentation);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class MethodTestBench : IDisposable
         var options = TestData.ShortTraining with { Epochs = epochs };
         method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU, TestData.TinyModel));
         Method = method;
-        Batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), training: false);
+        Batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), Augmentation.None);
     }
 
     /// <summary>The model.</summary>

@@ -90,7 +90,7 @@ public class ValuationMethodTests
         using (no_grad())
         {
             Tensor regular = nn.functional.cross_entropy(bench.Model.Forward(bench.Batch.Inputs).Logits, bench.Batch.Labels, reduction: nn.Reduction.Sum);
-            using Batch copies = TestData.Small.Train.GetBatch(selected.Select(s => s.Sample).ToArray(), training: true);
+            using Batch copies = TestData.Small.Train.GetBatch(selected.Select(s => s.Sample).ToArray(), Augmentation.None);
             Tensor[] e = bench.Model.Encode(copies.Inputs);
             Tensor keep = nn.functional.one_hot(tensor(selected.Select(s => (long)s.Modality).ToArray()), 2).to(float32);
             Tensor masked = bench.Model.Fuse(new[] { e[0] * keep[.., 0].unsqueeze(1), e[1] * keep[.., 1].unsqueeze(1) });

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Training;
@@ -9,7 +11,38 @@ namespace Equimodal.Tests.Reliability;
 
 public class MemoryTests(ITestOutputHelper output)
 {
-    private sealed class MemoryProbe : ITrainingObserver
+    /// <summary>
+    /// Counts the tensors that loader worker threads create and hand to the training thread. TorchSharp counts live
+    /// tensors per thread, so the training thread sees only their disposal; adding the hand-overs gives the true count.
+    /// </summary>
+    private sealed class HandOverCounter(IMultimodalDataset inner, int trainingThread, StrongBox<long> handedOver) : IMultimodalDataset
+    {
+        public IReadOnlyList<ModalitySpec> Modalities => inner.Modalities;
+
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+
+        public int Count => inner.Count;
+
+        public int LabelOf(int index) => inner.LabelOf(index);
+
+        public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation)
+        {
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            Batch batch = inner.GetBatch(indices, augmentation);
+            if (Environment.CurrentManagedThreadId != trainingThread)
+                Interlocked.Add(ref handedOver.Value, DisposeScopeManager.Statistics.ThreadTotalLiveCount - before);
+            return batch;
+        }
+
+        public static DatasetSplits Wrap(DatasetSplits splits, StrongBox<long> handedOver)
+        {
+            int thread = Environment.CurrentManagedThreadId;
+            return new DatasetSplits(new HandOverCounter(splits.Train, thread, handedOver), new HandOverCounter(splits.Validation, thread, handedOver),
+                new HandOverCounter(splits.Test, thread, handedOver));
+        }
+    }
+
+    private sealed class MemoryProbe(StrongBox<long> handedOver) : ITrainingObserver
     {
         public List<long> LiveTensors { get; } = new();
         public List<long> ResidentBytes { get; } = new();
@@ -20,7 +53,7 @@ public class MemoryTests(ITestOutputHelper output)
 
         public void OnEpochEnd(EpochRecord record, int epochs)
         {
-            LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            LiveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount + Interlocked.Read(ref handedOver.Value));
             using var process = Process.GetCurrentProcess();
             ResidentBytes.Add(process.WorkingSet64);
         }
@@ -33,9 +66,10 @@ public class MemoryTests(ITestOutputHelper output)
     {
         // 400 samples / batch 8 = 50 steps per epoch; 60 epochs = 3000 steps (validation and checkpoints every epoch).
         var options = new TrainingOptions { Epochs = 60, BatchSize = 8, Threads = 1, Device = "cpu", KeepCheckpoints = 1 };
-        var probe = new MemoryProbe();
+        var handedOver = new StrongBox<long>();
+        var probe = new MemoryProbe(handedOver);
         var trainer = new Trainer(options, new ModelOptions { MlpHidden = 16 }, probe);
-        trainer.Fit(MethodRegistry.Create(method), VectorData.Create(400), new CheckpointStore(TestData.TempFolder(), 1), resume: false);
+        trainer.Fit(MethodRegistry.Create(method), HandOverCounter.Wrap(VectorData.Create(400), handedOver), new CheckpointStore(TestData.TempFolder(), 1), resume: false);
         trainer.Model!.Dispose();
         const int warmUp = 5;
         var live = probe.LiveTensors.Skip(warmUp).ToArray();

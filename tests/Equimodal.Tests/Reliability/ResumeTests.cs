@@ -1,4 +1,7 @@
+using Equimodal.Data;
+using Equimodal.Data.Datasets;
 using Equimodal.Methods;
+using Equimodal.Tests.Data;
 using Equimodal.Models;
 using Equimodal.Training;
 using static TorchSharp.torch;
@@ -27,10 +30,10 @@ public class ResumeTests
     }
 
     internal static (TrainingResult Result, Dictionary<string, float[]> Weights) Train(TrainingOptions options, CheckpointStore? store, bool resume,
-        ITrainingObserver? observer = null, Func<TrainingMethod>? method = null)
+        ITrainingObserver? observer = null, Func<TrainingMethod>? method = null, DatasetSplits? data = null, ModelOptions? model = null)
     {
-        var trainer = new Trainer(options, Model, observer);
-        TrainingResult result = trainer.Fit(method?.Invoke() ?? MethodRegistry.Create("joint"), VectorData.Create(200), store, resume);
+        var trainer = new Trainer(options, model ?? Model, observer);
+        TrainingResult result = trainer.Fit(method?.Invoke() ?? MethodRegistry.Create("joint"), data ?? VectorData.Create(200), store, resume);
         var weights = trainer.Model!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float32).data<float>().ToArray());
         trainer.Model.Dispose();
         return (result, weights);
@@ -60,6 +63,19 @@ public class ResumeTests
         var resumed = Train(options, store, resume: true);
         AssertSameRun(uninterrupted, resumed);
         Assert.Equal(3, resumed.Result.History.Count);
+    }
+
+    [Fact]
+    public void A_run_on_augmented_file_data_resumes_mid_epoch_bit_identical()
+    {
+        // Frames are decoded, cropped and flipped on the prefetching thread; the augmentation must not depend on it.
+        DatasetSplits data = CremaDDataset.Load(TinyLayouts.WithTexturedFrames(TinyLayouts.CremaD(perClass: 3)), TinyLayouts.Options);
+        // 12 training clips in batches of 4: 3 steps per epoch; stopped at step 5, resumed from the step-4 checkpoint (mid-epoch 2).
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 4, Threads = 1, Device = "cpu", Seed = 3, CheckpointEverySteps = 2 };
+        var uninterrupted = Train(options, store: null, resume: false, data: data, model: TestData.TinyModel);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(5), data: data, model: TestData.TinyModel));
+        AssertSameRun(uninterrupted, Train(options, store, resume: true, data: data, model: TestData.TinyModel));
     }
 
     [Fact]

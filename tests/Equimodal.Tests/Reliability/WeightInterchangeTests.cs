@@ -19,7 +19,7 @@ public class WeightInterchangeTests
 
     private static Tensor Logits(MultimodalClassifier model)
     {
-        using Batch batch = TestData.Small.Test.GetBatch(Enumerable.Range(0, 8).ToArray(), training: false);
+        using Batch batch = TestData.Small.Test.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
         using (no_grad()) return model.Forward(batch.Inputs).Logits.detach().clone();
     }
 

@@ -33,7 +33,7 @@ public static class ClipDatasetBuilder
                 skipped.Add(new SkippedSample(entry.Id, e.Message));
             }
         }
-        var dataset = new FileClipDataset(readers, classNames, kept, options.DataSeed);
+        var dataset = new FileClipDataset(readers, classNames, kept);
         int[] train = Indices(kept, "train");
         int[] validation = Indices(kept, "validation");
         int[] test = Indices(kept, "test");

@@ -9,11 +9,9 @@ public sealed class FileClipDataset : IMultimodalDataset
     private readonly IReadOnlyList<IModalityReader> _readers;
     private readonly IReadOnlyList<ClipEntry> _entries;
     private readonly int[] _labels;
-    private readonly Random _random;
-    private readonly Lock _randomLock = new();
 
     /// <summary>Creates the dataset over <paramref name="entries"/>, whose labels must be in <paramref name="classNames"/>.</summary>
-    public FileClipDataset(IReadOnlyList<IModalityReader> readers, IReadOnlyList<string> classNames, IReadOnlyList<ClipEntry> entries, int seed)
+    public FileClipDataset(IReadOnlyList<IModalityReader> readers, IReadOnlyList<string> classNames, IReadOnlyList<ClipEntry> entries)
     {
         _readers = readers;
         _entries = entries;
@@ -21,7 +19,6 @@ public sealed class FileClipDataset : IMultimodalDataset
         Modalities = readers.Select(r => r.Spec).ToArray();
         var index = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
         _labels = entries.Select(e => index[e.Label]).ToArray();
-        _random = new Random(seed);
     }
 
     /// <inheritdoc />
@@ -40,10 +37,8 @@ public sealed class FileClipDataset : IMultimodalDataset
     public int LabelOf(int index) => _labels[index];
 
     /// <inheritdoc />
-    public Batch GetBatch(IReadOnlyList<int> indices, bool training)
+    public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation)
     {
-        int[] seeds;
-        lock (_randomLock) seeds = indices.Select(_ => _random.Next()).ToArray();
         var inputs = new Tensor[_readers.Count];
         for (int m = 0; m < _readers.Count; m++)
         {
@@ -52,7 +47,7 @@ public sealed class FileClipDataset : IMultimodalDataset
             var values = new float[indices.Count * length];
             for (int b = 0; b < indices.Count; b++)
             {
-                float[] sample = _readers[m].Read(_entries[indices[b]].Paths[m], training, new Random(seeds[b]));
+                float[] sample = _readers[m].Read(_entries[indices[b]].Paths[m], augmentation.Enabled, augmentation.ForSample(b));
                 sample.CopyTo(values, b * length);
             }
             inputs[m] = torch.tensor(values, new[] { (long)indices.Count }.Concat(shape).ToArray());
