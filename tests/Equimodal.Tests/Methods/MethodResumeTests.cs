@@ -13,14 +13,14 @@ public class MethodResumeTests
     /// timings ("...seconds") differ between any two runs and are left out.
     /// </summary>
     [Theory]
-    [InlineData("gblend", "every=1")]               // weight estimates of epochs 0-1
-    [InlineData("umt", "teacher-epochs=1")]         // the frozen teachers
-    [InlineData("mla", "")]                         // projector state and per-modality optimizer steps
-    [InlineData("valuation", "warmup=1")]           // the copies selected after epoch 1 are spread over epoch 2
-    [InlineData("agm", "")]                         // the running average of the response losses
-    [InlineData("mmpareto", "")]                    // stateless, but its own backward must replay identically
-    [InlineData("ogm-ge", "")]                      // noise from torch's generator
-    [InlineData("attr-reg-published", "targets=adaptive")] // the separate fusion optimizer and the adaptive targets
+    [InlineData("gblend", "every=1")]                        // weight estimates of epochs 0-1
+    [InlineData("umt", "teacher-epochs=1")]                  // the frozen teachers
+    [InlineData("mla", "")]                                  // projector state and per-modality optimizer steps
+    [InlineData("valuation", "warmup=1")]                    // the copies selected after epoch 1 are spread over epoch 2
+    [InlineData("agm", "")]                                  // the running average of the response losses
+    [InlineData("mmpareto", "")]                             // stateless, but its own backward must replay identically
+    [InlineData("ogm-ge", "")]                               // noise from torch's generator
+    [InlineData("attr-reg-published", "targets=adaptive")]   // the separate fusion optimizer and the adaptive targets
     public void A_method_with_state_resumes_bit_identical_to_an_uninterrupted_run(string name, string option)
     {
         TrainingMethod Create() => MethodRegistry.Create(name, MethodSettings.Parse(option.Length == 0 ? Array.Empty<string>() : new[] { option }));
