@@ -30,7 +30,7 @@ public sealed class AgmMethod : TrainingMethod
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
     private double[] _averages = Array.Empty<double>();
     private long _averagedSteps;
-    private ModalityEpochAverages? _epochAverages;
+    private EpochMeans? _epochMeans;
 
     /// <summary>Creates the method; option "alpha" is the modulation strength (1.5 in the published scripts).</summary>
     public AgmMethod(MethodSettings settings)
@@ -109,12 +109,12 @@ public sealed class AgmMethod : TrainingMethod
         _encoderParameters = Enumerable.Range(0, modalities).Select(m => context.Model.EncoderParameters(m).ToArray()).ToArray();
         _averages = new double[modalities];
         _averagedSteps = 0;
-        _epochAverages = new ModalityEpochAverages("agm", new[] { "k", "loss" }, context.Model.ModalityNames);
+        _epochMeans = EpochMeans.PerModality("agm", new[] { "k", "loss" }, context.Model.ModalityNames);
         LastCoefficients = Enumerable.Repeat(1.0, modalities).ToArray();
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch) => _epochAverages?.Reset();
+    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
@@ -131,7 +131,7 @@ public sealed class AgmMethod : TrainingMethod
         // The average is updated after the coefficients, so a step is compared with the steps before it.
         _averagedSteps++;
         for (int m = 0; m < losses.Length; m++) _averages[m] += (losses[m] - _averages[m]) / _averagedSteps;
-        _epochAverages?.Add(coefficients, losses);
+        _epochMeans?.Add(coefficients, losses);
         LastCoefficients = coefficients;
         LastResponseLosses = losses;
         return new StepOutput(nn.functional.cross_entropy(output.Logits, batch.Labels), output.Logits);
@@ -152,6 +152,7 @@ public sealed class AgmMethod : TrainingMethod
     {
         state["agm.average"] = tensor(_averages, dtype: float64);
         state["agm.steps"] = tensor(new[] { _averagedSteps }, dtype: int64);
+        _epochMeans?.SaveState(state);
     }
 
     /// <inheritdoc />
@@ -163,10 +164,11 @@ public sealed class AgmMethod : TrainingMethod
             throw new InvalidOperationException($"agm: the checkpoint's running average has {average.numel()} modalities, the model {_averages.Length}.");
         _averages = average.to_type(float64).data<double>().ToArray();
         _averagedSteps = steps.to_type(int64).item<long>();
+        _epochMeans?.LoadState(state);
     }
 
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochAverages?.Metrics() ?? new Dictionary<string, double>();
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
 
     /// <summary>Mean over the batch of -log(max(softmax(response)[y], 1e-8)).</summary>
     public static double ResponseLoss(Tensor response, Tensor labels)

@@ -50,9 +50,7 @@ public sealed class AttributionRegularization : TrainingMethod
     private Tensor? _crossEntropy;
     private Tensor? _penalty;
     private Tensor[]? _penaltyGradients;
-    private double _penaltySum;
-    private double[] _shareSums = Array.Empty<double>();
-    private int _stepsInEpoch;
+    private EpochMeans? _epochMeans;
 
     /// <summary>Creates "attr-reg" (tuned defaults) or "attr-reg-published" (the publication's configuration).</summary>
     public AttributionRegularization(string name, MethodSettings settings)
@@ -94,7 +92,8 @@ public sealed class AttributionRegularization : TrainingMethod
         if (_givenRatios is not null && _givenRatios.Length != modalities)
             throw new ArgumentException($"Method option ratios has {_givenRatios.Length} values for {modalities} modalities ({string.Join(", ", context.Model.ModalityNames)}).");
         _targets = Normalise(_givenRatios ?? Enumerable.Repeat(1.0, modalities).ToArray());
-        _shareSums = new double[modalities];
+        // Training means of the penalty and of each modality's attribution share.
+        _epochMeans = new EpochMeans("attr-reg", context.Model.ModalityNames.Select(m => $"attr-reg.train-share.{m}").Prepend("attr-reg.penalty"));
         _attributor = _attribution == "ig" ? new IntegratedGradients(context.Model) : new GradientTimesInput(context.Model);
         if (_fusionOnly)
         {
@@ -107,12 +106,7 @@ public sealed class AttributionRegularization : TrainingMethod
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch)
-    {
-        _penaltySum = 0;
-        _stepsInEpoch = 0;
-        Array.Clear(_shareSums);
-    }
+    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <summary>The penalty weight in <paramref name="epoch"/>: a linear ramp from 0 over the warm-up epochs, then <see cref="Lambda"/>.</summary>
     public double LambdaAt(int epoch) => _warmup == 0 ? Lambda : Lambda * Math.Min(1.0, (double)epoch / _warmup);
@@ -130,10 +124,8 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor loss = crossEntropy + weight * penalty;
         _crossEntropy = crossEntropy;
         _penalty = weight * penalty;
-        _penaltySum += penalty.item<float>();
-        _stepsInEpoch++;
         double[] batchShares = shares.detach().mean(new long[] { 0 }).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        for (int m = 0; m < batchShares.Length; m++) _shareSums[m] += batchShares[m];
+        _epochMeans?.Add(new double[] { penalty.item<float>() }, batchShares);
         return new StepOutput(loss, output.Logits);
     }
 
@@ -211,16 +203,9 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, double> EpochMetrics()
     {
-        var metrics = new Dictionary<string, double>
-        {
-            ["attr-reg.penalty"] = _penaltySum / Math.Max(1, _stepsInEpoch),
-        };
+        Dictionary<string, double> metrics = _epochMeans?.Metrics() ?? new Dictionary<string, double>();
         IReadOnlyList<string> names = Context.Model.ModalityNames;
-        for (int m = 0; m < names.Count; m++)
-        {
-            metrics[$"attr-reg.train-share.{names[m]}"] = _shareSums[m] / Math.Max(1, _stepsInEpoch);
-            metrics[$"attr-reg.target.{names[m]}"] = _targets[m];
-        }
+        for (int m = 0; m < names.Count; m++) metrics[$"attr-reg.target.{names[m]}"] = _targets[m];
         return metrics;
     }
 
@@ -228,6 +213,7 @@ public sealed class AttributionRegularization : TrainingMethod
     public override void SaveState(IDictionary<string, Tensor> state)
     {
         state["attr-reg.targets"] = tensor(_targets, ScalarType.Float64);
+        _epochMeans?.SaveState(state);
         if (_fusionOptimizer is null) return;
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) ((OptimizerHelper)_fusionOptimizer).save_state_dict(writer);
@@ -238,6 +224,7 @@ public sealed class AttributionRegularization : TrainingMethod
     public override void LoadState(IReadOnlyDictionary<string, Tensor> state)
     {
         if (state.TryGetValue("attr-reg.targets", out Tensor? targets)) _targets = targets.data<double>().ToArray();
+        _epochMeans?.LoadState(state);
         if (_fusionOptimizer is null || !state.TryGetValue("attr-reg.fusion-optimizer", out Tensor? blob)) return;
         using var reader = new BinaryReader(new MemoryStream(blob.data<byte>().ToArray()));
         ((OptimizerHelper)_fusionOptimizer).load_state_dict(reader);

@@ -30,8 +30,8 @@ public sealed class MlaMethod : TrainingMethod
     private long _updates;
     private Batch? _batch;
     private Tensor? _meanInput;
-    private double[] _lossSums = Array.Empty<double>();
-    private int _batches;
+    private double[] _batchLosses = Array.Empty<double>();
+    private EpochMeans? _epochMeans;
 
     /// <summary>Creates the method; it has no options.</summary>
     public MlaMethod(MethodSettings settings) => settings.RejectUnknown("mla");
@@ -73,21 +73,17 @@ public sealed class MlaMethod : TrainingMethod
         _projector?.Dispose();
         _projector = eye(_head.InputSize, device: context.Device).DetachFromDisposeScope();
         _updates = 0;
-        _lossSums = new double[context.ModalityIndices.Count];
+        _batchLosses = new double[context.ModalityIndices.Count];
+        _epochMeans = EpochMeans.PerModality("mla", new[] { "loss" }, context.Model.ModalityNames);
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch)
-    {
-        Array.Clear(_lossSums);
-        _batches = 0;
-    }
+    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <summary>The first modality's unimodal loss; the trainer back-propagates it and steps.</summary>
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
         _batch = batch;
-        _batches++;
         return UnimodalLoss(batch, 0);
     }
 
@@ -109,7 +105,7 @@ public sealed class MlaMethod : TrainingMethod
     public override void AfterOptimizerStep(StepOutput output, StepInfo step)
     {
         Batch batch = _batch ?? throw new InvalidOperationException("AfterOptimizerStep was called before ComputeLoss.");
-        for (int m = 1; m < _lossSums.Length; m++)
+        for (int m = 1; m < _batchLosses.Length; m++)
         {
             Context.Optimizer.zero_grad();
             StepOutput unimodal = UnimodalLoss(batch, m);
@@ -120,6 +116,8 @@ public sealed class MlaMethod : TrainingMethod
             if (Context.Options.GradientClip > 0) nn.utils.clip_grad_norm_(Context.Model.parameters(), Context.Options.GradientClip);
             Context.Optimizer.step();
         }
+        // Added once every modality has stepped on the batch, so a checkpoint (written between batches) holds whole batches.
+        _epochMeans?.Add(_batchLosses);
         _batch = null;
     }
 
@@ -128,9 +126,7 @@ public sealed class MlaMethod : TrainingMethod
     {
         state["mla.projector"] = Projector;
         state["mla.updates"] = tensor(_updates);
-        // The epoch's running loss sums, so a run resumed mid-epoch logs the same epoch means.
-        state["mla.epoch-loss-sums"] = tensor(_lossSums);
-        state["mla.epoch-batches"] = tensor(_batches);
+        _epochMeans?.SaveState(state);
     }
 
     /// <inheritdoc />
@@ -138,19 +134,17 @@ public sealed class MlaMethod : TrainingMethod
     {
         using (no_grad()) Projector.copy_(state["mla.projector"]);
         _updates = state["mla.updates"].item<long>();
-        _lossSums = state["mla.epoch-loss-sums"].data<double>().ToArray();
-        _batches = state["mla.epoch-batches"].item<int>();
+        _epochMeans?.LoadState(state);
     }
 
     /// <summary>Mean unimodal loss of each modality over the epoch.</summary>
-    public override IReadOnlyDictionary<string, double> EpochMetrics() =>
-        Context.Model.ModalityNames.Select((name, m) => (name, m)).ToDictionary(x => $"mla.loss.{x.name}", x => _lossSums[x.m] / Math.Max(1, _batches));
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
 
     private StepOutput UnimodalLoss(Batch batch, int modality)
     {
         // The optimizer's zero_grad leaves zero tensors, and AdamW would still move a parameter with a zero gradient
         // (weight decay, momentum). As in the published code (PyTorch's set_to_none), the other encoders have no gradient.
-        for (int other = 0; other < _lossSums.Length; other++)
+        for (int other = 0; other < _batchLosses.Length; other++)
         {
             if (other == modality) continue;
             foreach (var parameter in Context.Model.EncoderParameters(other)) parameter.grad = null;
@@ -160,7 +154,7 @@ public sealed class MlaMethod : TrainingMethod
         Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
         _meanInput?.Dispose();
         _meanInput = input.detach().mean(new long[] { 0 }, keepdim: true).DetachFromDisposeScope();
-        _lossSums[modality] += loss.item<float>();
+        _batchLosses[modality] = loss.item<float>();
         return new StepOutput(loss, logits);
     }
 }

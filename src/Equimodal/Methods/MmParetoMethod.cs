@@ -21,7 +21,7 @@ public sealed class MmParetoMethod : TrainingMethod
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
     private Tensor? _fusedLoss;
     private Tensor[] _unimodalLosses = Array.Empty<Tensor>();
-    private ModalityEpochAverages? _epochAverages;
+    private EpochMeans? _epochMeans;
 
     /// <summary>Creates the method; option "gamma" is the published gradient scale 1.5.</summary>
     public MmParetoMethod(MethodSettings settings)
@@ -88,12 +88,12 @@ public sealed class MmParetoMethod : TrainingMethod
         _encoderParameters = Enumerable.Range(0, modalities)
             .Select(m => context.Model.EncoderParameters(m).Where(p => p.requires_grad).ToArray())
             .ToArray();
-        _epochAverages = new ModalityEpochAverages("mmpareto", new[] { "cos", "conflict" }, context.Model.ModalityNames);
+        _epochMeans = EpochMeans.PerModality("mmpareto", new[] { "cos", "conflict" }, context.Model.ModalityNames);
         LastCosines = new double[modalities];
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch) => _epochAverages?.Reset();
+    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
@@ -142,13 +142,19 @@ public sealed class MmParetoMethod : TrainingMethod
         }
         LastCosines = cosines;
         // A conflict is a step where the min-norm weights were used.
-        _epochAverages?.Add(cosines, cosines.Select(c => c > 0 ? 0.0 : 1.0).ToArray());
+        _epochMeans?.Add(cosines, cosines.Select(c => c > 0 ? 0.0 : 1.0).ToArray());
         _fusedLoss = null;
         _unimodalLosses = Array.Empty<Tensor>();
     }
 
+    /// <summary>Only the epoch means: the method is otherwise stateless.</summary>
+    public override void SaveState(IDictionary<string, Tensor> state) => _epochMeans?.SaveState(state);
+
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochAverages?.Metrics() ?? new Dictionary<string, double>();
+    public override void LoadState(IReadOnlyDictionary<string, Tensor> state) => _epochMeans?.LoadState(state);
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
 
     private static Tensor OrZeros(Tensor gradient, Parameter parameter) => gradient.IsInvalid ? zeros_like(parameter) : gradient;
 }

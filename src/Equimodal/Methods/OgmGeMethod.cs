@@ -41,9 +41,7 @@ public sealed class OgmGeMethod : TrainingMethod
     private Parameter[][] _modulated = Array.Empty<Parameter[]>();
     private double[] _coefficients = Array.Empty<double>();
     private double[] _ratios = Array.Empty<double>();
-    private double[] _coefficientSums = Array.Empty<double>();
-    private double[] _ratioSums = Array.Empty<double>();
-    private int _steps;
+    private EpochMeans? _epochMeans;
     private int _modulationEnd;
 
     /// <summary>Creates "ogm-ge" (with noise) or "ogm" (without).</summary>
@@ -100,17 +98,11 @@ public sealed class OgmGeMethod : TrainingMethod
             .ToArray();
         _coefficients = Enumerable.Repeat(1.0, modalities).ToArray();
         _ratios = Enumerable.Repeat(1.0, modalities).ToArray();
-        _coefficientSums = new double[modalities];
-        _ratioSums = new double[modalities];
+        _epochMeans = EpochMeans.PerModality("ogm", new[] { "k", "rho" }, context.Model.ModalityNames);
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch)
-    {
-        Array.Clear(_coefficientSums);
-        Array.Clear(_ratioSums);
-        _steps = 0;
-    }
+    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
@@ -126,12 +118,7 @@ public sealed class OgmGeMethod : TrainingMethod
         }
         bool active = step.Epoch >= _start && step.Epoch < _modulationEnd;
         _coefficients = _ratios.Select(r => active ? Coefficient(r, Alpha, _continuous) : 1.0).ToArray();
-        for (int m = 0; m < _coefficients.Length; m++)
-        {
-            _coefficientSums[m] += _coefficients[m];
-            _ratioSums[m] += _ratios[m];
-        }
-        _steps++;
+        _epochMeans?.Add(_coefficients, _ratios);
         return new StepOutput(nn.functional.cross_entropy(output.Logits, batch.Labels), output.Logits);
     }
 
@@ -161,15 +148,11 @@ public sealed class OgmGeMethod : TrainingMethod
     }
 
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, double> EpochMetrics()
-    {
-        var metrics = new Dictionary<string, double>();
-        IReadOnlyList<string> names = Context.Model.ModalityNames;
-        for (int m = 0; m < names.Count; m++)
-        {
-            metrics[$"ogm.k.{names[m]}"] = _coefficientSums[m] / Math.Max(1, _steps);
-            metrics[$"ogm.rho.{names[m]}"] = _ratioSums[m] / Math.Max(1, _steps);
-        }
-        return metrics;
-    }
+    public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
+
+    /// <summary>Only the epoch means: the noise comes from torch's generator, which the trainer saves.</summary>
+    public override void SaveState(IDictionary<string, Tensor> state) => _epochMeans?.SaveState(state);
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, Tensor> state) => _epochMeans?.LoadState(state);
 }
