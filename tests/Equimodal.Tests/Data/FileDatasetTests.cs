@@ -7,7 +7,8 @@ namespace Equimodal.Tests.Data;
 
 public class FileDatasetTests
 {
-    private static TrainingResult TrainOneEpoch(DatasetSplits splits) =>
+    /// <summary>Trains the tiny model one epoch with joint training.</summary>
+    internal static TrainingResult TrainOneEpoch(DatasetSplits splits) =>
         new Trainer(TestData.ShortTraining with { Epochs = 1, BatchSize = 8 }, TestData.TinyModel).Fit(MethodRegistry.Create("joint"), splits);
 
     [Fact]
@@ -33,7 +34,7 @@ public class FileDatasetTests
     [Fact]
     public void Cremad_default_audio_is_the_ogm_ge_spectrogram()
     {
-        DatasetSplits splits = CremaDDataset.Load(TinyLayouts.CremaD(perClass: 1), TinyLayouts.Options with { Spectrogram = null, ValidationFraction = 0.4 });
+        DatasetSplits splits = CremaDDataset.Load(TinyLayouts.CremaD(perClass: 2), TinyLayouts.Options with { Spectrogram = null, ValidationFraction = 0.4 });
         Assert.Equal(new long[] { 1, 257, 188 }, splits.Modalities[0].Shape);
     }
 
@@ -50,11 +51,12 @@ public class FileDatasetTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Folder_manifest_reads_audio_frames_and_npy_vectors(bool jsonLines)
+    [InlineData(false, ".npy")]
+    [InlineData(true, ".npy")]
+    [InlineData(false, ".safetensors")]
+    public void Folder_manifest_reads_audio_frames_and_feature_vectors(bool jsonLines, string vectorExtension)
     {
-        DatasetSplits splits = ManifestDataset.Load(TinyLayouts.Folder(jsonLines), TinyLayouts.Options);
+        DatasetSplits splits = ManifestDataset.Load(TinyLayouts.Folder(jsonLines, vectorExtension), TinyLayouts.Options);
         Assert.Equal(new[] { "sound", "camera", "embedding" }, splits.Modalities.Select(m => m.Name));
         Assert.Equal(new[] { ModalityKind.Spectrogram, ModalityKind.Video, ModalityKind.Vector }, splits.Modalities.Select(m => m.Kind));
         Assert.Equal(new[] { "cat", "dog" }, splits.ClassNames);

@@ -89,8 +89,33 @@ public static class TinyLayouts
         return path;
     }
 
-    /// <summary>A folder manifest with audio, frames and a .npy vector modality; returns the root.</summary>
-    public static string Folder(bool jsonLines)
+    /// <summary>
+    /// Writes a .safetensors file byte by byte: the 8-byte little-endian length of <paramref name="header"/> (UTF-8 JSON),
+    /// the header, then <paramref name="data"/>.
+    /// </summary>
+    public static string WriteSafetensors(string path, string header, byte[] data)
+    {
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+        var length = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)json.Length);
+        File.WriteAllBytes(path, length.Concat(json).Concat(data).ToArray());
+        return path;
+    }
+
+    /// <summary>Writes one 1-D F32 or F64 tensor named "features" as .safetensors.</summary>
+    public static string WriteSafetensors(string path, float[] values, bool float64 = false)
+    {
+        byte[] data = values.SelectMany(v => float64 ? BitConverter.GetBytes((double)v) : BitConverter.GetBytes(v)).ToArray();
+        string header = $"{{\"features\":{{\"dtype\":\"{(float64 ? "F64" : "F32")}\",\"shape\":[{values.Length}],\"data_offsets\":[0,{data.Length}]}}}}";
+        return WriteSafetensors(path, header, data);
+    }
+
+    /// <summary>Writes a 1-D float32 or float64 vector in the format named by the extension of <paramref name="path"/> (.npy or .safetensors).</summary>
+    public static string WriteVector(string path, float[] values, bool float64 = false) =>
+        Path.GetExtension(path) == ".npy" ? WriteNpy(path, values, float64) : WriteSafetensors(path, values, float64);
+
+    /// <summary>A folder manifest with audio, frames and a vector modality stored as <paramref name="vectorExtension"/>; returns the root.</summary>
+    public static string Folder(bool jsonLines, string vectorExtension = ".npy")
     {
         string root = TestData.TempFolder();
         var rows = new List<(string Id, string Label, string Split, string Audio, string Frames, string Vector)>();
@@ -100,8 +125,8 @@ public static class TinyLayouts
             string id = $"s{c}{k}";
             WriteClip(Path.Combine(root, "wav", id + ".wav"), Path.Combine(root, "frames", id), c);
             Directory.CreateDirectory(Path.Combine(root, "vec"));
-            WriteNpy(Path.Combine(root, "vec", id + ".npy"), new[] { c, 1f - c, k / 10f }, float64: k % 2 == 0);
-            rows.Add((id, c == 0 ? "cat" : "dog", k < 4 ? "train" : k == 4 ? "validation" : "test", $"wav/{id}.wav", $"frames/{id}", $"vec/{id}.npy"));
+            WriteVector(Path.Combine(root, "vec", id + vectorExtension), new[] { c, 1f - c, k / 10f }, float64: k % 2 == 0);
+            rows.Add((id, c == 0 ? "cat" : "dog", k < 4 ? "train" : k == 4 ? "validation" : "test", $"wav/{id}.wav", $"frames/{id}", $"vec/{id}{vectorExtension}"));
         }
         if (jsonLines)
             File.WriteAllLines(Path.Combine(root, "manifest.jsonl"), rows.Select(r =>

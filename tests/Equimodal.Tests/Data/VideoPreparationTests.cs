@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Equimodal.Data;
+using Equimodal.Data.Audio;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Preparation;
 
@@ -25,16 +28,7 @@ public class VideoPreparationTests
             foreach (string emotion in emotions)
                 File.WriteAllText(Path.Combine(videos, $"10{actor:D2}_DFA_{emotion}_XX.flv"), "");
         var calls = new List<IReadOnlyList<string>>();
-        // A stand-in for ffmpeg that writes what the real one would: a WAV for -vn, two frames otherwise.
-        var preparation = new VideoPreparation(arguments =>
-        {
-            calls.Add(arguments);
-            string target = arguments[^1];
-            if (arguments.Contains("-vn")) TestMedia.WriteTone(target, 440, 22_050, 0.2);
-            else TestMedia.WriteFrames(Path.GetDirectoryName(target)!, 2, SkiaSharp.SKColors.Gray, 16);
-            return (0, "");
-        });
-        IReadOnlyList<string> lines = preparation.Prepare("cremad", videos, output);
+        IReadOnlyList<string> lines = new VideoPreparation(arguments => FakeFfmpeg(arguments, calls)).Prepare("cremad", videos, output);
         Assert.Equal(60, calls.Count);
         Assert.Contains(calls, c => c.Contains("fps=1"));
         Assert.Equal("Prepared 30 of 30 videos into " + output + ".", lines[^1]);
@@ -45,6 +39,34 @@ public class VideoPreparationTests
         Assert.Equal(30, splits.Train.Count + splits.Validation.Count + splits.Test.Count);
     }
 
+    /// <summary>A stand-in for ffmpeg that writes what the real one would: a WAV for -vn, two frames otherwise.</summary>
+    private static (int, string) FakeFfmpeg(IReadOnlyList<string> arguments, List<IReadOnlyList<string>>? calls = null)
+    {
+        calls?.Add(arguments);
+        string target = arguments[^1];
+        if (arguments.Contains("-vn")) TestMedia.WriteTone(target, 440, 22_050, 0.2);
+        else TestMedia.WriteFrames(Path.GetDirectoryName(target)!, 2, SkiaSharp.SKColors.Gray, 16);
+        return (0, "");
+    }
+
+    [Fact]
+    public void Small_cremad_sets_still_get_one_test_clip_per_emotion_and_a_clear_validation_error()
+    {
+        // Two clips per emotion (20% rounds to none) and a single ANG clip (kept for training).
+        string videos = TestData.TempFolder(), output = TestData.TempFolder();
+        foreach (string emotion in CremaDDataset.Classes)
+        foreach (string actor in new[] { "1001", "1002" })
+            File.WriteAllText(Path.Combine(videos, $"{actor}_DFA_{emotion}_XX.mp4"), "");
+        File.Delete(Path.Combine(videos, "1002_DFA_ANG_XX.mp4"));
+        new VideoPreparation(arguments => FakeFfmpeg(arguments)).Prepare("cremad", videos, output);
+        string[] test = File.ReadAllLines(Path.Combine(output, "test.csv"));
+        Assert.Equal(CremaDDataset.Classes.Skip(1), test.Select(l => l.Split(',')[1]).Order());
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "train.csv")).Length);
+        // One training clip per emotion leaves nothing for validation: say so instead of failing later in training.
+        var error = Assert.Throws<DataFileException>(() => CremaDDataset.Load(output, TinyLayouts.Options));
+        Assert.Equal($"{Path.Combine(output, "train.csv")}: no validation samples: a validation fraction of 0.25 holds out none of the 6 training samples; raise it (--validation-fraction) or mark rows as validation", error.Message);
+    }
+
     [Fact]
     public void A_failing_video_is_reported_and_left_out()
     {
@@ -53,5 +75,65 @@ public class VideoPreparationTests
         IReadOnlyList<string> lines = new VideoPreparation(_ => (1, "Invalid data found when processing input")).Prepare("vggsound", videos, output);
         Assert.Contains(lines, l => l.Contains("abc_000010.mp4: ffmpeg failed (Invalid data found when processing input)"));
         Assert.Equal("Prepared 0 of 1 videos into " + output + ".", lines[^1]);
+    }
+
+    private const double ClipSeconds = 2;
+
+    /// <summary>Makes a <see cref="ClipSeconds"/> s test-pattern video with a sine tone, named after each of <paramref name="clips"/>, and prepares them with the real ffmpeg.</summary>
+    private static (string Output, IReadOnlyList<string> Lines) PrepareWithRealFfmpeg(string ffmpeg, string dataset, IReadOnlyList<string> clips)
+    {
+        string source = Path.Combine(TestData.TempFolder(), "source.mp4");
+        var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in $"-loglevel error -f lavfi -i testsrc=duration={ClipSeconds}:size=64x48:rate=10 -f lavfi -i sine=frequency=440:duration={ClipSeconds} -shortest {source}".Split(' '))
+            start.ArgumentList.Add(argument);
+        using (Process process = Process.Start(start)!)
+        {
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, error);
+        }
+        string videos = TestData.TempFolder(), output = TestData.TempFolder();
+        foreach (string clip in clips) File.Copy(source, Path.Combine(videos, clip + ".mp4"));
+        IReadOnlyList<string> lines = new VideoPreparation().Prepare(dataset, videos, output);
+        Assert.Equal($"Prepared {clips.Count} of {clips.Count} videos into {output}.", lines[^1]);
+        return (output, lines);
+    }
+
+    /// <summary>Checks one prepared clip: mono WAV at <paramref name="sampleRate"/> as long as the video, one frame per second.</summary>
+    private static void AssertClipPrepared(string wav, string frames, int sampleRate)
+    {
+        AudioClip audio = WavReader.Read(wav);
+        Assert.Equal(sampleRate, audio.SampleRate);
+        Assert.InRange(audio.Seconds, ClipSeconds - 0.05, ClipSeconds + 0.1);
+        Assert.Equal((int)ClipSeconds, Directory.GetFiles(frames, "*.jpg").Length);
+    }
+
+    [SkippableFact]
+    public void Real_ffmpeg_prepares_cremad_and_vggsound_clips_that_load_and_train()
+    {
+        string? ffmpeg = VideoPreparation.FindFfmpeg();
+        Skip.If(ffmpeg is null, "ffmpeg is not installed: apt-get install ffmpeg");
+        DataLoadingOptions options = TinyLayouts.Options with { ValidationFraction = 0.4 };
+
+        // Three clips per emotion: the generated lists hold one out for test, and validation takes one of the other two.
+        string[] cremadClips = CremaDDataset.Classes.SelectMany(e => new[] { 1001, 1002, 1003 }.Select(actor => $"{actor}_DFA_{e}_XX")).ToArray();
+        (string cremad, IReadOnlyList<string> cremadLines) = PrepareWithRealFfmpeg(ffmpeg!, "cremad", cremadClips);
+        Assert.Contains(cremadLines, l => l.StartsWith("Wrote 12 training and 6 test clips"));
+        AssertClipPrepared(Path.Combine(cremad, CremaDDataset.AudioFolder, "1002_DFA_SAD_XX.wav"), Path.Combine(cremad, CremaDDataset.FramesFolder, "1002_DFA_SAD_XX"), 22_050);
+        DatasetSplits cremadSplits = CremaDDataset.Load(cremad, options);
+        Assert.Equal((6, 6, 6), (cremadSplits.Train.Count, cremadSplits.Validation.Count, cremadSplits.Test.Count));
+        Assert.Equal(6, FileDatasetTests.TrainOneEpoch(cremadSplits).Test.ConfusionMatrix.Sum(r => r.Sum()));
+
+        // VGGSound ids may hold '-' and '_'; the public CSV is the user's to copy, here written by hand.
+        string[] ids = { "a-b_cDeF", "xyz123", "Q_q-9" };
+        string[] labels = { "dog barking", "playing piano", "rain" };
+        int[] starts = { 0, 30, 60 };
+        (string vggsound, _) = PrepareWithRealFfmpeg(ffmpeg!, "vggsound", ids.SelectMany(id => starts.Select(s => VggSoundDataset.ClipName(id, s))).ToArray());
+        AssertClipPrepared(Path.Combine(vggsound, VggSoundDataset.AudioFolder, "Q_q-9_000030.wav"), Path.Combine(vggsound, VggSoundDataset.FramesFolder, "Q_q-9_000030"), 16_000);
+        File.WriteAllLines(Path.Combine(vggsound, VggSoundDataset.ListFile), ids.SelectMany((id, c) => starts.Select(s => $"{id},{s},{labels[c]},{(s == 60 ? "test" : "train")}")));
+        DatasetSplits vggSplits = VggSoundDataset.Load(vggsound, options);
+        Assert.Equal(labels, vggSplits.ClassNames);
+        Assert.Equal((3, 3, 3), (vggSplits.Train.Count, vggSplits.Validation.Count, vggSplits.Test.Count));
+        Assert.Equal(3, FileDatasetTests.TrainOneEpoch(vggSplits).Test.ConfusionMatrix.Sum(r => r.Sum()));
     }
 }

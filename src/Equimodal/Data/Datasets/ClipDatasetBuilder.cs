@@ -50,6 +50,9 @@ public static class ClipDatasetBuilder
         else
         {
             (trainPart, validationSet) = DatasetSubset.StratifiedSplit(trainSet, options.ValidationFraction, options.DataSeed);
+            // Model selection needs validation samples; a tiny training split can round to none per class.
+            if (validationSet.Count == 0)
+                throw new DataFileException(source, $"no validation samples: a validation fraction of {options.ValidationFraction} holds out none of the {train.Length} training samples; raise it (--validation-fraction) or mark rows as validation");
         }
         return new DatasetSplits(trainPart, validationSet, new DatasetSubset(dataset, test))
         {

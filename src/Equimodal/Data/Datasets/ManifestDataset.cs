@@ -6,7 +6,7 @@ namespace Equimodal.Data.Datasets;
 /// <summary>
 /// The generic <c>folder</c> dataset: a manifest (<c>manifest.csv</c> with a header row, or <c>manifest.jsonl</c> with one
 /// JSON object per line) of <c>id,label,split</c> plus one column per modality naming, relative to the manifest, a WAV file
-/// (spectrogram), a frame folder or image (video) or a <c>.npy</c> vector. The first row decides each modality's kind.
+/// (spectrogram), a frame folder or image (video) or a <c>.npy</c> or <c>.safetensors</c> vector. The first row decides each modality's kind.
 /// Classes are the sorted labels, or the lines of <c>classes.txt</c> beside the manifest when it exists.
 /// </summary>
 public static class ManifestDataset
@@ -45,9 +45,9 @@ public static class ManifestDataset
     {
         string extension = Path.GetExtension(firstPath).ToLowerInvariant();
         if (extension == ".wav") return new SpectrogramReader(name, options.Spectrogram ?? new Audio.SpectrogramSettings());
-        if (extension is ".npy" or ".safetensors") return new VectorFileReader(name, NpyVector.Read(firstPath).Length);
+        if (VectorFileReader.IsVectorFile(firstPath)) return new VectorFileReader(name, VectorFileReader.ReadVector(firstPath).Length);
         if (Directory.Exists(firstPath) || ImageReader.IsImage(firstPath)) return new FrameClipReader(name, options.Image);
-        throw new DataFileException(firstPath, $"cannot tell the kind of modality '{name}' (expected a .wav, .npy, image or frame folder)");
+        throw new DataFileException(firstPath, $"cannot tell the kind of modality '{name}' (expected a .wav, .npy, .safetensors, image or frame folder)");
     }
 
     private static (IReadOnlyList<TableRow>, IReadOnlyList<string>) ReadCsv(string manifest)

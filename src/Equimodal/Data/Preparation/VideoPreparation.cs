@@ -57,6 +57,8 @@ public sealed class VideoPreparation
         return lines;
     }
 
+    private const double TestFraction = 0.2;
+
     private static IEnumerable<string> WriteCremaDLists(string output, IReadOnlyList<string> clips)
     {
         string train = Path.Combine(output, "train.csv"), test = Path.Combine(output, "test.csv");
@@ -69,13 +71,14 @@ public sealed class VideoPreparation
         {
             string[] members = group.ToArray();
             random.Shuffle(members);
-            int testCount = (int)Math.Round(members.Length * 0.2);
+            // At least one test clip per emotion that has two or more, so a small set still gets a test list.
+            int testCount = members.Length < 2 ? 0 : Math.Max(1, (int)Math.Round(members.Length * TestFraction));
             testLines.AddRange(members.Take(testCount).Select(c => $"{c},{group.Key}"));
             trainLines.AddRange(members.Skip(testCount).Select(c => $"{c},{group.Key}"));
         }
         File.WriteAllLines(train, trainLines.Order(StringComparer.Ordinal));
         File.WriteAllLines(test, testLines.Order(StringComparer.Ordinal));
-        return new[] { $"Wrote {trainLines.Count} training and {testLines.Count} test clips to {train} and {test} (seeded 80/20 per emotion)." };
+        return new[] { $"Wrote {trainLines.Count} training and {testLines.Count} test clips to {train} and {test} (seeded 80/20 per emotion, at least one test clip per emotion)." };
     }
 
     private static (int, string) RunFfmpeg(IReadOnlyList<string> arguments)
