@@ -15,7 +15,7 @@ public class PrefetchingLoaderTests
     [Fact]
     public void Augmented_file_batches_are_a_function_of_their_place_in_the_run_not_of_the_thread_or_a_skip()
     {
-        IMultimodalDataset train = CremaDDataset.Load(TinyLayouts.WithTexturedFrames(TinyLayouts.CremaD(perClass: 2)), TinyLayouts.Options).Train;
+        IMultimodalDataset train = CremaDDataset.Load(TinyLayouts.WithTexturedFrames(TinyLayouts.CremaD(perClass: 3)), TinyLayouts.Options).Train;
         var loader = new BatchLoader(train, 3, shuffle: true, seed: 5);
 
         List<Batch> plain = loader.Batches(1, training: true).ToList();
@@ -38,8 +38,8 @@ public class PrefetchingLoaderTests
             batch.Dispose();
             break;
         }
-        string root = TinyLayouts.CremaD(perClass: 1);
-        IMultimodalDataset test = CremaDDataset.Load(root, TinyLayouts.Options with { ValidationFraction = 0.4 }).Test;
+        string root = TinyLayouts.CremaD(perClass: 2);
+        IMultimodalDataset test = CremaDDataset.Load(root, TinyLayouts.Options with { ValidationFraction = 0.5 }).Test;
         // Frames that disappear after loading fail on the worker thread; the consumer gets the reason.
         Directory.Delete(Path.Combine(root, CremaDDataset.FramesFolder), recursive: true);
         var error = Assert.Throws<InvalidOperationException>(() =>
