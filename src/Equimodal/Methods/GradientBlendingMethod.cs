@@ -95,6 +95,9 @@ public sealed class GradientBlendingMethod : TrainingMethod
         int heads = context.ModalityIndices.Count + 1;
         _weights = Enumerable.Repeat(1.0 / heads, heads).ToArray();
         _previous = null;
+        if (Every >= context.Options.Epochs)
+            context.Warn($"gblend: every={Every} is not below the run's {context.Options.Epochs} epochs, so the blending weights are never estimated " +
+                $"and every head keeps weight 1/{heads}; set --method-option gblend:every=N with N < {context.Options.Epochs}.");
     }
 
     /// <summary>The training split without the held-out samples (the split made in <see cref="Setup"/>).</summary>

@@ -22,7 +22,11 @@ public sealed record MethodContext(
     IReadOnlyList<int> ModalityIndices,
     TrainingOptions Options,
     Device Device,
-    ModelOptions? ModelOptions = null);
+    ModelOptions? ModelOptions = null)
+{
+    /// <summary>Tells the user about a setting that makes the method do less than its name promises (the CLI prints it).</summary>
+    public Action<string> Warn { get; init; } = _ => { };
+}
 
 /// <summary>Position of one optimisation step.</summary>
 /// <param name="Epoch">Zero-based epoch.</param>

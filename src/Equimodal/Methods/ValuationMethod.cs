@@ -95,6 +95,9 @@ public sealed class ValuationMethod : TrainingMethod
         base.Setup(context);
         _selected = Array.Empty<ResampledSample>();
         _scheduledEpoch = -1;
+        if (Warmup >= context.Options.Epochs)
+            context.Warn($"valuation: warmup={Warmup} is not below the run's {context.Options.Epochs} epochs, so no sample is ever re-sampled and the run " +
+                $"equals joint; set --method-option valuation:warmup=N with N < {context.Options.Epochs}.");
     }
 
     /// <summary>Cross-entropy over the regular batch plus this step's share of re-sampled copies (the other modality zeroed).</summary>

@@ -60,7 +60,7 @@ public sealed class Trainer
         Model = model;
         optim.Optimizer optimizer = InitialWeights.CreateOptimizer(model, _options);
         optim.lr_scheduler.LRScheduler? schedule = CreateSchedule(optimizer);
-        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions));
+        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions) { Warn = message => _observer?.OnWarning(message) });
 
         IMultimodalDataset trainingSet = method.TrainingSet(splits);
         var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed);
