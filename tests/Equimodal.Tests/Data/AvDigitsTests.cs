@@ -28,7 +28,7 @@ public class AvDigitsTests
         DatasetSplits splits = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
         Assert.Equal(2 * 10 * 5, splits.Test.Count);
         Assert.Equal(2 * 10 * 3, splits.Train.Count + splits.Validation.Count);
-        Assert.Equal(new long[] { 1, 40, 101 }, splits.Modalities[0].Shape);
+        Assert.Equal(new long[] { 1, 32, 51 }, splits.Modalities[0].Shape);
         Assert.Equal(new long[] { 1, 1, 28, 28 }, splits.Modalities[1].Shape);
         // The synthetic image of digit d has its bright bar on row 2d + 4: the paired image matches the label.
         using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, splits.Test.Count).ToArray(), Augmentation.None);
