@@ -49,7 +49,15 @@ public static class ComparisonPlots
             return new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue };
         }).ToArray();
         plot.Add.Bars(bars);
-        plot.Axes.Bottom.SetTicks(results.Summary.Select((_, i) => (double)i).ToArray(), results.Summary.Select(s => s.Method).ToArray());
+        string[] names = results.Summary.Select(s => s.Method).ToArray();
+        plot.Axes.Bottom.SetTicks(names.Select((_, i) => (double)i).ToArray(), names);
+        // Method names are long: slanted labels keep a dozen methods readable side by side, and the axis grows to fit them.
+        const float slant = 35;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -slant;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Height of the longest slanted name: about 0.6 font sizes per character, times sin(slant).
+        float longest = 0.6f * plot.Axes.Bottom.TickLabelStyle.FontSize * names.Max(n => n.Length);
+        plot.Axes.Bottom.MinimumSize = 16 + longest * MathF.Sin(slant * MathF.PI / 180);
         plot.Axes.Margins(bottom: 0);
         plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
         plot.YLabel("accuracy %");
@@ -59,6 +67,8 @@ public static class ComparisonPlots
     private static bool WriteOverEpochs(string file, string title, string label, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod, Func<EpochRecord, double?> value)
     {
         var plot = new Plot();
+        // 25 distinct colours, so a comparison of a dozen methods never repeats one.
+        plot.Add.Palette = new ScottPlot.Palettes.Tsitsulin();
         bool any = false;
         foreach ((string method, IReadOnlyList<TrainingResult> runs) in runsByMethod)
         {
@@ -73,7 +83,8 @@ public static class ComparisonPlots
             any = true;
         }
         if (!any) return false;
-        plot.ShowLegend();
+        // Outside the data area: a legend of many methods would hide the lines.
+        plot.ShowLegend(Edge.Right);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel("epoch");
