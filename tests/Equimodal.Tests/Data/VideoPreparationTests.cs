@@ -29,8 +29,9 @@ public class VideoPreparationTests
                 File.WriteAllText(Path.Combine(videos, $"10{actor:D2}_DFA_{emotion}_XX.flv"), "");
         var calls = new List<IReadOnlyList<string>>();
         IReadOnlyList<string> lines = new VideoPreparation(arguments => FakeFfmpeg(arguments, calls)).Prepare("cremad", videos, output);
-        Assert.Equal(60, calls.Count);
-        Assert.Contains(calls, c => c.Contains("fps=1"));
+        // One ffmpeg run per video, writing both the WAV and the frames.
+        Assert.Equal(30, calls.Count);
+        Assert.All(calls, c => Assert.Equal(new[] { "0:a:0", "0:v:0" }, c.Where((_, i) => i > 0 && c[i - 1] == "-map")));
         Assert.Equal("Prepared 30 of 30 videos into " + output + ".", lines[^1]);
         // 5 clips per emotion: 1 test, 4 train.
         Assert.Equal(24, File.ReadAllLines(Path.Combine(output, "train.csv")).Length);
@@ -39,13 +40,12 @@ public class VideoPreparationTests
         Assert.Equal(30, splits.Train.Count + splits.Validation.Count + splits.Test.Count);
     }
 
-    /// <summary>A stand-in for ffmpeg that writes what the real one would: a WAV for -vn, two frames otherwise.</summary>
+    /// <summary>A stand-in for ffmpeg that writes what the real one would: the WAV after pcm_s16le and two frames at the last path.</summary>
     private static (int, string) FakeFfmpeg(IReadOnlyList<string> arguments, List<IReadOnlyList<string>>? calls = null)
     {
         calls?.Add(arguments);
-        string target = arguments[^1];
-        if (arguments.Contains("-vn")) TestMedia.WriteTone(target, 440, 22_050, 0.2);
-        else TestMedia.WriteFrames(Path.GetDirectoryName(target)!, 2, SkiaSharp.SKColors.Gray, 16);
+        TestMedia.WriteTone(arguments[arguments.ToList().IndexOf("pcm_s16le") + 1], 440, 22_050, 0.2);
+        TestMedia.WriteFrames(Path.GetDirectoryName(arguments[^1])!, 2, SkiaSharp.SKColors.Gray, 16);
         return (0, "");
     }
 

@@ -46,9 +46,15 @@ public sealed class VideoPreparation
         {
             string clip = Path.GetFileNameWithoutExtension(video);
             string frames = Directory.CreateDirectory(Path.Combine(framesRoot, clip)).FullName;
-            (int audioExit, string audioError) = _ffmpeg(new[] { "-y", "-loglevel", "error", "-i", video, "-vn", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", Path.Combine(audioFolder, clip + ".wav") });
-            (int frameExit, string frameError) = _ffmpeg(new[] { "-y", "-loglevel", "error", "-i", video, "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg") });
-            if (audioExit != 0 || frameExit != 0) lines.Add($"{video}: ffmpeg failed ({(audioExit != 0 ? audioError : frameError).Trim()})");
+            // One ffmpeg run with two outputs decodes the video once: the first audio stream as mono 16-bit WAV, the first
+            // video stream as JPEG frames at 1 fps. A video without either stream fails and is listed.
+            (int exit, string error) = _ffmpeg(new[]
+            {
+                "-y", "-loglevel", "error", "-i", video,
+                "-map", "0:a:0", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", Path.Combine(audioFolder, clip + ".wav"),
+                "-map", "0:v:0", "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg"),
+            });
+            if (exit != 0) lines.Add($"{video}: ffmpeg failed ({error.Trim()})");
             else done.Add(clip);
         }
         if (cremad) lines.AddRange(WriteCremaDLists(output, done));
