@@ -80,7 +80,8 @@ public class VideoPreparationTests
     private const double ClipSeconds = 2;
 
     /// <summary>Makes a <see cref="ClipSeconds"/> s test-pattern video with a sine tone, named after each of <paramref name="clips"/>, and prepares them with the real ffmpeg.</summary>
-    private static (string Output, IReadOnlyList<string> Lines) PrepareWithRealFfmpeg(string ffmpeg, string dataset, IReadOnlyList<string> clips)
+    /// <summary>Prepares copies of one generated video named <paramref name="clips"/>, plus a file <paramref name="broken"/>.mp4 that is not a video.</summary>
+    private static (string Output, IReadOnlyList<string> Lines) PrepareWithRealFfmpeg(string ffmpeg, string dataset, IReadOnlyList<string> clips, string? broken = null)
     {
         string source = Path.Combine(TestData.TempFolder(), "source.mp4");
         var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
@@ -94,8 +95,9 @@ public class VideoPreparationTests
         }
         string videos = TestData.TempFolder(), output = TestData.TempFolder();
         foreach (string clip in clips) File.Copy(source, Path.Combine(videos, clip + ".mp4"));
+        if (broken is not null) File.WriteAllText(Path.Combine(videos, broken + ".mp4"), "not a video");
         IReadOnlyList<string> lines = new VideoPreparation().Prepare(dataset, videos, output);
-        Assert.Equal($"Prepared {clips.Count} of {clips.Count} videos into {output}.", lines[^1]);
+        Assert.Equal($"Prepared {clips.Count} of {clips.Count + (broken is null ? 0 : 1)} videos into {output}.", lines[^1]);
         return (output, lines);
     }
 
@@ -117,8 +119,12 @@ public class VideoPreparationTests
 
         // Three clips per emotion: the generated lists hold one out for test, and validation takes one of the other two.
         string[] cremadClips = CremaDDataset.Classes.SelectMany(e => new[] { 1001, 1002, 1003 }.Select(actor => $"{actor}_DFA_{e}_XX")).ToArray();
-        (string cremad, IReadOnlyList<string> cremadLines) = PrepareWithRealFfmpeg(ffmpeg!, "cremad", cremadClips);
+        (string cremad, IReadOnlyList<string> cremadLines) = PrepareWithRealFfmpeg(ffmpeg!, "cremad", cremadClips, broken: "1004_DFA_ANG_XX");
         Assert.Contains(cremadLines, l => l.StartsWith("Wrote 12 training and 6 test clips"));
+        // A file ffmpeg cannot read is listed and leaves no half-prepared clip behind.
+        Assert.Contains(cremadLines, l => l.Contains("1004_DFA_ANG_XX.mp4: ffmpeg failed"));
+        Assert.False(File.Exists(Path.Combine(cremad, CremaDDataset.AudioFolder, "1004_DFA_ANG_XX.wav")));
+        Assert.False(Directory.Exists(Path.Combine(cremad, CremaDDataset.FramesFolder, "1004_DFA_ANG_XX")));
         AssertClipPrepared(Path.Combine(cremad, CremaDDataset.AudioFolder, "1002_DFA_SAD_XX.wav"), Path.Combine(cremad, CremaDDataset.FramesFolder, "1002_DFA_SAD_XX"), 22_050);
         DatasetSplits cremadSplits = CremaDDataset.Load(cremad, options);
         Assert.Equal((6, 6, 6), (cremadSplits.Train.Count, cremadSplits.Validation.Count, cremadSplits.Test.Count));

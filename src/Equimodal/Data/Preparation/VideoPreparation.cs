@@ -48,14 +48,22 @@ public sealed class VideoPreparation
             string frames = Directory.CreateDirectory(Path.Combine(framesRoot, clip)).FullName;
             // One ffmpeg run with two outputs decodes the video once: the first audio stream as mono 16-bit WAV, the first
             // video stream as JPEG frames at 1 fps. A video without either stream fails and is listed.
+            string wav = Path.Combine(audioFolder, clip + ".wav");
             (int exit, string error) = _ffmpeg(new[]
             {
                 "-y", "-loglevel", "error", "-i", video,
-                "-map", "0:a:0", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", Path.Combine(audioFolder, clip + ".wav"),
+                "-map", "0:a:0", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", wav,
                 "-map", "0:v:0", "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg"),
             });
-            if (exit != 0) lines.Add($"{video}: ffmpeg failed ({error.Trim()})");
-            else done.Add(clip);
+            if (exit == 0)
+            {
+                done.Add(clip);
+                continue;
+            }
+            lines.Add($"{video}: ffmpeg failed ({error.Trim()})");
+            // No half-prepared clip is left behind for a loader to trip over.
+            File.Delete(wav);
+            Directory.Delete(frames, recursive: true);
         }
         if (cremad) lines.AddRange(WriteCremaDLists(output, done));
         else lines.Add($"Copy the public vggsound.csv (youtube_id,start_seconds,label,split) into {output}; clips are named {{youtube_id}}_{{start:06d}}.");
