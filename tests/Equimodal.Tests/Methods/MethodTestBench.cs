@@ -10,8 +10,11 @@ namespace Equimodal.Tests.Methods;
 /// <summary>A tiny audio-visual model set up for one method, with one batch, to drive a method's hooks by hand.</summary>
 public sealed class MethodTestBench : IDisposable
 {
-    /// <summary>Builds the model (seeded) and sets up <paramref name="method"/> as the trainer would, for <paramref name="epochs"/> epochs.</summary>
-    public MethodTestBench(TrainingMethod method, int epochs = 4, int seed = 3, int batchSize = 32)
+    /// <summary>
+    /// Builds the model (seeded) and sets up <paramref name="method"/> as the trainer would, for <paramref name="epochs"/>
+    /// epochs; the method's warnings go to <paramref name="warn"/>.
+    /// </summary>
+    public MethodTestBench(TrainingMethod method, int epochs = 4, int seed = 3, int batchSize = 32, Action<string>? warn = null)
     {
         torch.manual_seed(seed);
         DatasetSplits splits = TestData.Small;
@@ -19,7 +22,7 @@ public sealed class MethodTestBench : IDisposable
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());
         var options = TestData.ShortTraining with { Epochs = epochs };
-        method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU, TestData.TinyModel));
+        method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU, TestData.TinyModel) { Warn = warn ?? (_ => { }) });
         Method = method;
         Batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), Augmentation.None);
     }

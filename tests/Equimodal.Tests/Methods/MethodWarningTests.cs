@@ -1,9 +1,5 @@
-using Equimodal.Data;
 using Equimodal.Methods;
-using Equimodal.Models;
 using Equimodal.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Equimodal.Tests.Methods;
 
@@ -17,15 +13,7 @@ public class MethodWarningTests
     public void A_setting_that_switches_the_method_off_for_the_run_is_reported(string name, string option, int epochs, string? expected)
     {
         var warnings = new List<string>();
-        TrainingMethod method = MethodRegistry.Create(name, MethodSettings.Parse(new[] { option }));
-        torch.manual_seed(1);
-        DatasetSplits splits = TestData.Small;
-        using MultimodalClassifier model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, TestData.TinyModel);
-        var context = new MethodContext(model, optim.AdamW(model.parameters()), splits, new[] { 0, 1 }, TestData.ShortTraining with { Epochs = epochs }, CPU, TestData.TinyModel)
-        {
-            Warn = warnings.Add,
-        };
-        method.Setup(context);
+        using var bench = new MethodTestBench(MethodRegistry.Create(name, MethodSettings.Parse(new[] { option })), epochs, warn: warnings.Add);
         if (expected is null) Assert.Empty(warnings);
         else Assert.StartsWith(expected, Assert.Single(warnings));
     }
