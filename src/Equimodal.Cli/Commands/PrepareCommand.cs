@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Equimodal.Cli.Display;
 using Equimodal.Data.Preparation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,8 +40,39 @@ public sealed class PrepareCommand : Command<PrepareCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        foreach (string line in new VideoPreparation().Prepare(settings.Dataset, settings.Videos, settings.Out))
-            AnsiConsole.WriteLine(line);
+        IReadOnlyList<string> lines = TrainingDisplay.Interactive ? WithProgressBar(settings) : WithLogLines(settings);
+        foreach (string line in lines) AnsiConsole.WriteLine(line);
         return 0;
+    }
+
+    private static IReadOnlyList<string> WithProgressBar(Settings settings)
+    {
+        IReadOnlyList<string> lines = Array.Empty<string>();
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                ProgressTask task = progress.AddTask($"prepare {settings.Dataset}");
+                lines = new VideoPreparation().Prepare(settings.Dataset, settings.Videos, settings.Out, (done, total) =>
+                {
+                    task.MaxValue = total;
+                    task.Value = done;
+                });
+            });
+        return lines;
+    }
+
+    /// <summary>Without a terminal (logs, CI): a line at every tenth of the videos.</summary>
+    private static IReadOnlyList<string> WithLogLines(Settings settings)
+    {
+        int lastTenth = -1;
+        return new VideoPreparation().Prepare(settings.Dataset, settings.Videos, settings.Out, (done, total) =>
+        {
+            int tenth = 10 * done / total;
+            if (tenth == lastTenth) return;
+            lastTenth = tenth;
+            AnsiConsole.WriteLine($"prepare {settings.Dataset}: {done}/{total} videos");
+        });
     }
 }

@@ -32,7 +32,7 @@ public sealed class AgmMethod : TrainingMethod
     private long _averagedSteps;
     private EpochMeans? _epochMeans;
 
-    /// <summary>Creates the method; option "alpha" is the modulation strength (1.5 in the published scripts).</summary>
+    /// <summary>Creates the method; option "alpha" is the modulation strength (1.5, the authors' CREMA-D setting).</summary>
     public AgmMethod(MethodSettings settings)
     {
         Alpha = settings.Number("alpha", 1.5, 0, 100);

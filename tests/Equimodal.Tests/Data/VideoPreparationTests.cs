@@ -28,7 +28,10 @@ public class VideoPreparationTests
             foreach (string emotion in emotions)
                 File.WriteAllText(Path.Combine(videos, $"10{actor:D2}_DFA_{emotion}_XX.flv"), "");
         var calls = new List<IReadOnlyList<string>>();
-        IReadOnlyList<string> lines = new VideoPreparation(arguments => FakeFfmpeg(arguments, calls)).Prepare("cremad", videos, output);
+        var progress = new List<(int Done, int Total)>();
+        IReadOnlyList<string> lines = new VideoPreparation(arguments => FakeFfmpeg(arguments, calls)).Prepare("cremad", videos, output, (done, total) => progress.Add((done, total)));
+        // Progress before every video (0 done ... 29 done) and once at the end (30 of 30).
+        Assert.Equal(Enumerable.Range(0, 31).Select(done => (done, 30)), progress);
         // One ffmpeg run per video, writing both the WAV and the frames.
         Assert.Equal(30, calls.Count);
         Assert.All(calls, c => Assert.Equal(new[] { "0:a:0", "0:v:0" }, c.Where((_, i) => i > 0 && c[i - 1] == "-map")));
