@@ -1,1 +1,2 @@
+Equimodal.Training.NativeRuntime.Prepare();
 return Equimodal.Cli.EquimodalApp.Create().Run(args);

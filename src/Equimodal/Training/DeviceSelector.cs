@@ -19,6 +19,7 @@ public static class DeviceSelector
     public static Device Resolve(string name)
     {
         Validate(name);
+        NativeRuntime.Prepare();
         bool cuda = torch.cuda.is_available();
         return name switch
         {
@@ -31,11 +32,20 @@ public static class DeviceSelector
         };
     }
 
-    /// <summary>Sets torch's intra-op threads: <paramref name="threads"/>, or the core count when 0.</summary>
+    /// <summary>
+    /// Sets torch's intra-op threads: <paramref name="threads"/>, or when 0 what PyTorch would take: OMP_NUM_THREADS when
+    /// it is set (so a test harness or an MPI launch can pin every process and thread to one), else the core count.
+    /// </summary>
     public static int ConfigureThreads(int threads)
     {
-        int count = threads > 0 ? threads : Environment.ProcessorCount;
+        NativeRuntime.Prepare();
+        int count = threads > 0 ? threads : DefaultThreads();
         torch.set_num_threads(count);
         return count;
     }
+
+    private static int DefaultThreads() =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out int fromEnvironment) && fromEnvironment > 0
+            ? fromEnvironment
+            : Environment.ProcessorCount;
 }
