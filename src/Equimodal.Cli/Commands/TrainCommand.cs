@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -12,13 +14,13 @@ namespace Equimodal.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Flags of `train`.</summary>
-    public sealed class Settings : ModelTrainingSettings
+    public sealed class Settings : TrainingSettings
     {
         /// <summary>Method name.</summary>
         [CommandOption("--method <NAME>")]
         [Description("Training method: joint, audio-only, visual-only (any NAME-only), ...")]
-        [DefaultValue("joint")]
-        public string Method { get; init; } = "joint";
+        [DefaultFrom(typeof(RunConfig), nameof(RunConfig.Method))]
+        public string Method { get; init; } = "";
 
         /// <summary>Run folder.</summary>
         [CommandOption("--out <DIR>")]
@@ -36,10 +38,11 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Config { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            ValidationResult method = ValidateMethod(Method);
-            return method.Successful ? base.Validate() : method;
+            MethodRegistry.Validate(Method);
+            base.Check();
+            CheckMethod(Method, ToConfig(Method).MethodOptions);
         }
     }
 

@@ -54,6 +54,9 @@ public sealed record TrainingOptions
     /// <summary>Per-encoder pretrained weights, freezing and learning rates (transfer learning).</summary>
     public IReadOnlyList<EncoderTransfer> Encoders { get; init; } = Array.Empty<EncoderTransfer>();
 
+    /// <summary>Largest <see cref="Threads"/> accepted: beyond it thread creation alone can stall the machine for minutes.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Valid optimizer names.</summary>
     public static readonly IReadOnlyList<string> Optimizers = new[] { "adamw", "sgd" };
 
@@ -73,7 +76,7 @@ public sealed record TrainingOptions
         if (StepSize <= 0) throw new ArgumentException($"--step-size must be positive, got {StepSize}.");
         if (Gamma <= 0 || Gamma > 1) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
         if (GradientClip < 0) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
-        if (Threads < 0) throw new ArgumentException($"--threads must be non-negative (0 = all cores), got {Threads}.");
+        if (Threads < 0 || Threads > MaxThreads) throw new ArgumentException($"--threads must be in 0..{MaxThreads} (0 = all cores), got {Threads}.");
         if (CheckpointEverySteps < 0) throw new ArgumentException($"--checkpoint-every must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
         if (KeepCheckpoints < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {KeepCheckpoints}.");
         foreach (EncoderTransfer transfer in Encoders) transfer.Validate();
