@@ -56,6 +56,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     {
         Comparison comparison = settings.Plan();
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
+        ResultConsole.WriteLoadReport(splits.Report);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
             observer => Comparison.Train(run, splits, observer))).ToArray();

@@ -33,8 +33,10 @@ public static class ConfigFile
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new ArgumentException($"{path} must hold one JSON object of option names and values.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty entry in document.RootElement.EnumerateObject())
             {
+                if (!seen.Add(entry.Name)) throw new ArgumentException($"{path}: key '{entry.Name}' appears twice; give each option once.");
                 if (!options.TryGetValue(entry.Name, out PropertyInfo? property))
                     throw new ArgumentException($"{path}: unknown key '{entry.Name}'. Valid keys: {string.Join(", ", options.Keys.Order(StringComparer.Ordinal))}.");
                 string flag = "--" + entry.Name;

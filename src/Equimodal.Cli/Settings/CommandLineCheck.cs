@@ -62,8 +62,12 @@ public static class CommandLineCheck
         Type type = option.ValueType;
         if (type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             return $"{option.Flag} expects an integer, got '{value}'.";
-        if (type == typeof(double) && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            return $"{option.Flag} expects a number, got '{value}'.";
+        if (type == typeof(double))
+        {
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) return $"{option.Flag} expects a number, got '{value}'.";
+            // Checked here as well as in CheckedSettings: the parser would take "-Infinity" for a flag and lose the name.
+            if (!double.IsFinite(number)) return $"{option.Flag} must be a finite number, got {value}.";
+        }
         if (type.IsEnum && !Enum.GetNames(type).Any(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase)))
             return $"{option.Flag} must be one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}, got '{value}'.";
         string? valueName = option.Property.GetCustomAttribute<CommandOptionAttribute>()?.ValueName?.Trim('<', '>', '[', ']');

@@ -69,13 +69,13 @@ public sealed record TrainingOptions
         if (Epochs <= 0) throw new ArgumentException($"--epochs must be a positive integer, got {Epochs}.");
         if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be a positive integer, got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
-        if (WeightDecay < 0) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
         if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
-        if (Momentum < 0 || Momentum >= 1) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
         if (StepSize <= 0) throw new ArgumentException($"--step-size must be positive, got {StepSize}.");
-        if (Gamma <= 0 || Gamma > 1) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
-        if (GradientClip < 0) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
+        if (!(GradientClip >= 0) || double.IsInfinity(GradientClip)) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
         if (Threads < 0 || Threads > MaxThreads) throw new ArgumentException($"--threads must be in 0..{MaxThreads} (0 = all cores), got {Threads}.");
         if (CheckpointEverySteps < 0) throw new ArgumentException($"--checkpoint-every must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
         if (KeepCheckpoints < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {KeepCheckpoints}.");
