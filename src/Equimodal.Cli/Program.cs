@@ -1,2 +1,2 @@
 Equimodal.Training.NativeRuntime.Prepare();
-return Equimodal.Cli.EquimodalApp.Create().Run(args);
+return Equimodal.Cli.EquimodalApp.Run(args);
