@@ -28,7 +28,7 @@ public class ModelTrainingSettings : CommandSettings
 
     /// <summary>Fusion head.</summary>
     [CommandOption("--fusion <NAME>")]
-    [Description("Fusion: concat, sum, film, gated, attention.")]
+    [Description("Fusion head: concat, sum, film, gated, attention, shared, cosine or mmtm (some methods train their own: equimodal methods).")]
     [DefaultValue("concat")]
     public string Fusion { get; init; } = "concat";
 

@@ -16,7 +16,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         /// <summary>Method name.</summary>
         [CommandOption("--method <NAME>")]
-        [Description("Training method: joint, audio-only, visual-only (any NAME-only), ...")]
+        [Description("Training method; the list is in the description above, options in 'equimodal methods'.")]
         [DefaultValue("joint")]
         public string Method { get; init; } = "joint";
 

@@ -5,8 +5,8 @@ namespace Equimodal.Methods;
 public sealed class JointMethod : TrainingMethod
 {
     /// <summary>Creates the method; it has no options.</summary>
-    public JointMethod(Training.MethodSettings settings) => settings.RejectUnknown("joint");
+    public JointMethod(Training.MethodSettings settings)
+    {
+    }
 
-    /// <inheritdoc />
-    public override string Name => "joint";
 }

@@ -26,12 +26,9 @@ public sealed class MmParetoMethod : TrainingMethod
     /// <summary>Creates the method; option "gamma" is the published gradient scale 1.5.</summary>
     public MmParetoMethod(MethodSettings settings)
     {
-        Gamma = settings.Number("gamma", 1.5, 0, 100);
-        settings.RejectUnknown("mmpareto");
+        Gamma = settings.Number("gamma", 1.5, 0, 100, "rescaling of the combined encoder gradient");
     }
 
-    /// <inheritdoc />
-    public override string Name => "mmpareto";
 
     /// <summary>Scale applied to every encoder's combined gradient (published: 1.5).</summary>
     public double Gamma { get; }

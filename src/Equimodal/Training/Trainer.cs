@@ -53,7 +53,9 @@ public sealed class Trainer
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
         IReadOnlyList<int> modalityIndices = method.SelectModalities(splits.Modalities);
-        var model = ModelFactory.Create(modalityIndices.Select(i => splits.Modalities[i]).ToArray(), splits.ClassNames.Count, method.ConfigureModel(_modelOptions));
+        ModelOptions modelOptions = method.ConfigureModel(_modelOptions);
+        MethodRegistry.CheckRequirements(method, modalityIndices.Select(i => splits.Modalities[i].Name).ToArray(), modelOptions.Fusion);
+        var model = ModelFactory.Create(modalityIndices.Select(i => splits.Modalities[i]).ToArray(), splits.ClassNames.Count, modelOptions);
         Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
         if (restored is null) InitialWeights.Apply(model, _options);
         model.to(device);
