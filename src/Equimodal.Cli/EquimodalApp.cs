@@ -1,5 +1,6 @@
 using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
+using Equimodal.Methods;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -52,7 +53,7 @@ public static class EquimodalApp
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Train audio-only, visual-only and joint models on the built-in synthetic benchmark and compare them.");
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train one method on a dataset and write a run folder.")
+                .WithDescription($"Train one method on a dataset and write a run folder. Methods (options: equimodal methods): {Markup.Escape(MethodRegistry.ValidNames)}.")
                 .WithExample("train", "--dataset", "synthetic", "--method", "joint", "--fusion", "concat", "--epochs", "10", "--seed", "1", "--out", "runs/joint-1");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
@@ -60,7 +61,9 @@ public static class EquimodalApp
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
-            config.AddCommand<CompareCommand>("compare").WithDescription("Train several methods with several seeds each; write results.json, results.md and plots.");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription($"Train several methods with several seeds each; write results.json, results.md and plots. Methods: {Markup.Escape(MethodRegistry.ValidNames)}.");
+            config.AddCommand<MethodsCommand>("methods").WithDescription("List every training method with its summary, requirements and options.");
             config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");
             config.AddCommand<PrepareCommand>("prepare")
                 .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")

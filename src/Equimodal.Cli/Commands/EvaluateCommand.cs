@@ -30,6 +30,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Print the metrics as JSON.")]
         public bool Json { get; init; }
 
+        /// <summary>Linear probing instead of evaluating the model's own head.</summary>
+        [CommandOption("--linear-probe")]
+        [Description("Freeze the encoders, train a linear classifier on the concatenated features and one per modality (train split, selected on validation), report test accuracy.")]
+        public bool LinearProbe { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -46,6 +51,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using MultimodalClassifier model = folder.LoadModel();
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
+        if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
         EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device);
         if (settings.Json)
         {
@@ -59,6 +65,21 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
         foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
         AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples):");
+        ResultConsole.Write(table);
+        return 0;
+    }
+
+    private static int WriteProbes(IReadOnlyList<ProbeResult> probes, RunConfig config, DatasetRequest request, bool json)
+    {
+        if (json)
+        {
+            AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(probes, Reporting.Json.Indented));
+            return 0;
+        }
+        var table = new ResultTable(new[] { "probe features", "validation acc (%)", "test acc (%)", "epoch" });
+        foreach (ProbeResult probe in probes)
+            table.Rows.Add(new[] { probe.Features, ResultTable.Percent(probe.ValidationAccuracy), ResultTable.Percent(probe.TestAccuracy), probe.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        AnsiConsole.MarkupLine($"Linear probes of {Markup.Escape(config.Method)}'s frozen encoders on {Markup.Escape(request.Name)} (trained on train, selected on validation):");
         ResultConsole.Write(table);
         return 0;
     }

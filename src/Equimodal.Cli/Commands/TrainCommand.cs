@@ -18,7 +18,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         /// <summary>Method name.</summary>
         [CommandOption("--method <NAME>")]
-        [Description("Training method: joint, audio-only, visual-only (any NAME-only), ...")]
+        [Description("Training method; the list is in the description above, options in 'equimodal methods'.")]
         [DefaultFrom(typeof(RunConfig), nameof(RunConfig.Method))]
         public string Method { get; init; } = "";
 

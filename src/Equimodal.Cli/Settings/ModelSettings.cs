@@ -9,7 +9,7 @@ public class ModelSettings : DataSettings
 {
     /// <summary>Fusion head.</summary>
     [CommandOption("--fusion <NAME>")]
-    [Description("Fusion head: concat, sum, film, gated, attention or shared.")]
+    [Description("Fusion head: concat, sum, film, gated, attention, shared, cosine or mmtm (some methods train their own: equimodal methods).")]
     [DefaultFrom(typeof(ModelOptions), nameof(ModelOptions.Fusion))]
     public string Fusion { get; init; } = "";
 

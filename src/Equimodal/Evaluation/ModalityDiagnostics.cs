@@ -20,6 +20,12 @@ public sealed record ModelDiagnostics
     /// <summary>Normalized spread of the Shapley values (|phi_a - phi_v| / (phi_a + phi_v) for two modalities), when computed.</summary>
     public double? ImbalanceDegree { get; init; }
 
+    /// <summary>
+    /// BalanceBenchmark's imbalance: |phi_1 - phi_2| of the Shapley values over test accuracy (mean over modality pairs for
+    /// more), in accuracy units, when computed. Unlike <see cref="ImbalanceDegree"/> it is not normalised by the values' size.
+    /// </summary>
+    public double? ShapleyGap { get; init; }
+
     /// <summary>Mean attribution share of each modality on test data (measured by the evaluator for every method).</summary>
     public IReadOnlyDictionary<string, double>? AttributionShares { get; init; }
 

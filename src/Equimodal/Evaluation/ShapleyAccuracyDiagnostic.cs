@@ -16,6 +16,7 @@ public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
         {
             ShapleyValues = shapley.Modalities.Select((name, m) => (name, shapley.Values[m])).ToDictionary(x => x.name, x => x.Item2),
             ImbalanceDegree = ImbalanceDegree(shapley.Values),
+            ShapleyGap = ShapleyGap(shapley.Values),
         };
     }
 
@@ -30,5 +31,18 @@ public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
         double mean = values.Average();
         double total = values.Sum(Math.Abs);
         return total == 0 ? double.NaN : values.Sum(v => Math.Abs(v - mean)) / total;
+    }
+
+    /// <summary>BalanceBenchmark's imbalance: the mean over modality pairs of |phi_i - phi_j| (|phi_1 - phi_2| for two); 0 for one modality.</summary>
+    public static double ShapleyGap(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2) return 0;
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < values.Count; i++)
+        {
+            for (int j = i + 1; j < values.Count; j++, pairs++) sum += Math.Abs(values[i] - values[j]);
+        }
+        return sum / pairs;
     }
 }

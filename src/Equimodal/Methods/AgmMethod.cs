@@ -35,12 +35,9 @@ public sealed class AgmMethod : TrainingMethod
     /// <summary>Creates the method; option "alpha" is the modulation strength (1.5, the authors' CREMA-D setting).</summary>
     public AgmMethod(MethodSettings settings)
     {
-        Alpha = settings.Number("alpha", 1.5, 0, 100);
-        settings.RejectUnknown("agm");
+        Alpha = settings.Number("alpha", 1.5, 0, 100, "strength of the exponential gradient modulation");
     }
 
-    /// <inheritdoc />
-    public override string Name => "agm";
 
     /// <summary>Strength of the modulation.</summary>
     public double Alpha { get; }

@@ -17,13 +17,10 @@ namespace Equimodal.Methods;
 /// separate optimizer. Every choice is an option so the variants can be compared; "attr-reg" carries the defaults that
 /// worked best on the built-in benchmark (see the README).
 /// </summary>
-[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target.")]
-[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.")]
+[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target.", MinModalities = 2)]
+[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "scope=fusion" })]
 public sealed class AttributionRegularization : TrainingMethod
 {
-    /// <summary>Name of the configuration as published.</summary>
-    public const string PublishedName = "attr-reg-published";
-
     private static readonly string[] AttributionChoices = { "gxi", "ig" };
     private static readonly string[] TargetChoices = { "top", "true" };
     private static readonly string[] PoolingChoices = { "l2", "l1" };
@@ -32,7 +29,6 @@ public sealed class AttributionRegularization : TrainingMethod
     private static readonly string[] ScopeChoices = { "fusion", "all" };
     private static readonly string[] PenaltyChoices = { "sample", "batch" };
 
-    private readonly string _name;
     private readonly string _attribution;
     private readonly int _integrationSteps;
     private readonly bool _trueClass;
@@ -52,34 +48,28 @@ public sealed class AttributionRegularization : TrainingMethod
     private Tensor[]? _penaltyGradients;
     private EpochMeans? _epochMeans;
 
-    /// <summary>Creates "attr-reg" (tuned defaults) or "attr-reg-published" (the publication's configuration).</summary>
-    public AttributionRegularization(string name, MethodSettings settings)
+    /// <summary>Creates "attr-reg" (tuned defaults) or "attr-reg-published" (its preset scope=fusion, the publication's configuration).</summary>
+    public AttributionRegularization(MethodSettings settings)
     {
-        _name = name;
-        bool published = name == PublishedName;
         // The publication gives no lambda; 1 worked best of those tried on the built-in benchmark (README).
-        Lambda = settings.Number("lambda", 1.0, 0, 1e6);
-        _warmup = settings.Integer("warmup", 0, 0, 10_000);
-        _attribution = settings.Choice("attribution", "gxi", AttributionChoices);
-        _integrationSteps = settings.Integer("steps", 8, 1, 1024);
-        _trueClass = settings.Choice("target", "top", TargetChoices) == "true";
-        _pooling = settings.Choice("pooling", "l2", PoolingChoices) == "l1" ? AttributionPooling.L1 : AttributionPooling.L2;
-        _distance = settings.Choice("distance", "l1", DistanceChoices);
-        _ratios = settings.Choice("targets", "uniform", RatioChoices);
-        string ratioText = settings.Text("ratios", "");
-        _fusionOnly = settings.Choice("scope", published ? "fusion" : "all", ScopeChoices) == "fusion";
-        _batchPenalty = settings.Choice("penalty", "sample", PenaltyChoices) == "batch";
-        settings.RejectUnknown(name);
+        Lambda = settings.Number("lambda", 1.0, 0, 1e6, "weight of the attribution penalty");
+        _warmup = settings.Integer("warmup", 0, 0, 10_000, "epochs of the linear ramp of lambda from 0");
+        _attribution = settings.Choice("attribution", "gxi", AttributionChoices, "gradient x input or integrated gradients");
+        _integrationSteps = settings.Integer("steps", 8, 1, 1024, "integration steps of attribution=ig");
+        _trueClass = settings.Choice("target", "top", TargetChoices, "class attributed: the predicted or the true one") == "true";
+        _pooling = settings.Choice("pooling", "l2", PoolingChoices, "pooling of a modality's attribution into one number") == "l1" ? AttributionPooling.L1 : AttributionPooling.L2;
+        _distance = settings.Choice("distance", "l1", DistanceChoices, "distance between shares and targets");
+        _ratios = settings.Choice("targets", "uniform", RatioChoices, "target shares: uniform, given ratios, or current validation accuracies");
+        string ratioText = settings.Text("ratios", "", "target ratios for targets=ratios, e.g. 2,1");
+        _fusionOnly = settings.Choice("scope", "all", ScopeChoices, "layers the penalty trains: all, or fusion only via a separate optimizer") == "fusion";
+        _batchPenalty = settings.Choice("penalty", "sample", PenaltyChoices, "distance per sample or of the batch-mean shares") == "batch";
         if (_ratios == "ratios") _givenRatios = ParseRatios(ratioText);
         else if (ratioText.Length > 0) throw new ArgumentException($"Method option ratios={ratioText} needs targets=ratios.");
     }
 
-    /// <inheritdoc />
-    public override string Name => _name;
-
     /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty depends on the whole batch at once.</summary>
     public override DataParallelSupport DataParallel => _batchPenalty
-        ? DataParallelSupport.Unsupported($"{_name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
+        ? DataParallelSupport.Unsupported($"{Name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
         : DataParallelSupport.Supported;
 
     /// <summary>Weight of the attribution penalty after the warm-up.</summary>
@@ -93,7 +83,6 @@ public sealed class AttributionRegularization : TrainingMethod
     {
         base.Setup(context);
         int modalities = context.ModalityIndices.Count;
-        if (modalities < 2) throw new ArgumentException($"Method '{_name}' needs at least two modalities, the model reads {modalities}.");
         if (_givenRatios is not null && _givenRatios.Length != modalities)
             throw new ArgumentException($"Method option ratios has {_givenRatios.Length} values for {modalities} modalities ({string.Join(", ", context.Model.ModalityNames)}).");
         _targets = Normalise(_givenRatios ?? Enumerable.Repeat(1.0, modalities).ToArray());

@@ -42,14 +42,11 @@ public sealed class GradientBlendingMethod : TrainingMethod
     /// <summary>Creates the method; options every (super-epoch, default 10), heldout (fraction, default 0.1), overfit-floor (default 1e-3).</summary>
     public GradientBlendingMethod(MethodSettings settings)
     {
-        Every = settings.Integer("every", 10, 1, int.MaxValue);
-        HeldOutFraction = settings.Number("heldout", 0.1, 0.01, 0.5);
-        OverfitFloor = settings.Number("overfit-floor", 1e-3, 1e-9, 1);
-        settings.RejectUnknown(Name);
+        Every = settings.Integer("every", 10, 1, int.MaxValue, "epochs between weight estimates");
+        HeldOutFraction = settings.Number("heldout", 0.1, 0.01, 0.5, "fraction of the training split held out to measure overfitting");
+        OverfitFloor = settings.Number("overfit-floor", 1e-3, 1e-9, 1, "smallest overfitting used in gain / overfitting^2");
     }
 
-    /// <inheritdoc />
-    public override string Name => "gblend";
 
     /// <summary>Exact: a weighted sum of cross-entropies; every rank measures the heads on the same full train and held-out parts.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Supported;

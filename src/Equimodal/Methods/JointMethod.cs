@@ -5,10 +5,9 @@ namespace Equimodal.Methods;
 public sealed class JointMethod : TrainingMethod
 {
     /// <summary>Creates the method; it has no options.</summary>
-    public JointMethod(Training.MethodSettings settings) => settings.RejectUnknown("joint");
-
-    /// <inheritdoc />
-    public override string Name => "joint";
+    public JointMethod(Training.MethodSettings settings)
+    {
+    }
 
     /// <summary>Exact: one cross-entropy, averaged gradients.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Supported;

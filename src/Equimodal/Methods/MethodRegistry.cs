@@ -4,7 +4,11 @@ using Equimodal.Training;
 
 namespace Equimodal.Methods;
 
-/// <summary>Marks a <see cref="TrainingMethod"/> for the registry; the class needs a constructor taking <see cref="MethodSettings"/>.</summary>
+/// <summary>
+/// Registers a <see cref="TrainingMethod"/> under a name, with what it needs: the class needs a constructor taking
+/// <see cref="MethodSettings"/>. Several attributes on one class register variants, which differ only by data: the
+/// option values they preset (e.g. "ogm" is "ogm-ge" with noise=off).
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class MethodAttribute : Attribute
 {
@@ -20,6 +24,33 @@ public sealed class MethodAttribute : Attribute
 
     /// <summary>One-line description for --help and reports.</summary>
     public string Summary { get; }
+
+    /// <summary>Option defaults this registration replaces, as "key=value" (a variant of the same class).</summary>
+    public string[] Presets { get; set; } = Array.Empty<string>();
+
+    /// <summary>Fewest modalities the method is defined for.</summary>
+    public int MinModalities { get; set; } = 1;
+
+    /// <summary>Most modalities the method is defined for (int.MaxValue: any number).</summary>
+    public int MaxModalities { get; set; } = int.MaxValue;
+
+    /// <summary>The fusion head the method trains whatever --fusion says (null: the user's choice).</summary>
+    public string? Fusion { get; set; }
+
+    /// <summary>The fusion heads the method works with when it does not choose one (empty: any).</summary>
+    public string[] Fusions { get; set; } = Array.Empty<string>();
+
+    /// <summary>The requirements in words, e.g. "2 modalities; fusion: concat|sum".</summary>
+    public string Requirements
+    {
+        get
+        {
+            string modalities = MaxModalities == int.MaxValue ? $"{MinModalities}+ modalities"
+                : MinModalities == MaxModalities ? $"{MinModalities} modalities" : $"{MinModalities}-{MaxModalities} modalities";
+            string fusion = Fusion is not null ? $"; trains the {Fusion} fusion head" : Fusions.Length > 0 ? $"; fusion: {string.Join("|", Fusions)}" : "";
+            return modalities + fusion;
+        }
+    }
 }
 
 /// <summary>
@@ -28,20 +59,17 @@ public sealed class MethodAttribute : Attribute
 /// </summary>
 public static class MethodRegistry
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, (Type Type, string Summary)>> Registered = new(() =>
+    private static readonly Lazy<IReadOnlyDictionary<string, (Type Type, MethodAttribute Registration)>> Registered = new(() =>
         typeof(MethodRegistry).Assembly.GetTypes()
             .Where(t => typeof(TrainingMethod).IsAssignableFrom(t) && !t.IsAbstract)
-            .SelectMany(t => t.GetCustomAttributes<MethodAttribute>().Select(a => (a.Name, t, a.Summary)))
-            .ToDictionary(x => x.Name, x => (x.t, x.Summary)));
+            .SelectMany(t => t.GetCustomAttributes<MethodAttribute>().Select(a => (t, a)))
+            .ToDictionary(x => x.a.Name, x => (x.t, x.a), StringComparer.Ordinal));
 
-    /// <summary>Registered multimodal method names with their summaries, plus the unimodal pattern.</summary>
-    public static IReadOnlyDictionary<string, string> Describe() =>
-        Registered.Value.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => kv.Value.Summary)
-            .Append(new KeyValuePair<string, string>("NAME" + UnimodalMethod.Suffix, "A single-modality model of modality NAME (e.g. audio-only, visual-only)."))
-            .ToDictionary();
+    /// <summary>Every registered method, by name (the unimodal "NAME-only" pattern is not among them).</summary>
+    public static IReadOnlyList<MethodAttribute> Methods => Registered.Value.Values.Select(v => v.Registration).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray();
 
     /// <summary>Valid names for error messages and --help.</summary>
-    public static string ValidNames => string.Join(", ", Registered.Value.Keys.Order().Append("audio-only").Append("visual-only").Append("NAME-only"));
+    public static string ValidNames => string.Join(", ", Registered.Value.Keys.Order(StringComparer.Ordinal).Append("NAME-only (e.g. audio-only)"));
 
     /// <summary>Throws a clear error when <paramref name="name"/> is not a method name (modalities are checked at training time).</summary>
     public static void Validate(string name)
@@ -50,30 +78,55 @@ public static class MethodRegistry
             throw new ArgumentException($"Unknown method '{name}'. Valid methods: {ValidNames}.");
     }
 
-    /// <summary>Creates the method <paramref name="name"/> with its options.</summary>
-    public static TrainingMethod Create(string name, MethodSettings? settings = null)
+    /// <summary>Creates the method <paramref name="name"/> with its options (the registration's presets as defaults).</summary>
+    public static TrainingMethod Create(string name, MethodSettings? settings = null) => Create(name, settings ?? new MethodSettings(), out _);
+
+    /// <summary>The options of method <paramref name="name"/>, with their defaults for this name.</summary>
+    public static IReadOnlyList<MethodOption> Options(string name)
+    {
+        Create(name, new MethodSettings(), out MethodSettings read);
+        return read.Declared;
+    }
+
+    /// <summary>
+    /// Throws a clear error when <paramref name="method"/> is not defined for <paramref name="modalities"/> or the fusion
+    /// head <paramref name="fusion"/> (the one it will train, after <see cref="TrainingMethod.ConfigureModel"/>).
+    /// </summary>
+    public static void CheckRequirements(TrainingMethod method, IReadOnlyList<string> modalities, string fusion)
+    {
+        MethodAttribute? registration = method.Registration;
+        if (registration is null) return;
+        if (modalities.Count < registration.MinModalities || modalities.Count > registration.MaxModalities)
+            throw new ArgumentException($"Method '{registration.Name}' is defined for {registration.Requirements.Split(';')[0]}; " +
+                $"this model reads {modalities.Count} ({string.Join(", ", modalities)}).");
+        if (registration.Fusions.Length > 0 && !registration.Fusions.Contains(fusion))
+            throw new ArgumentException($"Method '{registration.Name}' needs a fusion head whose logits are the sum of the modalities' own ({string.Join(", ", registration.Fusions)}), not '{fusion}'.");
+    }
+
+    private static TrainingMethod Create(string name, MethodSettings settings, out MethodSettings read)
     {
         Validate(name);
-        settings ??= new MethodSettings();
-        if (IsUnimodal(name) && !Registered.Value.ContainsKey(name)) return new UnimodalMethod(name[..^UnimodalMethod.Suffix.Length], settings);
-        Type type = Registered.Value[name].Type;
+        if (IsUnimodal(name) && !Registered.Value.ContainsKey(name))
+        {
+            read = settings;
+            return new UnimodalMethod(name[..^UnimodalMethod.Suffix.Length], settings);
+        }
+        var (type, registration) = Registered.Value[name];
+        read = settings.WithPresets(registration.Presets);
+        TrainingMethod method;
         try
         {
-            ConstructorInfo? withName = type.GetConstructor(new[] { typeof(string), typeof(MethodSettings) });
-            return withName is not null
-                ? (TrainingMethod)withName.Invoke(new object[] { name, settings })
-                : (TrainingMethod)Activator.CreateInstance(type, settings)!;
+            method = (TrainingMethod)Activator.CreateInstance(type, read)!;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
             throw;
         }
+        read.RejectUnknown(name);
+        method.Registration = registration;
+        return method;
     }
-
-    /// <summary>Modality names a method will read from a dataset with <paramref name="modalities"/>.</summary>
-    public static IReadOnlyList<string> ModalitiesOf(TrainingMethod method, IReadOnlyList<ModalitySpec> modalities) =>
-        method.SelectModalities(modalities).Select(i => modalities[i].Name).ToArray();
 
     private static bool IsUnimodal(string name) => name.EndsWith(UnimodalMethod.Suffix, StringComparison.Ordinal) && name.Length > UnimodalMethod.Suffix.Length;
 }

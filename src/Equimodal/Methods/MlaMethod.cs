@@ -20,7 +20,7 @@ namespace Equimodal.Methods;
 /// The trainer's step is the first modality's update (its loss and accuracy are what the epoch log shows);
 /// the other modalities' updates run in <see cref="AfterOptimizerStep"/> on the same batch.
 /// </summary>
-[Method("mla", "MLA (CVPR 2024): per batch one unimodal step per modality through a shared head, with gradient projection; entropy-weighted fusion.")]
+[Method("mla", "MLA (CVPR 2024): per batch one unimodal step per modality through a shared head, with gradient projection; entropy-weighted fusion.", Fusion = "shared")]
 public sealed class MlaMethod : TrainingMethod
 {
     /// <summary>Base of the projector's regulariser alpha = base^(1 + b/B), as published.</summary>
@@ -35,10 +35,10 @@ public sealed class MlaMethod : TrainingMethod
     private EpochMeans? _epochMeans;
 
     /// <summary>Creates the method; it has no options.</summary>
-    public MlaMethod(MethodSettings settings) => settings.RejectUnknown("mla");
+    public MlaMethod(MethodSettings settings)
+    {
+    }
 
-    /// <inheritdoc />
-    public override string Name => "mla";
 
     /// <summary>Exact: every unimodal step goes through the step runner (averaged gradients) and the projector sees the global batch-mean head input.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
@@ -48,9 +48,6 @@ public sealed class MlaMethod : TrainingMethod
 
     /// <summary>Unimodal updates done so far (the first one is not projected).</summary>
     public long Updates => _updates;
-
-    /// <summary>MLA trains a shared head: the fusion is always "shared", whatever was chosen.</summary>
-    public override ModelOptions ConfigureModel(ModelOptions options) => options with { Fusion = "shared" };
 
     /// <summary>Regulariser of the projector update at step <paramref name="step"/> of an epoch of <paramref name="stepsPerEpoch"/>: 0.1^(1 + step/steps).</summary>
     public static double Regularizer(int step, int stepsPerEpoch) => Math.Pow(RegularizerBase, 1 + (double)step / stepsPerEpoch);

@@ -29,12 +29,9 @@ public sealed class MmParetoMethod : TrainingMethod
     /// <summary>Creates the method; option "gamma" is the published gradient scale 1.5.</summary>
     public MmParetoMethod(MethodSettings settings)
     {
-        Gamma = settings.Number("gamma", 1.5, 0, 100);
-        settings.RejectUnknown("mmpareto");
+        Gamma = settings.Number("gamma", 1.5, 0, 100, "rescaling of the combined encoder gradient");
     }
 
-    /// <inheritdoc />
-    public override string Name => "mmpareto";
 
     /// <summary>Exact: the per-modality gradients are averaged over the ranks before they are compared and combined.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Supported;

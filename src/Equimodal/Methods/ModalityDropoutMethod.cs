@@ -15,12 +15,9 @@ public sealed class ModalityDropoutMethod : TrainingMethod
     /// <summary>Creates the method; option p (default 0.25) is the drop probability of each modality.</summary>
     public ModalityDropoutMethod(MethodSettings settings)
     {
-        Probability = settings.Number("p", 0.25, 0, 1);
-        settings.RejectUnknown(Name);
+        Probability = settings.Number("p", 0.25, 0, 1, "probability of dropping each modality of a sample");
     }
 
-    /// <inheritdoc />
-    public override string Name => "modality-dropout";
 
     /// <summary>Not exact: every rank would draw its masks from the same generator state, so ranks would drop modalities in step rather than independently.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("modality-dropout draws its masks from each rank's generator, which all ranks share, so data-parallel masks would not be those of one process.");

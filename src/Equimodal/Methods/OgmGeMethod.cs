@@ -15,7 +15,7 @@ namespace Equimodal.Methods;
 /// every encoder's tensors get the noise inside the modulation window, the weaker modality's with k = 1.
 /// </summary>
 [Method("ogm-ge", "OGM-GE (CVPR 2022): slows the dominant encoder's gradients by 1 - tanh(alpha * rho) and adds Gaussian noise.")]
-[Method("ogm", "OGM (CVPR 2022) without the noise: slows the dominant encoder's gradients by 1 - tanh(alpha * rho).")]
+[Method("ogm", "OGM (CVPR 2022) without the noise: slows the dominant encoder's gradients by 1 - tanh(alpha * rho).", Presets = new[] { "noise=off" })]
 public sealed class OgmGeMethod : TrainingMethod
 {
     /// <summary>Value of option "coefficient" for the published k = 1 - tanh(alpha * rho), which jumps at rho = 1.</summary>
@@ -33,7 +33,6 @@ public sealed class OgmGeMethod : TrainingMethod
     // Added to the noise std as in the published code, so a zero gradient does not give a zero-std normal.
     private const double NoiseFloor = 1e-8;
 
-    private readonly string _name;
     private readonly int _start;
     private readonly int _end;
     private readonly bool _continuous;
@@ -44,27 +43,26 @@ public sealed class OgmGeMethod : TrainingMethod
     private EpochMeans? _epochMeans;
     private int _modulationEnd;
 
-    /// <summary>Creates "ogm-ge" (with noise) or "ogm" (without).</summary>
-    public OgmGeMethod(string name, MethodSettings settings)
+    /// <summary>Creates "ogm-ge" (noise=on) or "ogm" (its preset noise=off).</summary>
+    public OgmGeMethod(MethodSettings settings)
     {
-        _name = name;
-        Alpha = settings.Number("alpha", 0.8, 0, 100);
-        _start = settings.Integer("start", 0, 0, int.MaxValue);
-        _end = settings.Integer("end", -1, -1, int.MaxValue);
-        _continuous = settings.Choice("coefficient", PublishedCoefficient, new[] { PublishedCoefficient, ContinuousCoefficient }) == ContinuousCoefficient;
-        _convolutionsOnly = settings.Choice("parameters", ConvolutionParameters, new[] { ConvolutionParameters, AllParameters }) == ConvolutionParameters;
-        settings.RejectUnknown(name);
+        Alpha = settings.Number("alpha", 0.8, 0, 100, "modulation strength in k = 1 - tanh(alpha * rho)");
+        _start = settings.Integer("start", 0, 0, int.MaxValue, "first epoch with modulation");
+        _end = settings.Integer("end", -1, -1, int.MaxValue, "epoch where modulation stops (-1: half of the epochs)");
+        _continuous = settings.Choice("coefficient", PublishedCoefficient, new[] { PublishedCoefficient, ContinuousCoefficient },
+            "published: 1 - tanh(alpha * rho); continuous: 1 - tanh(alpha * (rho - 1))") == ContinuousCoefficient;
+        _convolutionsOnly = settings.Choice("parameters", ConvolutionParameters, new[] { ConvolutionParameters, AllParameters },
+            "which encoder tensors are modulated") == ConvolutionParameters;
+        AddsNoise = settings.Choice("noise", "on", new[] { "on", "off" }, "Gaussian noise of the gradient's std on modulated tensors (OGM-GE)") == "on";
         if (_end >= 0 && _end <= _start) throw new ArgumentException($"Method option end={_end} must be greater than start={_start} (or -1 for half of the epochs).");
     }
 
-    /// <inheritdoc />
-    public override string Name => _name;
 
     /// <summary>Strength of the modulation.</summary>
     public double Alpha { get; }
 
     /// <summary>Whether Gaussian noise is added (OGM-GE).</summary>
-    public bool AddsNoise => _name == "ogm-ge";
+    public bool AddsNoise { get; }
 
     /// <summary>First epoch (zero-based, inclusive) with modulation.</summary>
     public int ModulationStart => _start;

@@ -97,8 +97,11 @@ public abstract class TrainingMethod
 {
     private MethodContext? _context;
 
-    /// <summary>Registered name, e.g. "joint".</summary>
-    public abstract string Name { get; }
+    /// <summary>Registered name, e.g. "joint" (given by the registry).</summary>
+    public virtual string Name => Registration?.Name ?? throw new InvalidOperationException($"{GetType().Name} was created outside the method registry.");
+
+    /// <summary>The registration this method was created from (name, presets, requirements); null for "NAME-only".</summary>
+    public MethodAttribute? Registration { get; internal set; }
 
     /// <summary>Set-up information; available from <see cref="Setup"/> on.</summary>
     protected MethodContext Context => _context ?? throw new InvalidOperationException($"Method '{Name}' was used before Setup.");
@@ -117,9 +120,10 @@ public abstract class TrainingMethod
 
     /// <summary>
     /// The architecture the method trains, given the user's choice; called by the trainer before it builds the model.
-    /// Default: unchanged. A method whose publication fixes part of the model (e.g. MLA's shared head) sets it here.
+    /// Default: the fusion head the registration names (<see cref="MethodAttribute.Fusion"/>, e.g. MLA's shared head),
+    /// else unchanged.
     /// </summary>
-    public virtual ModelOptions ConfigureModel(ModelOptions options) => options;
+    public virtual ModelOptions ConfigureModel(ModelOptions options) => Registration?.Fusion is { } fusion ? options with { Fusion = fusion } : options;
 
     /// <summary>Called once before training; override to create method state (call the base).</summary>
     public virtual void Setup(MethodContext context) => _context = context;

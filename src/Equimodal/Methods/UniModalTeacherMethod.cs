@@ -27,14 +27,11 @@ public sealed class UniModalTeacherMethod : TrainingMethod
     /// <summary>Creates the method; options distill (weight of the feature loss, default 1) and teacher-epochs (default -1: the run's epochs).</summary>
     public UniModalTeacherMethod(MethodSettings settings)
     {
-        Distill = settings.Number("distill", 1, 0, 1e6);
-        _teacherEpochs = settings.Integer("teacher-epochs", -1, -1, int.MaxValue);
-        settings.RejectUnknown(Name);
+        Distill = settings.Number("distill", 1, 0, 1e6, "weight of the feature distillation loss");
+        _teacherEpochs = settings.Integer("teacher-epochs", -1, -1, int.MaxValue, "epochs of teacher training (-1: as many as the run)");
         if (_teacherEpochs == 0) throw new ArgumentException("Method option teacher-epochs=0 is invalid: teachers need at least one epoch (or -1 for the run's epochs).");
     }
 
-    /// <inheritdoc />
-    public override string Name => "umt";
 
     /// <summary>Not supported: the teachers are trained by a nested single-process trainer.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("umt trains its teachers with a nested single-process trainer, which does not shard or average.");

@@ -21,7 +21,7 @@ public readonly record struct ResampledSample(int Sample, int Modality);
 /// copies are shuffled (from the seed and epoch) and spread over the next epoch's steps, each step's batch being the
 /// regular batch plus its share of copies under one mean cross-entropy. Defined for two modalities only.
 /// </summary>
-[Method("valuation", "Sample-level modality valuation (CVPR 2024): per-sample Shapley contributions; low-contribution samples re-trained with the other modality masked (2 modalities).")]
+[Method("valuation", "Sample-level modality valuation (CVPR 2024): per-sample Shapley contributions; low-contribution samples re-trained with the other modality masked (2 modalities).", MinModalities = 2, MaxModalities = 2)]
 public sealed class ValuationMethod : TrainingMethod
 {
     /// <summary>Published number of warm-up epochs before re-sampling starts.</summary>
@@ -35,12 +35,9 @@ public sealed class ValuationMethod : TrainingMethod
     /// <summary>Creates the method; option warmup (default 5, as published) is the number of plain epochs before re-sampling.</summary>
     public ValuationMethod(MethodSettings settings)
     {
-        Warmup = settings.Integer("warmup", PublishedWarmup, 1, int.MaxValue);
-        settings.RejectUnknown(Name);
+        Warmup = settings.Integer("warmup", PublishedWarmup, 1, int.MaxValue, "epochs of joint training before the first valuation");
     }
 
-    /// <inheritdoc />
-    public override string Name => "valuation";
 
     /// <summary>Not exact: every rank would add the same re-sampled copies to its batch.</summary>
     public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("valuation adds the epoch's re-sampled copies to every rank's batch, so data-parallel training would count them once per rank.");
@@ -84,17 +81,9 @@ public sealed class ValuationMethod : TrainingMethod
     public static ResampledSample[] Select(IReadOnlyList<double[]> contributions) =>
         contributions.SelectMany((c, i) => Enumerable.Range(0, 2).SelectMany(m => Enumerable.Repeat(new ResampledSample(i, m), Copies(c[m])))).ToArray();
 
-    /// <summary>Refuses anything but two modalities: the valuation is defined for two players.</summary>
-    public override IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities)
-    {
-        RequireTwo(modalities.Select(m => m.Name).ToArray());
-        return base.SelectModalities(modalities);
-    }
-
     /// <inheritdoc />
     public override void Setup(MethodContext context)
     {
-        RequireTwo(context.Model.ModalityNames);
         base.Setup(context);
         _selected = Array.Empty<ResampledSample>();
         _scheduledEpoch = -1;
@@ -199,12 +188,5 @@ public sealed class ValuationMethod : TrainingMethod
             Context.Model.train(wasTraining);
         }
         return result.ToArray();
-    }
-
-    private static void RequireTwo(IReadOnlyList<string> modalities)
-    {
-        if (modalities.Count != 2)
-            throw new NotSupportedException($"Method 'valuation' (sample-level modality valuation, Wei et al., CVPR 2024) is defined for exactly two modalities; " +
-                $"this data has {modalities.Count} ({string.Join(", ", modalities)}). Use a method for N modalities or select two.");
     }
 }

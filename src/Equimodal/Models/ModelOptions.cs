@@ -18,7 +18,7 @@ public sealed record ModelOptions
     /// <summary>Hidden widths of the MLP encoder for vector modalities.</summary>
     public int MlpHidden { get; init; } = 128;
 
-    /// <summary>Fusion head: concat, sum, film, gated, attention or shared (one classifier for all modalities, entropy-weighted).</summary>
+    /// <summary>Fusion head: concat, sum, film, gated, attention, shared (one classifier for all modalities, entropy-weighted) cosine (MMCosine) or mmtm (cross-modal gates, for greedy).</summary>
     public string Fusion { get; init; } = "concat";
 
     /// <summary>Common width inside the film, gated and attention heads (and the shared head when embedding widths differ).</summary>

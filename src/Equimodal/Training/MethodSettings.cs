@@ -2,21 +2,97 @@ using System.Globalization;
 
 namespace Equimodal.Training;
 
+/// <summary>One option a method reads: its key, default, valid values and meaning (listed by `equimodal methods`).</summary>
+/// <param name="Key">Key of --method-option KEY=VALUE.</param>
+/// <param name="Default">Value used when the option is not given.</param>
+/// <param name="Valid">Valid values, e.g. "[0, 1]" or "on|off".</param>
+/// <param name="Description">What the option does.</param>
+public sealed record MethodOption(string Key, string Default, string Valid, string Description);
+
 /// <summary>
 /// Method-specific options as key=value pairs (from --method-option or a config file). Each method reads its keys with
-/// a default and a valid range; <see cref="RejectUnknown"/> then refuses keys no method read, naming the valid ones.
+/// a default, a valid range and a description; a registration's presets (a variant such as "ogm" of "ogm-ge") replace
+/// defaults; the registry then refuses keys no method read, naming the valid ones.
 /// </summary>
 public sealed class MethodSettings
 {
     private readonly Dictionary<string, string> _values;
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _presets = new(StringComparer.Ordinal);
+    private readonly List<MethodOption> _declared = new();
 
     /// <summary>Creates settings from pairs.</summary>
     public MethodSettings(IReadOnlyDictionary<string, string>? values = null) =>
         _values = values is null ? new() : new Dictionary<string, string>(values, StringComparer.Ordinal);
 
     /// <summary>Parses "key=value" strings.</summary>
-    public static MethodSettings Parse(IEnumerable<string> pairs)
+    public static MethodSettings Parse(IEnumerable<string> pairs) => new(ParsePairs(pairs));
+
+    /// <summary>The pairs as given.</summary>
+    public IReadOnlyDictionary<string, string> Values => _values;
+
+    /// <summary>The options read so far, in reading order, with their defaults after presets.</summary>
+    public IReadOnlyList<MethodOption> Declared => _declared;
+
+    /// <summary>Settings with the same given pairs whose defaults are replaced by <paramref name="presets"/> ("key=value").</summary>
+    public MethodSettings WithPresets(IEnumerable<string> presets)
+    {
+        var result = new MethodSettings(_values);
+        foreach (var (key, value) in ParsePairs(presets)) result._presets[key] = value;
+        return result;
+    }
+
+    /// <summary>A number in [min, max].</summary>
+    public double Number(string key, double fallback, double min, double max, string description)
+    {
+        string? text = Read(key, fallback.ToString("R", CultureInfo.InvariantCulture), $"[{Format(min)}, {Format(max)}]", description);
+        if (text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
+            throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{Format(min)}, {Format(max)}].");
+        return value;
+    }
+
+    /// <summary>An integer in [min, max].</summary>
+    public int Integer(string key, int fallback, int min, int max, string description)
+    {
+        string? text = Read(key, fallback.ToString(CultureInfo.InvariantCulture), $"integer in [{min}, {(max == int.MaxValue ? "inf" : max.ToString(CultureInfo.InvariantCulture))}]", description);
+        if (text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+            throw new ArgumentException($"Method option {key}={text} is invalid: expected an integer in [{min}, {max}].");
+        return value;
+    }
+
+    /// <summary>One of <paramref name="choices"/>.</summary>
+    public string Choice(string key, string fallback, IReadOnlyList<string> choices, string description)
+    {
+        string? text = Read(key, fallback, string.Join("|", choices), description);
+        if (text is null) return fallback;
+        if (!choices.Contains(text)) throw new ArgumentException($"Method option {key}={text} is invalid: expected one of {string.Join(", ", choices)}.");
+        return text;
+    }
+
+    /// <summary>A free-form string.</summary>
+    public string Text(string key, string fallback, string description) => Read(key, fallback, "text", description) ?? fallback;
+
+    /// <summary>Throws when a key was given that the method did not read.</summary>
+    public void RejectUnknown(string method)
+    {
+        string[] unknown = _values.Keys.Where(k => _declared.All(o => o.Key != k)).ToArray();
+        if (unknown.Length == 0) return;
+        string valid = _declared.Count == 0 ? "none" : string.Join(", ", _declared.Select(o => o.Key).Order());
+        throw new ArgumentException($"Method '{method}' has no option {string.Join(", ", unknown)}. Valid options: {valid}.");
+    }
+
+    // Records the option and returns the given value, else the preset, else null (the caller's fallback).
+    private string? Read(string key, string fallback, string valid, string description)
+    {
+        _presets.TryGetValue(key, out string? preset);
+        _declared.Add(new MethodOption(key, preset ?? fallback, valid, description));
+        return _values.TryGetValue(key, out string? text) ? text : preset;
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> ParsePairs(IEnumerable<string> pairs)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string pair in pairs)
@@ -25,54 +101,6 @@ public sealed class MethodSettings
             if (eq <= 0) throw new ArgumentException($"Method option '{pair}' is not of the form key=value.");
             values[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
         }
-        return new MethodSettings(values);
-    }
-
-    /// <summary>The pairs as given.</summary>
-    public IReadOnlyDictionary<string, string> Values => _values;
-
-    /// <summary>A number in [min, max].</summary>
-    public double Number(string key, double fallback, double min, double max)
-    {
-        _known.Add(key);
-        if (!_values.TryGetValue(key, out string? text)) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
-            throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}].");
-        return value;
-    }
-
-    /// <summary>An integer in [min, max].</summary>
-    public int Integer(string key, int fallback, int min, int max)
-    {
-        _known.Add(key);
-        if (!_values.TryGetValue(key, out string? text)) return fallback;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
-            throw new ArgumentException($"Method option {key}={text} is invalid: expected an integer in [{min}, {max}].");
-        return value;
-    }
-
-    /// <summary>One of <paramref name="choices"/>.</summary>
-    public string Choice(string key, string fallback, IReadOnlyList<string> choices)
-    {
-        _known.Add(key);
-        if (!_values.TryGetValue(key, out string? text)) return fallback;
-        if (!choices.Contains(text)) throw new ArgumentException($"Method option {key}={text} is invalid: expected one of {string.Join(", ", choices)}.");
-        return text;
-    }
-
-    /// <summary>A free-form string.</summary>
-    public string Text(string key, string fallback)
-    {
-        _known.Add(key);
-        return _values.TryGetValue(key, out string? text) ? text : fallback;
-    }
-
-    /// <summary>Throws when a key was given that the method did not read.</summary>
-    public void RejectUnknown(string method)
-    {
-        string[] unknown = _values.Keys.Where(k => !_known.Contains(k)).ToArray();
-        if (unknown.Length == 0) return;
-        string valid = _known.Count == 0 ? "none" : string.Join(", ", _known.Order());
-        throw new ArgumentException($"Method '{method}' has no option {string.Join(", ", unknown)}. Valid options: {valid}.");
+        return values;
     }
 }

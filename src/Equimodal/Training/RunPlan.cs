@@ -6,7 +6,8 @@ namespace Equimodal.Training;
 
 /// <summary>
 /// What a method trains on a dataset, worked out once: the dataset inputs its model reads (in model order) and the
-/// architecture it builds from the user's choice (e.g. MLA fixes a shared head). The trainer builds the model from it,
+/// architecture it builds from the user's choice (e.g. MLA fixes a shared head), after the method's declared
+/// requirements (modality count, fusion) are checked. The trainer builds the model from it,
 /// and the run folder records it (config.json's modalities and model).
 /// </summary>
 /// <param name="ModalityIndices">Index in the dataset of each modality the model reads, in model input order.</param>
@@ -18,6 +19,8 @@ public sealed record RunPlan(IReadOnlyList<int> ModalityIndices, IReadOnlyList<M
     public static RunPlan Of(TrainingMethod method, IReadOnlyList<ModalitySpec> modalities, ModelOptions model)
     {
         int[] indices = method.SelectModalities(modalities).ToArray();
-        return new RunPlan(indices, indices.Select(i => modalities[i]).ToArray(), method.ConfigureModel(model));
+        ModelOptions built = method.ConfigureModel(model);
+        MethodRegistry.CheckRequirements(method, indices.Select(i => modalities[i].Name).ToArray(), built.Fusion);
+        return new RunPlan(indices, indices.Select(i => modalities[i]).ToArray(), built);
     }
 }

@@ -19,6 +19,15 @@ public class ShapleyAccuracyDiagnosticTests
     }
 
     [Fact]
+    public void BalanceBenchmarks_gap_is_the_mean_absolute_difference_over_pairs()
+    {
+        Assert.Equal(0.2, ShapleyAccuracyDiagnostic.ShapleyGap(new[] { 0.3, 0.1 }), 12);
+        // Pairs (0.4, 0.2), (0.4, 0), (0.2, 0): (0.2 + 0.4 + 0.2) / 3.
+        Assert.Equal(0.8 / 3, ShapleyAccuracyDiagnostic.ShapleyGap(new[] { 0.4, 0.2, 0.0 }), 12);
+        Assert.Equal(0, ShapleyAccuracyDiagnostic.ShapleyGap(new[] { 0.4 }));
+    }
+
+    [Fact]
     public void The_diagnostic_fills_shapley_values_that_add_up_to_full_minus_empty_accuracy()
     {
         var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
@@ -29,5 +38,6 @@ public class ShapleyAccuracyDiagnosticTests
         Assert.Equal(shapley.Full - shapley.Empty, diagnostics.ShapleyValues!.Values.Sum(), 9);
         Assert.Equal(result.Test.Accuracy, shapley.Full, 9);
         Assert.Equal(ShapleyAccuracyDiagnostic.ImbalanceDegree(shapley.Values), diagnostics.ImbalanceDegree!.Value, 12);
+        Assert.Equal(ShapleyAccuracyDiagnostic.ShapleyGap(shapley.Values), diagnostics.ShapleyGap!.Value, 12);
     }
 }

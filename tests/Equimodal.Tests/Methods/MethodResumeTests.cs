@@ -6,26 +6,39 @@ namespace Equimodal.Tests.Methods;
 
 public class MethodResumeTests
 {
+    // Options that make a method's state matter within 3 short epochs (defaults elsewhere).
+    private static readonly Dictionary<string, string> ShortRunOptions = new(StringComparer.Ordinal)
+    {
+        ["gblend"] = "every=1",                        // weight estimates of epochs 0-1
+        ["umt"] = "teacher-epochs=1",                  // the frozen teachers
+        ["valuation"] = "warmup=1",                    // the copies selected after epoch 1 are spread over epoch 2
+        ["attr-reg-published"] = "targets=adaptive",   // the separate fusion optimizer and the adaptive targets
+        ["relearning"] = "every=1",                    // the re-learning after epoch 1 and the initial weights
+        ["pmr"] = "regularize-epochs=3",               // prototypes of earlier epochs and their entropy regulariser
+    };
+
+    /// <summary>Every registered method, with the options of a short run.</summary>
+    public static TheoryData<string, string> EveryMethod()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (MethodAttribute method in MethodRegistry.Methods) data.Add(method.Name, ShortRunOptions.GetValueOrDefault(method.Name, ""));
+        return data;
+    }
+
     /// <summary>
-    /// Every method with state or its own optimisation steps, stopped mid-epoch 2 (after the step checkpoint at 15) and
-    /// resumed, ends bit-identical to the uninterrupted run: weights, history and every epoch's method metrics (epoch
-    /// means must include the steps before the resume, so their running sums belong in the checkpoint). Wall-clock
+    /// Every registered method is constructed by the registry, trains, and, stopped mid-epoch 2 (after the step checkpoint
+    /// at 15) and resumed, ends bit-identical to the uninterrupted run: weights, history and every epoch's method metrics
+    /// (epoch means must include the steps before the resume, so their running sums belong in the checkpoint). Wall-clock
     /// timings ("...seconds") differ between any two runs and are left out.
     /// </summary>
     [Theory]
-    [InlineData("gblend", "every=1")]                        // weight estimates of epochs 0-1
-    [InlineData("umt", "teacher-epochs=1")]                  // the frozen teachers
-    [InlineData("mla", "")]                                  // projector state and per-modality optimizer steps
-    [InlineData("valuation", "warmup=1")]                    // the copies selected after epoch 1 are spread over epoch 2
-    [InlineData("agm", "")]                                  // the running average of the response losses
-    [InlineData("mmpareto", "")]                             // stateless, but its own backward must replay identically
-    [InlineData("ogm-ge", "")]                               // noise from torch's generator
-    [InlineData("attr-reg-published", "targets=adaptive")]   // the separate fusion optimizer and the adaptive targets
-    public void A_method_with_state_resumes_bit_identical_to_an_uninterrupted_run(string name, string option)
+    [MemberData(nameof(EveryMethod))]
+    public void Every_method_resumes_bit_identical_to_an_uninterrupted_run(string name, string option)
     {
         TrainingMethod Create() => MethodRegistry.Create(name, MethodSettings.Parse(option.Length == 0 ? Array.Empty<string>() : new[] { option }));
         var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
         var uninterrupted = ResumeTests.Train(options, store: null, resume: false, method: Create);
+        Assert.All(uninterrupted.Result.History, epoch => Assert.True(double.IsFinite(epoch.TrainLoss)));
         var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
         // Mid-epoch 2, after the step checkpoint at 15: the estimates / teachers of epochs 0-1 must come from the checkpoint.
         Assert.Throws<OperationCanceledException>(() => ResumeTests.Train(options, store, resume: false, new ResumeTests.StopAfter(17), Create));

@@ -18,7 +18,9 @@ public sealed class MethodTestBench : IDisposable
     {
         torch.manual_seed(seed);
         DatasetSplits splits = TestData.Small;
-        Model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, method.ConfigureModel(TestData.TinyModel));
+        ModelOptions modelOptions = method.ConfigureModel(TestData.TinyModel);
+        MethodRegistry.CheckRequirements(method, splits.Modalities.Select(m => m.Name).ToArray(), modelOptions.Fusion);
+        Model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, modelOptions);
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());
         var options = TestData.ShortTraining with { Epochs = epochs };

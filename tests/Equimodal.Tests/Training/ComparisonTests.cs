@@ -88,7 +88,9 @@ public class ComparisonTests
         Assert.Equal(0.5, results.Summary[0].Metrics["imbalance"].Mean);
         string header = File.ReadAllLines(Path.Combine(folder, Comparison.MarkdownFile))[0];
         Assert.Contains("phi(audio)", header);
-        Assert.Contains("imbalance", header);
+        Assert.Contains("imbalance (normalised)", header);
+        Assert.Contains("phi gap (BalanceBenchmark)", header);
+        Assert.Equal(0.5, results.Summary[0].Metrics["shapleyGap"].Mean);
         // Attribution shares are measured by the evaluator for every method, so their columns are always there.
         Assert.Contains("share(audio)", header);
         Assert.Equal(1.0, results.Runs[1].Diagnostics.AttributionShares!["visual"], 9);
@@ -150,6 +152,7 @@ public class ComparisonTests
             {
                 ShapleyValues = context.Model.ModalityNames.ToDictionary(m => m, m => m == "audio" ? 0.75 : 0.25),
                 ImbalanceDegree = 0.5,
+                ShapleyGap = 0.5,
             };
         }
     }
