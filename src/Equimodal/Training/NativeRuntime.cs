@@ -18,7 +18,7 @@ public static partial class NativeRuntime
     private static int _prepared;
 
     /// <summary>The x86 processor family as reported by CPUID (base plus extended family), or -1 elsewhere.</summary>
-    internal static int ProcessorFamily()
+    public static int ProcessorFamily()
     {
         if (!X86Base.IsSupported) return -1;
         int signature = X86Base.CpuId(1, 0).Eax;
@@ -27,7 +27,7 @@ public static partial class NativeRuntime
     }
 
     /// <summary>True on an AMD processor of family 0x1A (Zen 5), where the oneDNN defect was observed.</summary>
-    internal static bool IsAffectedProcessor()
+    public static bool IsAffectedProcessor()
     {
         if (!X86Base.IsSupported) return false;
         (int _, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
