@@ -4,9 +4,10 @@ using System.Text.Json.Serialization;
 namespace Equimodal.Reporting;
 
 /// <summary>
-/// The JSON settings of every file Equimodal writes: camelCase, indented, and an undefined number (NaN or infinity,
-/// e.g. the AUC of a class without test samples) written as <c>null</c>, which every JSON reader accepts; <c>null</c>
-/// (and the strings "NaN", "Infinity" of older files) read back as NaN or infinity.
+/// The JSON settings of every file Equimodal writes: camelCase, indented, and an undefined number (NaN, e.g. the AUC
+/// of a class without test samples) written as <c>null</c>, which every JSON reader accepts; <c>null</c> (and the
+/// string "NaN" of older files) reads back as NaN. Infinities keep their named form ("-Infinity": a checkpoint's best
+/// accuracy before the first epoch) so that they round-trip exactly.
 /// </summary>
 public static class Json
 {
@@ -25,7 +26,7 @@ public static class Json
         Converters = { new JsonStringEnumConverter(), new NonFiniteAsNull() },
     };
 
-    /// <summary>Writes a non-finite double as null; reads null as NaN.</summary>
+    /// <summary>Writes NaN as null and reads null as NaN; other numbers as System.Text.Json does.</summary>
     private sealed class NonFiniteAsNull : JsonConverter<double>
     {
         public override bool HandleNull => true;
@@ -39,8 +40,9 @@ public static class Json
 
         public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
         {
-            if (double.IsFinite(value)) writer.WriteNumberValue(value);
-            else writer.WriteNullValue();
+            if (double.IsNaN(value)) writer.WriteNullValue();
+            else if (double.IsFinite(value)) writer.WriteNumberValue(value);
+            else writer.WriteStringValue(value > 0 ? "Infinity" : "-Infinity");
         }
     }
 }

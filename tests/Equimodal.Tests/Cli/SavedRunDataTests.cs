@@ -85,5 +85,7 @@ public class SavedRunDataTests
         Assert.DoesNotContain("NaN", json);
         Assert.True(double.IsNaN(JsonSerializer.Deserialize<EvaluationResult>(json, Json.Indented)!.MacroAuc));
         Assert.True(double.IsNaN(JsonSerializer.Deserialize<EvaluationResult>("{\"macroAuc\": \"NaN\"}", Json.Indented)!.MacroAuc));
+        string infinite = JsonSerializer.Serialize(new EvaluationResult { Loss = double.NegativeInfinity }, Json.Line);
+        Assert.Equal(double.NegativeInfinity, JsonSerializer.Deserialize<EvaluationResult>(infinite, Json.Line)!.Loss);
     }
 }
