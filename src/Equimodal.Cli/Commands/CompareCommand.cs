@@ -32,6 +32,21 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [DefaultValue("compare")]
         public string Out { get; init; } = "compare";
 
+        /// <summary>Write the grid only.</summary>
+        [CommandOption("--plan")]
+        [Description("Write the grid to DIR/plan.tsv (one numbered line per method and seed) and print it, without training.")]
+        public bool Plan { get; init; }
+
+        /// <summary>Train one row of the grid.</summary>
+        [CommandOption("--index <I>")]
+        [Description("Train only row I of the grid (from --plan), or 'env' for the row a scheduler sets (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX).")]
+        public string? Index { get; init; }
+
+        /// <summary>Report over the finished rows.</summary>
+        [CommandOption("--aggregate")]
+        [Description("Write results.json, results.md and plots from the run folders that exist, and list the rows still missing; trains nothing.")]
+        public bool Aggregate { get; init; }
+
         /// <summary>The method names.</summary>
         public IReadOnlyList<string> MethodList => Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -40,6 +55,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             if (Seeds <= 0) return ValidationResult.Error($"--seeds must be a positive integer, got {Seeds}.");
             if (MethodList.Count == 0) return ValidationResult.Error("--methods needs at least one method.");
+            if (new[] { Plan, Index is not null, Aggregate }.Count(chosen => chosen) > 1) return ValidationResult.Error("Choose at most one of --plan, --index and --aggregate.");
             foreach (string method in MethodList)
             {
                 ValidationResult valid = ValidateMethod(method);
@@ -53,7 +69,20 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var comparison = new Comparison(settings.ToConfig("joint"), settings.MethodList, settings.Seeds, settings.Out);
+        if (settings.Plan)
+        {
+            AnsiConsole.Console.Profile.Out.Writer.Write(comparison.WritePlan());
+            return 0;
+        }
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
+        if (settings.Index is not null)
+        {
+            ComparisonRun run = comparison.RunAt(settings.Index);
+            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => Comparison.Train(run, splits, observer)) });
+            AnsiConsole.MarkupLine($"Run folder: [blue]{Markup.Escape(run.Folder)}[/]");
+            return 0;
+        }
+        if (settings.Aggregate) return Aggregate(comparison, splits);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
             observer => Comparison.Train(run, splits, observer))).ToArray();
@@ -61,6 +90,16 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         ComparisonResults report = comparison.Report(results, splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
         AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
+        return 0;
+    }
+
+    private static int Aggregate(Comparison comparison, DatasetSplits splits)
+    {
+        ComparisonResults report = comparison.Aggregate(splits);
+        AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
+        IReadOnlyList<ComparisonRun> missing = comparison.Missing();
+        foreach (ComparisonRun run in missing) AnsiConsole.MarkupLine($"[yellow]missing:[/] row {comparison.Runs.ToList().IndexOf(run)} {Markup.Escape(run.Method)} seed {run.Seed}");
+        AnsiConsole.MarkupLine($"Results over {comparison.Runs.Count - missing.Count} of {comparison.Runs.Count} runs: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
         return 0;
     }
 }

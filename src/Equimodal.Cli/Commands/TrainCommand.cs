@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -35,9 +36,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("JSON file of options, keys = flag names without dashes (e.g. {\"epochs\": 20, \"lr\": 0.001}); flags given here win.")]
         public string? Config { get; init; }
 
+        /// <summary>Data-parallel mode.</summary>
+        [CommandOption("--distributed <MODE>")]
+        [Description("auto (MPI when started by mpirun with several ranks), mpi (always; needs OpenMPI's libmpi.so.40) or none. See docs/distributed.md.")]
+        [DefaultValue("auto")]
+        public string Distributed { get; init; } = "auto";
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
+            if (!CollectiveLauncher.Modes.Contains(Distributed))
+                return ValidationResult.Error($"--distributed must be one of {string.Join(", ", CollectiveLauncher.Modes)}, got '{Distributed}'.");
             ValidationResult method = ValidateMethod(Method);
             return method.Successful ? base.Validate() : method;
         }
@@ -46,7 +55,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Resume is not null) return Resume(settings.Resume);
+        ICollective collective = CollectiveLauncher.Open(settings.Distributed);
+        if (collective.World == 1) return Execute(context, settings, collective);
+        return DataParallelJob.Run(collective, () => Execute(context, settings, collective), message => AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(message)}"));
+    }
+
+    private static int Execute(CommandContext context, Settings settings, ICollective collective)
+    {
+        if (settings.Resume is not null) return Resume(settings.Resume, collective);
         if (settings.Config is not null)
         {
             ConfigFile.Apply(settings, settings.Config, context.Arguments);
@@ -56,25 +72,32 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ShowLoadReport(splits);
-        return Report(settings.Method, output, observer => Experiment.Run(config, splits, output, observer));
+        ShowLoadReport(splits, collective);
+        return Report(settings.Method, output, collective, observer => Experiment.Run(config, splits, output, observer, collective));
     }
 
-    private static int Resume(string runFolder)
+    private static int Resume(string runFolder, ICollective collective)
     {
         RunConfig config = new RunFolder(runFolder).ReadConfig();
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ShowLoadReport(splits);
-        return Report(config.Method, runFolder, observer => Experiment.Resume(runFolder, splits, observer));
+        ShowLoadReport(splits, collective);
+        return Report(config.Method, runFolder, collective, observer => Experiment.Resume(runFolder, splits, observer, collective));
     }
 
-    private static void ShowLoadReport(DatasetSplits splits)
+    private static void ShowLoadReport(DatasetSplits splits, ICollective collective)
     {
+        if (collective.Rank != 0) return;
         foreach (string line in splits.Report.Lines()) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
     }
 
-    private static int Report(string label, string output, Func<ITrainingObserver, TrainingResult> work)
+    private static int Report(string label, string output, ICollective collective, Func<ITrainingObserver?, TrainingResult> work)
     {
+        if (collective.Rank != 0)
+        {
+            // Only rank 0 reports; the other ranks train silently.
+            work(null);
+            return 0;
+        }
         TrainingResult result = TrainingDisplay.Run(new[] { new TrainingDisplay.Job(label, work) })[0];
         ResultConsole.Write(ResultTable.FromRuns(new[] { result }, result.Modalities));
         AnsiConsole.MarkupLine($"Best validation epoch {result.BestEpoch}; run folder: [blue]{Markup.Escape(Path.GetFullPath(output))}[/]");
