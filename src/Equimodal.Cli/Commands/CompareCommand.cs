@@ -34,6 +34,21 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [DefaultValue("compare")]
         public string Out { get; init; } = "compare";
 
+        /// <summary>Write the grid only.</summary>
+        [CommandOption("--plan")]
+        [Description("Write the grid to DIR/plan.tsv (one numbered line per method and seed) and print it, without training.")]
+        public bool Plan { get; init; }
+
+        /// <summary>Train one row of the grid.</summary>
+        [CommandOption("--index <I>")]
+        [Description("Train only row I of the grid (from --plan), or 'env' for the row a scheduler sets (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX).")]
+        public string? Index { get; init; }
+
+        /// <summary>Report over the finished rows.</summary>
+        [CommandOption("--aggregate")]
+        [Description("Write results.json, results.md and plots from the run folders that exist, and list the rows still missing; trains nothing.")]
+        public bool Aggregate { get; init; }
+
         /// <summary>The method names.</summary>
         public IReadOnlyList<string> MethodList => Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -42,21 +57,35 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             if (Seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {Seeds}.");
             if (MethodList.Count == 0) throw new ArgumentException("--methods needs at least one method.");
+            if (new[] { Plan, Index is not null, Aggregate }.Count(chosen => chosen) > 1) throw new ArgumentException("Choose at most one of --plan, --index and --aggregate.");
             foreach (string method in MethodList) MethodRegistry.Validate(method);
             base.Check();
-            _ = Plan();
+            _ = Grid();
         }
 
-        /// <summary>The comparison these flags describe (planning it checks every method's options).</summary>
-        public Comparison Plan() => new(ToConfig("joint"), MethodList, Seeds, Out);
+        /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out);
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Comparison comparison = settings.Plan();
+        Comparison comparison = settings.Grid();
+        if (settings.Plan)
+        {
+            AnsiConsole.Console.Profile.Out.Writer.Write(comparison.WritePlan());
+            return 0;
+        }
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
         ResultConsole.WriteLoadReport(splits.Report);
+        if (settings.Index is not null)
+        {
+            ComparisonRun run = comparison.RunAt(settings.Index);
+            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => Comparison.Train(run, splits, observer)) });
+            AnsiConsole.MarkupLine($"Run folder: [blue]{Markup.Escape(run.Folder)}[/]");
+            return 0;
+        }
+        if (settings.Aggregate) return Aggregate(comparison, splits);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
             observer => Comparison.Train(run, splits, observer))).ToArray();
@@ -64,6 +93,16 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         ComparisonResults report = comparison.Report(results, splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
         AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
+        return 0;
+    }
+
+    private static int Aggregate(Comparison comparison, DatasetSplits splits)
+    {
+        ComparisonResults report = comparison.Aggregate(splits);
+        AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
+        IReadOnlyList<ComparisonRun> missing = comparison.Missing();
+        foreach (ComparisonRun run in missing) AnsiConsole.MarkupLine($"[yellow]missing:[/] row {comparison.Runs.ToList().IndexOf(run)} {Markup.Escape(run.Method)} seed {run.Seed}");
+        AnsiConsole.MarkupLine($"Results over {comparison.Runs.Count - missing.Count} of {comparison.Runs.Count} runs: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
         return 0;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
@@ -37,9 +38,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("JSON file of options, keys = flag names without dashes (e.g. {\"epochs\": 20, \"lr\": 0.001}); flags given here win.")]
         public string? Config { get; init; }
 
+        /// <summary>Data-parallel mode.</summary>
+        [CommandOption("--distributed <MODE>")]
+        [Description("auto (MPI when started by mpirun with several ranks), mpi (always; needs OpenMPI's libmpi.so.40) or none. See docs/distributed.md.")]
+        [DefaultValue("auto")]
+        public string Distributed { get; init; } = "auto";
+
         /// <inheritdoc />
         protected override void Check()
         {
+            if (!CollectiveLauncher.Modes.Contains(Distributed))
+                throw new ArgumentException($"--distributed must be one of {string.Join(", ", CollectiveLauncher.Modes)}, got '{Distributed}'.");
             MethodRegistry.Validate(Method);
             base.Check();
             CheckMethod(Method, ToConfig(Method).MethodOptions);
@@ -49,12 +58,19 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        ICollective collective = CollectiveLauncher.Open(settings.Distributed);
+        if (collective.World == 1) return Execute(context, settings, collective);
+        return DataParallelJob.Run(collective, () => Execute(context, settings, collective), message => AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(message)}"));
+    }
+
+    private static int Execute(CommandContext context, Settings settings, ICollective collective)
+    {
         if (settings.Resume is not null)
         {
             string[] ignored = IgnoredOnResume(context.Arguments);
-            if (ignored.Length > 0)
+            if (ignored.Length > 0 && collective.Rank == 0)
                 AnsiConsole.MarkupLine($"[yellow]warning: --resume continues with the configuration in {Markup.Escape(Path.Combine(settings.Resume, RunFolder.ConfigFile))}; ignored: {Markup.Escape(string.Join(", ", ignored))}.[/]");
-            return Resume(settings.Resume);
+            return Resume(settings.Resume, collective);
         }
         if (settings.Config is not null)
         {
@@ -65,29 +81,39 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ResultConsole.WriteLoadReport(splits.Report);
-        return Report(settings.Method, output, observer => Experiment.Run(config, splits, output, observer));
+        ShowLoadReport(splits, collective);
+        return Report(settings.Method, output, collective, observer => Experiment.Run(config, splits, output, observer, collective));
     }
 
-    /// <summary>The flags on a --resume command line other than --resume itself: a resumed run takes everything from its config.json.</summary>
+    /// <summary>The flags on a --resume command line other than --resume and --distributed: a resumed run takes everything else from its config.json.</summary>
     public static string[] IgnoredOnResume(IReadOnlyList<string> arguments) => arguments
         .Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
         .Select(a => a.Split('=')[0])
-        .Where(a => a != "--resume")
+        .Where(a => a is not "--resume" and not "--distributed")
         .Distinct()
         .ToArray();
 
-    private static int Resume(string runFolder)
+    private static int Resume(string runFolder, ICollective collective)
     {
         RunConfig config = new RunFolder(runFolder).ReadConfig();
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ResultConsole.WriteLoadReport(splits.Report);
-        return Report(config.Method, runFolder, observer => Experiment.Resume(runFolder, splits, observer));
+        ShowLoadReport(splits, collective);
+        return Report(config.Method, runFolder, collective, observer => Experiment.Resume(runFolder, splits, observer, collective));
     }
 
-
-    private static int Report(string label, string output, Func<ITrainingObserver, TrainingResult> work)
+    private static void ShowLoadReport(DatasetSplits splits, ICollective collective)
     {
+        if (collective.Rank == 0) ResultConsole.WriteLoadReport(splits.Report);
+    }
+
+    private static int Report(string label, string output, ICollective collective, Func<ITrainingObserver?, TrainingResult> work)
+    {
+        if (collective.Rank != 0)
+        {
+            // Only rank 0 reports; the other ranks train silently.
+            work(null);
+            return 0;
+        }
         TrainingResult result = TrainingDisplay.Run(new[] { new TrainingDisplay.Job(label, work) })[0];
         ResultConsole.Write(ResultTable.FromRuns(new[] { result }, result.Modalities));
         AnsiConsole.MarkupLine($"Best validation epoch {result.BestEpoch}; run folder: [blue]{Markup.Escape(Path.GetFullPath(output))}[/]");

@@ -31,6 +31,12 @@ public sealed class Comparison
     /// <summary>Sub-folder holding one run folder per method and seed.</summary>
     public const string RunsFolder = "runs";
 
+    /// <summary>File listing the grid, one line per run: index, method, seed, run folder (written by <see cref="WritePlan"/>).</summary>
+    public const string PlanFile = "plan.tsv";
+
+    /// <summary>Environment variables a cluster scheduler sets to a job's index in an array: Slurm job arrays, Kubernetes Indexed Jobs.</summary>
+    public static readonly string[] IndexVariables = { "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX" };
+
     private readonly IReadOnlyList<IModelDiagnostic> _diagnostics;
 
     /// <summary>Diagnostics run on every trained model unless others are given: exact Shapley values over test accuracy.</summary>
@@ -108,14 +114,54 @@ public sealed class Comparison
     public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null) =>
         Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
 
+    /// <summary>Writes the grid to <see cref="PlanFile"/> (one line per run, numbered from 0 as --index takes them) and returns its text.</summary>
+    public string WritePlan()
+    {
+        string text = "index\tmethod\tseed\tfolder\n" + string.Concat(Runs.Select((run, i) =>
+            FormattableString.Invariant($"{i}\t{run.Method}\t{run.Seed}\t{Path.GetRelativePath(OutputFolder, run.Folder)}\n")));
+        Directory.CreateDirectory(OutputFolder);
+        File.WriteAllText(Path.Combine(OutputFolder, PlanFile), text);
+        return text;
+    }
+
+    /// <summary>
+    /// The run at <paramref name="index"/> of the grid: a number, or "env" for the index a scheduler sets
+    /// (<see cref="IndexVariables"/>).
+    /// </summary>
+    public ComparisonRun RunAt(string index)
+    {
+        string? text = index;
+        if (index == "env")
+        {
+            text = IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
+                ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).");
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) || row >= Runs.Count)
+            throw new ArgumentException($"--index {text} is not a row of the grid: rows are 0 to {Runs.Count - 1} (see --plan).");
+        return Runs[row];
+    }
+
+    /// <summary>The runs whose folders hold no finished result yet.</summary>
+    public IReadOnlyList<ComparisonRun> Missing() => Runs.Where(run => !IsFinished(run)).ToArray();
+
+    /// <summary>Reads back every finished run and writes the reports over them (results.json lists only those).</summary>
+    public ComparisonResults Aggregate(DatasetSplits splits)
+    {
+        ComparisonRun[] finished = Runs.Where(IsFinished).ToArray();
+        if (finished.Length == 0) throw new InvalidOperationException($"No run of the grid has finished yet in {OutputFolder}.");
+        return Report(finished, finished.Select(run => Train(run, splits)).ToArray(), splits);
+    }
+
     /// <summary>
     /// Computes every run's diagnostics and writes results.json, results.md and the plots. <paramref name="results"/> are
     /// the results of <see cref="Runs"/>, in the same order.
     /// </summary>
-    public ComparisonResults Report(IReadOnlyList<TrainingResult> results, DatasetSplits splits)
+    public ComparisonResults Report(IReadOnlyList<TrainingResult> results, DatasetSplits splits) => Report(Runs, results, splits);
+
+    private ComparisonResults Report(IReadOnlyList<ComparisonRun> runs, IReadOnlyList<TrainingResult> results, DatasetSplits splits)
     {
-        if (results.Count != Runs.Count) throw new ArgumentException($"Expected {Runs.Count} results (one per run), got {results.Count}.");
-        var records = Runs.Zip(results, (run, result) => new ComparisonRecord
+        if (results.Count != runs.Count) throw new ArgumentException($"Expected {runs.Count} results (one per run), got {results.Count}.");
+        var records = runs.Zip(results, (run, result) => new ComparisonRecord
         {
             Method = run.Method,
             Seed = run.Seed,
@@ -130,7 +176,7 @@ public sealed class Comparison
         ComparisonResults comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records) with { DataReport = splits.Report };
         File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
-        var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)Runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
+        var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
         ComparisonPlots.Write(OutputFolder, comparison, runsByMethod);
         return comparison;
     }

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 
@@ -10,13 +11,14 @@ public static class Experiment
     /// <summary>
     /// Trains <paramref name="config"/>'s method on <paramref name="splits"/>; when <paramref name="outputFolder"/> is given,
     /// writes config.json first (with the software versions, device and threads), one metrics.jsonl line per epoch,
-    /// checkpoints, then the weights and results.json.
+    /// checkpoints, then the weights and results.json. Data-parallel over <paramref name="collective"/>, only rank 0 writes.
     /// </summary>
-    public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null)
+    public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null, ICollective? collective = null)
     {
+        collective ??= SingleProcess.Instance;
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
-        if (folder is not null)
+        if (folder is not null && collective.Rank == 0)
         {
             DeviceSelector.ConfigureThreads(config.Training.Threads);
             RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
@@ -29,25 +31,29 @@ public static class Experiment
             });
             foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);
         }
-        return Execute(config, method, splits, folder, resume: false, observer);
+        return Execute(config, method, splits, folder, resume: false, observer, collective);
     }
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its newest readable checkpoint (or from the start when it
-    /// has none), with the configuration in its config.json; the result equals that of an uninterrupted run.
+    /// has none), with the configuration in its config.json; the result equals that of an uninterrupted run (with the same
+    /// number of ranks).
     /// </summary>
-    public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null)
+    public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         var folder = new RunFolder(runFolder);
         RunConfig config = folder.ReadConfig();
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
-        return Execute(config, method, splits, folder, resume: true, observer);
+        return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }
 
-    private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume, ITrainingObserver? observer)
+    private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
+        ITrainingObserver? observer, ICollective collective)
     {
-        var trainer = new Trainer(config.Training, config.Model, observer);
+        var trainer = new Trainer(config.Training, config.Model, observer, collective);
+        // Every rank reads a checkpoint to resume from; the trainer lets only rank 0 write them.
         CheckpointStore? checkpoints = folder?.Checkpoints(config.Training.KeepCheckpoints);
+        if (collective.Rank != 0) folder = null;
         if (folder is not null)
         {
             if (resume) folder.RewriteMetrics(Array.Empty<EpochRecord>());

@@ -6,7 +6,8 @@ namespace Equimodal.Training;
 /// <summary>
 /// Test hook that kills the process hard at a chosen point, so crash recovery can be tested with a real child process.
 /// Set EQUIMODAL_FAULT to "kill-after-step:N" (after global step N, one-based) or "kill-during-checkpoint:N" (halfway
-/// through writing the N-th checkpoint of this process). Unset in normal use: then every call is a no-op.
+/// through writing the N-th checkpoint of this process) or "throw-after-step:N" (an exception instead of a kill, e.g. on one
+/// rank of a data-parallel job). Unset in normal use: then every call is a no-op.
 /// </summary>
 public static class FaultInjection
 {
@@ -20,6 +21,7 @@ public static class FaultInjection
     public static void AfterStep(long completedSteps)
     {
         if (Fault is ("kill-after-step", var at) && completedSteps == at) KillSelf();
+        if (Fault is ("throw-after-step", var step) && completedSteps == step) throw new InvalidOperationException($"Injected fault after step {step} ({Variable}).");
     }
 
     /// <summary>Writes a checkpoint's bytes, or half of them and then kills the process when that fault is armed.</summary>
@@ -41,9 +43,9 @@ public static class FaultInjection
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         string[] parts = value.Split(':');
-        if (parts.Length != 2 || parts[0] is not ("kill-after-step" or "kill-during-checkpoint")
+        if (parts.Length != 2 || parts[0] is not ("kill-after-step" or "kill-during-checkpoint" or "throw-after-step")
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long at))
-            throw new ArgumentException($"{Variable}='{value}' is invalid: expected kill-after-step:N or kill-during-checkpoint:N.");
+            throw new ArgumentException($"{Variable}='{value}' is invalid: expected kill-after-step:N, kill-during-checkpoint:N or throw-after-step:N.");
         return (parts[0], at);
     }
 }

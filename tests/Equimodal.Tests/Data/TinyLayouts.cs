@@ -172,4 +172,31 @@ public static class TinyLayouts
         for (int i = 0; i < dimensions.Length; i++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * i), dimensions[i]);
         File.WriteAllBytes(path, header.Concat(data).ToArray());
     }
+
+    /// <summary>
+    /// A folder manifest with two vector modalities, "left" and "right" (MLP encoders, no BatchNorm): 32 training samples,
+    /// 8 validation, 8 test, two classes shifted apart in both; returns the root.
+    /// </summary>
+    public static string TwoVectors()
+    {
+        string root = TestData.TempFolder();
+        var random = new Random(11);
+        var rows = new List<string> { "id,label,split,left,right" };
+        int id = 0;
+        foreach ((string split, int count) in new[] { ("train", 32), ("validation", 8), ("test", 8) })
+        {
+            for (int k = 0; k < count; k++, id++)
+            {
+                int c = k % 2;
+                float[] Vector(int size, float shift) => Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() * 2 - 1) + shift * c).ToArray();
+                Directory.CreateDirectory(Path.Combine(root, "left"));
+                Directory.CreateDirectory(Path.Combine(root, "right"));
+                TinyLayouts.WriteVector(Path.Combine(root, "left", $"s{id}.npy"), Vector(4, 0.8f));
+                TinyLayouts.WriteVector(Path.Combine(root, "right", $"s{id}.npy"), Vector(3, 0.4f));
+                rows.Add($"s{id},{(c == 0 ? "no" : "yes")},{split},left/s{id}.npy,right/s{id}.npy");
+            }
+        }
+        File.WriteAllLines(Path.Combine(root, "manifest.csv"), rows);
+        return root;
+    }
 }

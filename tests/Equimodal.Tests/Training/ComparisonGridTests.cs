@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Equimodal.Tests.Cli;
+using Equimodal.Tests.Data;
+using Equimodal.Training;
+
+namespace Equimodal.Tests.Training;
+
+/// <summary>A comparison spread over scheduler jobs (--plan, --index, --aggregate) gives what one plain compare gives.</summary>
+public class ComparisonGridTests
+{
+    // Vector modalities (MLP encoders): fast, and free of the convolution encoders' intermittent NaN on this CPU.
+    private static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
+
+    private static string[] Compare(string folder, params string[] extra) => new[]
+    {
+        "compare", "--dataset", "folder", "--data", Data.Value, "--methods", "joint,left-only", "--seeds", "2", "--epochs", "2",
+        "--batch-size", "8", "--threads", "1", "--device", "cpu", "--out", folder,
+    }.Concat(extra).ToArray();
+
+    // results.json without the timings, which differ between any two runs.
+    private static JsonNode Results(string folder)
+    {
+        JsonNode results = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, Comparison.ResultsFile)))!;
+        RemoveTimes(results);
+        return results;
+    }
+
+    private static void RemoveTimes(JsonNode? node)
+    {
+        if (node is JsonObject record)
+        {
+            foreach (string key in record.Select(p => p.Key).Where(k => k.Contains("Seconds", StringComparison.OrdinalIgnoreCase)).ToArray()) record.Remove(key);
+            foreach (var property in record) RemoveTimes(property.Value);
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (JsonNode? item in array) RemoveTimes(item);
+        }
+    }
+
+    [Fact]
+    public void Plan_index_and_aggregate_give_the_results_of_a_plain_compare()
+    {
+        string plain = TestData.TempFolder(), grid = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(Compare(plain));
+        Assert.True(code == 0, output);
+
+        (code, output) = CliRunner.Run(Compare(grid, "--plan"));
+        Assert.True(code == 0, output);
+        string[] plan = File.ReadAllLines(Path.Combine(grid, Comparison.PlanFile));
+        Assert.Equal(new[] { "index\tmethod\tseed\tfolder", "0\tjoint\t1\truns/joint-seed1", "1\tjoint\t2\truns/joint-seed2", "2\tleft-only\t1\truns/left-only-seed1", "3\tleft-only\t2\truns/left-only-seed2" },
+            plan.Select(line => line.Replace('\\', '/')));
+        Assert.False(Directory.Exists(Path.Combine(grid, Comparison.RunsFolder)));
+
+        foreach (string row in new[] { "0", "2", "3" })
+        {
+            (code, output) = CliRunner.Run(Compare(grid, "--index", row));
+            Assert.True(code == 0, output);
+        }
+        (code, output) = CliRunner.Run(Compare(grid, "--aggregate"));
+        Assert.True(code == 0, output);
+        Assert.Contains("missing: row 1 joint seed 2", output);
+        Assert.Equal(3, Results(grid)["runs"]!.AsArray().Count);
+
+        // The scheduler's index, as a Slurm job array sets it.
+        Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", "1");
+        try
+        {
+            (code, output) = CliRunner.Run(Compare(grid, "--index", "env"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", null);
+        }
+        Assert.True(code == 0, output);
+        (code, output) = CliRunner.Run(Compare(grid, "--aggregate"));
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("missing", output);
+        Assert.Equal(Results(plain).ToJsonString(), Results(grid).ToJsonString());
+    }
+
+    [Fact]
+    public void An_index_outside_the_grid_names_the_valid_rows()
+    {
+        var (code, output) = CliRunner.Run(Compare(TestData.TempFolder(), "--index", "9"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("rows are 0 to 3", output);
+    }
+}
