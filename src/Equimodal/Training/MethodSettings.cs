@@ -46,7 +46,7 @@ public sealed class MethodSettings
     {
         string? text = Read(key, fallback.ToString("R", CultureInfo.InvariantCulture), $"[{Format(min)}, {Format(max)}]", description);
         if (text is null) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < min || value > max)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
             throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{Format(min)}, {Format(max)}].");
         return value;
     }
