@@ -19,6 +19,7 @@ public static class EquimodalApp
         ["compare"] = typeof(CompareCommand),
         ["explain"] = typeof(ExplainCommand),
         ["prepare"] = typeof(PrepareCommand),
+        ["methods"] = typeof(MethodsCommand),
     };
 
     /// <summary>

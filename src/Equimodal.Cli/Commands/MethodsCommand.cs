@@ -1,3 +1,4 @@
+using Equimodal.Cli.Settings;
 using Equimodal.Methods;
 using Equimodal.Training;
 using Spectre.Console;
@@ -6,10 +7,15 @@ using Spectre.Console.Cli;
 namespace Equimodal.Cli.Commands;
 
 /// <summary>`equimodal methods`: every registered training method with its summary, requirements and options.</summary>
-public sealed class MethodsCommand : Command
+public sealed class MethodsCommand : Command<MethodsCommand.Settings>
 {
+    /// <summary>Flags of `methods` (none).</summary>
+    public sealed class Settings : CheckedSettings
+    {
+    }
+
     /// <inheritdoc />
-    public override int Execute(CommandContext context, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         foreach (MethodAttribute method in MethodRegistry.Methods)
         {
