@@ -133,6 +133,12 @@ public class ModelTrainingSettings : CommandSettings
     [DefaultValue(2)]
     public int KeepCheckpoints { get; init; } = 2;
 
+    /// <summary>TensorBoard event files.</summary>
+    [CommandOption("--tensorboard <BOOL>")]
+    [Description("Also write TensorBoard event files (per-epoch scalars) to each run folder: true or false.")]
+    [DefaultValue(true)]
+    public bool TensorBoard { get; init; } = true;
+
     /// <summary>Whole-model initial weights.</summary>
     [CommandOption("--init-weights <FILE>")]
     [Description("Start from these weights (.safetensors or .pt, names as written by 'export').")]
@@ -344,6 +350,7 @@ public class ModelTrainingSettings : CommandSettings
             },
         },
         Method = method,
+        TensorBoard = TensorBoard,
         MethodOptions = MethodSettings.Parse(MethodOptions).Values,
         Model = new ModelOptions { Encoder = Encoder, Width = Width, Depth = Depth, Fusion = Fusion },
         Training = new TrainingOptions
