@@ -58,6 +58,16 @@ public class TensorBoardTests
     }
 
     [Fact]
+    public void TorchSharps_own_protobuf_classes_read_the_events_the_same()
+    {
+        var e = new TensorBoardEvent { WallTime = 1234.5, Step = 7, Scalars = TensorBoardObserver.Scalars(Record(3)) };
+        Tensorboard.Event parsed = Tensorboard.Event.Parser.ParseFrom(e.Encode());
+        Assert.Equal((1234.5, 7L), (parsed.WallTime, parsed.Step));
+        Assert.Equal(e.Scalars.Select(s => s.Key), parsed.Summary.Value.Select(v => v.Tag));
+        Assert.Equal(e.Scalars.Select(s => s.Value), parsed.Summary.Value.Select(v => v.SimpleValue));
+    }
+
+    [Fact]
     public void Records_are_framed_with_length_and_masked_checksums_and_a_torn_end_is_ignored()
     {
         string folder = TestData.TempFolder();
