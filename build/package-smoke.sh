@@ -10,7 +10,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/equimodal-package-smoke.XXXXXX")"
 version="0.1.0-smoke.$(date +%s).$$"
 packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 cleanup() {
-    rm -rf "$work" "$packages/equimodal/$version" "$packages/equimodal.cli/$version"
+    rm -rf "$work" "$packages/equimodal/$version" "$packages/equimodal.cli/$version" "$packages/equimodal.cli.linux-x64/$version"
 }
 trap cleanup EXIT
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
@@ -29,6 +29,8 @@ feed="$work/feed"
 dotnet pack "$work/src/src/Equimodal/Equimodal.csproj" -c Release -o "$feed" -p:Version="$version" -nodeReuse:false -v:q -nologo
 dotnet pack "$work/src/src/Equimodal.Cli/Equimodal.Cli.csproj" -c Release -o "$feed" -p:Version="$version" -nodeReuse:false -v:q -nologo
 ls -l "$feed"
+# The tool is packed per platform: a small top-level package and the linux-x64 one with libtorch.
+test -s "$feed/Equimodal.Cli.linux-x64.$version.nupkg" || { echo "FAIL: no linux-x64 tool package"; exit 1; }
 library_package="$feed/Equimodal.$version.nupkg"
 # Listings are read into variables first: `grep -q` closing a pipe early would fail the pipeline under pipefail.
 listing="$(unzip -l "$library_package")"
@@ -64,7 +66,7 @@ PROGRAM
 dotnet build -c Release -nodeReuse:false -v:q -nologo 2>&1 | tee "$work/app-build.log" | tail -3
 output="$(dotnet run -c Release --no-build)"
 echo "$output"
-grep -q "^joint after 1 epoch: test accuracy [0-9.]*%" <<<"$output" || { echo "FAIL: the console program did not report an accuracy"; exit 1; }
+grep -Eq "^joint after 1 epoch: test accuracy [0-9.]+ ?%" <<<"$output" || { echo "FAIL: the console program did not report an accuracy"; exit 1; }
 
 step "the tool installs into a tool path and runs"
 tools="$work/tools"
