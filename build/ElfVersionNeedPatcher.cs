@@ -126,6 +126,9 @@ namespace Equimodal.Build
         /// <summary>The version to weaken.</summary>
         public string VersionName { get; set; } = "GLIBCXX_3.4.32";
 
+        /// <summary>Weaken even when this system's libstdc++ has the version (for output installed elsewhere, e.g. a tool package).</summary>
+        public bool EvenWhenPresent { get; set; }
+
         /// <inheritdoc />
         public override bool Execute()
         {
@@ -136,12 +139,16 @@ namespace Equimodal.Build
                 "/lib/x86_64-linux-gnu/libstdc++.so.6",
             };
             string? systemLibrary = Array.Find(candidates, File.Exists);
-            if (systemLibrary == null || ElfVersionNeedPatcher.LibraryProvidesVersion(systemLibrary, VersionName)) return true;
+            bool systemLacksVersion = systemLibrary != null && !ElfVersionNeedPatcher.LibraryProvidesVersion(systemLibrary, VersionName);
+            if (!systemLacksVersion && !EvenWhenPresent) return true;
             foreach (string library in System.IO.Directory.EnumerateFiles(Directory, "libLibTorchSharp.so", SearchOption.AllDirectories))
             {
                 ElfPatchOutcome outcome = ElfVersionNeedPatcher.MarkWeak(library, VersionName);
                 if (outcome == ElfPatchOutcome.Patched)
-                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, $"Equimodal: marked {VersionName} weak in {library} ({systemLibrary} lacks it).");
+                {
+                    string reason = systemLacksVersion ? $"{systemLibrary} lacks it" : "for use on other systems";
+                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, $"Equimodal: marked {VersionName} weak in {library} ({reason}).");
+                }
             }
             return true;
         }

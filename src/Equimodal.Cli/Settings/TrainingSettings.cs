@@ -103,6 +103,12 @@ public class TrainingSettings : ModelSettings
     [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.KeepCheckpoints))]
     public int KeepCheckpoints { get; init; }
 
+    /// <summary>TensorBoard event files.</summary>
+    [CommandOption("--tensorboard <BOOL>")]
+    [Description("Also write TensorBoard event files (per-epoch scalars) to each run folder: true or false.")]
+    [DefaultFrom(typeof(RunConfig), nameof(RunConfig.TensorBoard))]
+    public bool TensorBoard { get; init; }
+
     /// <summary>Whole-model initial weights.</summary>
     [CommandOption("--init-weights <FILE>")]
     [Description("Start from these weights (.safetensors or .pt, names as written by 'export').")]
@@ -155,6 +161,7 @@ public class TrainingSettings : ModelSettings
     {
         Dataset = ToDatasetRequest(),
         Method = method,
+        TensorBoard = TensorBoard,
         MethodOptions = MethodSettings.Parse(MethodOptions).Values,
         Model = ToModelOptions(),
         Training = ToTrainingOptions(),

@@ -22,6 +22,9 @@ public sealed record RunConfig
     /// <summary>Optimisation.</summary>
     public TrainingOptions Training { get; init; } = new();
 
+    /// <summary>Whether the run folder also gets TensorBoard event files (per-epoch scalars).</summary>
+    public bool TensorBoard { get; init; } = true;
+
     /// <summary>Modalities the trained model reads, in input order (filled in by the trainer).</summary>
     public IReadOnlyList<ModalitySpec> Modalities { get; init; } = Array.Empty<ModalitySpec>();
 

@@ -192,9 +192,10 @@ public sealed class Comparison
         return new DiagnosticContext(model, splits, indices, config.Training.BatchSize, device);
     }
 
-    // The parts of a configuration that decide a run's result (not the thread count, not what the trainer filled in).
+    // The parts of a configuration that decide a run's result (not the thread count or logging, not what the trainer filled in).
     private static string Comparable(RunConfig config) => JsonSerializer.Serialize(config with
     {
+        TensorBoard = true,
         Modalities = Array.Empty<ModalitySpec>(),
         ClassNames = Array.Empty<string>(),
         EquimodalVersion = "",

@@ -2,6 +2,7 @@ using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Methods;
 using Equimodal.Reporting;
+using Equimodal.Reporting.TensorBoard;
 
 namespace Equimodal.Training;
 
@@ -10,8 +11,9 @@ public static class Experiment
 {
     /// <summary>
     /// Trains <paramref name="config"/>'s method on <paramref name="splits"/>; when <paramref name="outputFolder"/> is given,
-    /// writes config.json first (with the software versions, device and threads), one metrics.jsonl line per epoch,
-    /// checkpoints, then the weights and results.json. Data-parallel over <paramref name="collective"/>, only rank 0 writes.
+    /// writes config.json first (with the software versions, device and threads), one metrics.jsonl line per epoch (and,
+    /// unless <see cref="RunConfig.TensorBoard"/> is off, a TensorBoard event), checkpoints, then the weights and
+    /// results.json. Data-parallel over <paramref name="collective"/>; only rank 0 writes.
     /// </summary>
     public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null, ICollective? collective = null)
     {
@@ -50,15 +52,18 @@ public static class Experiment
     private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
         ITrainingObserver? observer, ICollective collective)
     {
-        var trainer = new Trainer(config.Training, config.Model, observer, collective);
         // Every rank reads a checkpoint to resume from; the trainer lets only rank 0 write them.
         CheckpointStore? checkpoints = folder?.Checkpoints(config.Training.KeepCheckpoints);
         if (collective.Rank != 0) folder = null;
+        TensorBoardObserver? tensorBoard = folder is not null && config.TensorBoard ? new TensorBoardObserver(folder.Path) : null;
+        var trainer = new Trainer(config.Training, config.Model, new CompositeObserver(observer, tensorBoard), collective);
         if (folder is not null)
         {
             if (resume) folder.RewriteMetrics(Array.Empty<EpochRecord>());
+            tensorBoard?.Restart(Array.Empty<EpochRecord>());
             trainer.EpochCompleted += (_, record) => folder.AppendEpoch(record);
             trainer.Resumed += folder.RewriteMetrics;
+            if (tensorBoard is not null) trainer.Resumed += tensorBoard.Restart;
         }
         try
         {
