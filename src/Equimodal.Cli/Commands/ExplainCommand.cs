@@ -14,11 +14,11 @@ namespace Equimodal.Cli.Commands;
 /// <summary>`equimodal explain`: per-modality attribution shares of a saved model on test samples, with pictures.</summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    /// <summary>IG rows (sample x step) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
+    /// <summary>Rows (sample x IG step or perturbation) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
     private const int RowsPerPass = 128;
 
-    /// <summary>Valid attribution methods.</summary>
-    public static readonly IReadOnlyList<string> Methods = new[] { "ig", "gxi", "saliency" };
+    /// <summary>Valid attribution methods: gradient-based, then perturbation-based.</summary>
+    public static readonly IReadOnlyList<string> Methods = new[] { "ig", "gxi", "saliency", "occlusion", "ablation", "kernelshap", "lime" };
 
     /// <summary>Flags of `explain`.</summary>
     public sealed class Settings : CommandSettings
@@ -36,7 +36,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         /// <summary>Attribution method.</summary>
         [CommandOption("--method <NAME>")]
-        [Description("ig (Integrated Gradients), gxi (Gradient x Input) or saliency.")]
+        [Description("ig (Integrated Gradients), gxi (Gradient x Input), saliency; or, without gradients, occlusion, ablation (feature ablation), kernelshap or lime over a time x mel grid of the spectrogram and patches of each frame.")]
         [DefaultValue("ig")]
         public string Method { get; init; } = "ig";
 
@@ -45,6 +45,11 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Integrated Gradients: evaluation points on the path (Gauss-Legendre).")]
         [DefaultValue(32)]
         public int Steps { get; init; } = 32;
+
+        /// <summary>KernelSHAP / LIME coalitions per sample.</summary>
+        [CommandOption("--coalitions <N>")]
+        [Description("kernelshap and lime: perturbed inputs per sample (seeded; default 2 x groups + 2048). KernelSHAP is exact when the groups have no more coalitions.")]
+        public int? Coalitions { get; init; }
 
         /// <summary>Output folder for pictures.</summary>
         [CommandOption("--out <DIR>")]
@@ -62,6 +67,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
             if (Samples < 1) return ValidationResult.Error($"--samples must be a positive integer, got {Samples}.");
             if (Steps < 1) return ValidationResult.Error($"--steps must be a positive integer, got {Steps}.");
+            if (Coalitions is < 1) return ValidationResult.Error($"--coalitions must be a positive integer, got {Coalitions}.");
             if (!Methods.Contains(Method)) return ValidationResult.Error($"Unknown method '{Method}'. Valid methods: {string.Join(", ", Methods)}.");
             return ValidationResult.Success();
         }
@@ -80,9 +86,15 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         {
             "gxi" => new GradientTimesInput(model),
             "saliency" => new Saliency(model),
+            "occlusion" => new Occlusion(model),
+            "ablation" => new FeatureAblation(model),
+            "kernelshap" => new KernelShap(model),
+            "lime" => new Lime(model),
             _ => new IntegratedGradients(model),
         };
-        using AttributionResult result = method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass });
+        var options = new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass, PerturbationSamples = settings.Coalitions };
+        using AttributionResult result = WorkProgress.Run($"{settings.Method} on {count} samples", "forward rows",
+            progress => method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, options with { Progress = progress }));
         Tensor shares = AttributionShares.Shares(result.PerModality);
         long[] predicted;
         using (no_grad())

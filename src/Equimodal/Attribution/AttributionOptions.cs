@@ -70,7 +70,7 @@ public sealed record AttributionOptions
     /// <summary>Seed of the coalition sampler of KernelSHAP and LIME (the same seed gives the same coalitions).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Perturbation methods: called after each forward pass with the rows evaluated so far and the total.</summary>
+    /// <summary>Integrated Gradients and the perturbation methods: called after each forward pass (chunk of rows) with the rows evaluated so far and the total.</summary>
     public Action<long, long>? Progress { get; init; }
 
     /// <summary>Rows per forward pass of the perturbation methods when <see cref="InternalBatchSize"/> is null.</summary>

@@ -10,8 +10,11 @@ namespace Equimodal.Tests.Cli;
 
 public class ExplainCommandTests
 {
-    [Fact]
-    public void Explain_prints_shares_summing_to_one_and_writes_readable_pictures()
+    [Theory]
+    [InlineData("ig")]
+    [InlineData("kernelshap")]
+    [InlineData("occlusion")]
+    public void Explain_prints_shares_summing_to_one_and_writes_readable_pictures(string method)
     {
         string run = TestData.TempFolder();
         var config = new RunConfig
@@ -25,7 +28,7 @@ public class ExplainCommandTests
 
         var console = new TestConsole();
         console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", run, "--samples", "2", "--method", "ig", "--steps", "4", "--out", pictures });
+        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", run, "--samples", "2", "--method", method, "--steps", "4", "--coalitions", "64", "--out", pictures });
         string output = console.Output;
         Assert.True(code == 0, output);
 
@@ -53,8 +56,9 @@ public class ExplainCommandTests
     public void Explain_rejects_an_unknown_method_listing_the_valid_ones()
     {
         var console = new TestConsole();
-        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", "x", "--method", "lime" });
+        console.Profile.Width = 400;
+        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", "x", "--method", "shap" });
         Assert.NotEqual(0, code);
-        Assert.Contains("ig, gxi, saliency", console.Output);
+        Assert.Contains("ig, gxi, saliency, occlusion, ablation, kernelshap, lime", console.Output);
     }
 }
