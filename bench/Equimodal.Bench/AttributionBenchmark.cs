@@ -10,16 +10,22 @@ namespace Equimodal.Bench;
 
 /// <summary>
 /// `attribution`: times one attribution call (GxI, IG at 8 and 32 steps; input and embedding level; plain and
-/// differentiable) and one forward+backward training pass of the same batch, on the synthetic audio-visual benchmark
-/// with the default CPU model, and prints medians and ratios as a Markdown table.
+/// differentiable) and one forward+backward training pass of the same batch, and the perturbation methods (occlusion,
+/// feature ablation, KernelSHAP, LIME at their defaults) against one forward pass of their (smaller) batch, on the
+/// synthetic audio-visual benchmark with the default CPU model, and prints medians and ratios as Markdown tables.
 /// </summary>
 public static class AttributionBenchmark
 {
-    /// <summary>Runs the benchmark; options: --batch N (32), --repetitions N (5), --threads N (2), --seed N (0).</summary>
+    /// <summary>
+    /// Runs the benchmark; options: --batch N (32), --repetitions N (5), --threads N (2), --seed N (0),
+    /// --methods gradient|perturbation|all (all), --perturbation-batch N (4), --perturbation-repetitions N (3).
+    /// </summary>
     public static int Run(string[] args)
     {
-        var options = new BenchmarkArguments(args, "--batch", "--repetitions", "--threads", "--seed");
+        var options = new BenchmarkArguments(args, "--batch", "--repetitions", "--threads", "--seed", "--methods", "--perturbation-batch", "--perturbation-repetitions");
         int batchSize = options.Integer("--batch", 32), repetitions = options.Integer("--repetitions", 5);
+        string methods = options.Text("--methods", "all");
+        if (methods is not ("gradient" or "perturbation" or "all")) throw new ArgumentException($"--methods must be gradient, perturbation or all, got '{methods}'.");
         int threads = DeviceSelector.ConfigureThreads(options.Integer("--threads", 2));
         torch.manual_seed(options.Integer("--seed", 0));
 
@@ -31,7 +37,18 @@ public static class AttributionBenchmark
         Console.WriteLine($"synthetic audio-visual: audio {string.Join("x", splits.Modalities[0].Shape)}, visual {string.Join("x", splits.Modalities[1].Shape)}; " +
             $"encoder {modelOptions.Encoder} (width {modelOptions.Width}, depth {modelOptions.Depth}), fusion {modelOptions.Fusion}; batch {batchSize}; " +
             $"{threads} threads; median of {repetitions} after one warm-up");
+        if (methods != "perturbation") GradientMethods(model, batch, batchSize, repetitions);
+        if (methods != "gradient")
+        {
+            using Batch small = splits.Train.GetBatch(Enumerable.Range(0, options.Integer("--perturbation-batch", 4)).ToArray(), Augmentation.None);
+            PerturbationMethods(model, small, options.Integer("--perturbation-repetitions", 3));
+        }
+        return 0;
+    }
 
+    /// <summary>The gradient methods against one training pass of the batch.</summary>
+    private static void GradientMethods(MultimodalClassifier model, Batch batch, int batchSize, int repetitions)
+    {
         double training = Median(repetitions, () =>
         {
             model.train();
@@ -73,7 +90,42 @@ public static class AttributionBenchmark
         Console.WriteLine("|---|---|---|---:|---:|");
         foreach (var (method, level, mode, ms) in rows)
             Console.WriteLine($"| {method} | {level} | {mode} | {ms:F1} | {ms / training:F2} |");
-        return 0;
+    }
+
+    /// <summary>
+    /// The perturbation methods at the input level with their defaults, against one forward pass (evaluation mode, no
+    /// graph) of the same batch: the ratio is the cost per sample in forward passes.
+    /// </summary>
+    private static void PerturbationMethods(MultimodalClassifier model, Batch batch, int repetitions)
+    {
+        long samples = batch.Labels.shape[0];
+        var target = AttributionTarget.Classes(batch.Labels);
+        double forward = Median(repetitions, () =>
+        {
+            using var evaluation = new EvaluationModeScope(model);
+            using var noGrad = no_grad();
+            model.Forward(batch.Inputs);
+        });
+        Console.WriteLine();
+        Console.WriteLine($"forward pass (evaluation mode, no graph) of {samples} samples: {forward:F1} ms; perturbation methods: median of {repetitions}, " +
+            $"{AttributionOptions.DefaultPerturbationRowsPerPass} rows per forward pass, default segmentations and windows");
+        Console.WriteLine();
+        Console.WriteLine("| method | forward rows per sample | time (ms) | x forward pass |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (name, method, options) in new (string, AttributionMethod, AttributionOptions)[]
+        {
+            ("occlusion", new Occlusion(model), new AttributionOptions()),
+            ("feature ablation", new FeatureAblation(model), new AttributionOptions()),
+            // The cost grows linearly with the coalitions: at the default (2 x 80 groups + 2048) it is about 8.6 times this.
+            ("KernelSHAP 256", new KernelShap(model), new AttributionOptions { PerturbationSamples = 256 }),
+            ("LIME 256", new Lime(model), new AttributionOptions { PerturbationSamples = 256 }),
+        })
+        {
+            long rows = 0;
+            var counted = options with { Progress = (_, total) => rows = total };
+            double ms = Median(repetitions, () => method.Attribute(batch.Inputs, target, counted).Dispose());
+            Console.WriteLine($"| {name} | {rows / samples} | {ms:F1} | {ms / forward:F1} |");
+        }
     }
 
     /// <summary>Median wall time in milliseconds of <paramref name="action"/> over <paramref name="repetitions"/> runs after one warm-up.</summary>

@@ -15,18 +15,22 @@ namespace Equimodal.Cli.Commands;
 /// <summary>`equimodal explain`: per-modality attribution shares of a saved model on test samples, with pictures.</summary>
 public sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    /// <summary>IG rows (sample x step) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
+    /// <summary>Rows (sample x IG step or perturbation) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
     private const int RowsPerPass = 128;
 
     /// <summary>
     /// The attribution methods --attribution chooses from, by name: a new method is one more entry. Each entry makes the
-    /// method for a model; the options (IG steps, the batch bound) are passed when attributing.
+    /// method for a model; the options (IG steps, coalitions, the batch bound) are passed when attributing.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, AttributionChoice> Attributions = new Dictionary<string, AttributionChoice>(StringComparer.Ordinal)
     {
         ["ig"] = new("Integrated Gradients (zero baseline, Gauss-Legendre path)", model => new IntegratedGradients(model)),
         ["gxi"] = new("Gradient x Input", model => new GradientTimesInput(model)),
         ["saliency"] = new("absolute gradient", model => new Saliency(model)),
+        ["occlusion"] = new("occlusion (time x mel patches, patches of each frame; zero baseline)", model => new Occlusion(model)),
+        ["ablation"] = new("feature ablation (one group at a time; zero baseline)", model => new FeatureAblation(model)),
+        ["kernelshap"] = new("KernelSHAP over the groups of all modalities (zero baseline)", model => new KernelShap(model)),
+        ["lime"] = new("LIME over the groups of all modalities (zero baseline)", model => new Lime(model)),
     };
 
     /// <summary>One attribution method --attribution can name.</summary>
@@ -47,7 +51,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         /// <summary>Attribution method.</summary>
         [CommandOption("--attribution <NAME>")]
         [FormerName("method")]
-        [Description("Attribution method: ig (Integrated Gradients), gxi (Gradient x Input) or saliency.")]
+        [Description("Attribution method: ig (Integrated Gradients), gxi (Gradient x Input), saliency; or, without gradients, occlusion, ablation (feature ablation), kernelshap or lime over a time x mel grid of the spectrogram and patches of each frame.")]
         [DefaultValue("ig")]
         public string Attribution { get; init; } = "ig";
 
@@ -56,6 +60,11 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Integrated Gradients: evaluation points on the path (Gauss-Legendre).")]
         [DefaultValue(32)]
         public int Steps { get; init; } = 32;
+
+        /// <summary>KernelSHAP / LIME coalitions per sample.</summary>
+        [CommandOption("--coalitions <N>")]
+        [Description("kernelshap and lime: perturbed inputs per sample (seeded; default 2 x groups + 2048). KernelSHAP is exact when the groups have no more coalitions.")]
+        public int? Coalitions { get; init; }
 
         /// <summary>Output folder for pictures.</summary>
         [CommandOption("--out <DIR>")]
@@ -68,6 +77,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             base.Check();
             if (Count < 1) throw new ArgumentException($"--count must be a positive integer, got {Count}.");
             if (Steps < 1) throw new ArgumentException($"--steps must be a positive integer, got {Steps}.");
+            if (Coalitions is < 1) throw new ArgumentException($"--coalitions must be a positive integer, got {Coalitions}.");
             if (!Attributions.ContainsKey(Attribution))
                 throw new ArgumentException($"Unknown attribution '{Attribution}'. Valid attributions: {string.Join(", ", Attributions.Keys)}.");
         }
@@ -83,7 +93,9 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None).Select(modalityIndices);
 
         AttributionMethod method = Attributions[settings.Attribution].Create(model);
-        using AttributionResult result = method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass });
+        var options = new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass, PerturbationSamples = settings.Coalitions };
+        using AttributionResult result = WorkProgress.Run($"{settings.Attribution} on {count} samples", "forward rows",
+            progress => method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, options with { Progress = progress }));
         Tensor shares = AttributionShares.Shares(result.PerModality);
         long[] predicted;
         using (no_grad())

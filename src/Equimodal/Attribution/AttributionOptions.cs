@@ -30,8 +30,9 @@ public sealed record AttributionOptions
     public IntegrationRule Rule { get; init; } = IntegrationRule.GaussLegendre;
 
     /// <summary>
-    /// Integrated Gradients: rows (sample x step) evaluated per forward pass; null evaluates all steps x batch rows at once.
-    /// Bounds memory without changing the result.
+    /// Rows evaluated per forward pass: (sample x step) for Integrated Gradients, where null evaluates all steps x batch
+    /// rows at once; (sample x perturbed input) for the perturbation methods, where null means
+    /// <see cref="DefaultPerturbationRowsPerPass"/>. Bounds memory without changing the result.
     /// </summary>
     public int? InternalBatchSize { get; init; }
 
@@ -41,9 +42,45 @@ public sealed record AttributionOptions
     /// <summary>Integrated Gradients: compute the convergence delta (two extra forward passes without a graph).</summary>
     public bool ComputeDelta { get; init; } = true;
 
+    /// <summary>
+    /// Perturbation methods (<see cref="FeatureAblation"/>, <see cref="KernelShap"/>, <see cref="Lime"/>): how each
+    /// modality is cut into feature groups, one entry per modality; null (or a null entry) means
+    /// <see cref="Segmentation.Default"/> for that modality's sample shape.
+    /// </summary>
+    public IReadOnlyList<Segmentation?>? Segmentations { get; init; }
+
+    /// <summary>
+    /// Occlusion: the window shape per modality (one size per sample dimension); null (or a null entry) means the band
+    /// size of the modality's default segmentation, e.g. a 8 x 7 mel x time patch of a 32 x 51 spectrogram.
+    /// </summary>
+    public IReadOnlyList<long[]?>? OcclusionWindows { get; init; }
+
+    /// <summary>Occlusion: the stride per modality; null (or a null entry) means the window itself (no overlap).</summary>
+    public IReadOnlyList<long[]?>? OcclusionStrides { get; init; }
+
+    /// <summary>
+    /// KernelSHAP and LIME: perturbed inputs (coalitions of feature groups) evaluated per sample; null means
+    /// 2 x groups + 2048, the shap package's default. KernelSHAP enumerates every coalition instead when there are no more than this.
+    /// </summary>
+    public int? PerturbationSamples { get; init; }
+
+    /// <summary>LIME: width of the exponential kernel over the cosine distance between a coalition and the full input.</summary>
+    public double LimeKernelWidth { get; init; } = 0.25;
+
+    /// <summary>Seed of the coalition sampler of KernelSHAP and LIME (the same seed gives the same coalitions).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Integrated Gradients and the perturbation methods: called after each forward pass (chunk of rows) with the rows evaluated so far and the total.</summary>
+    public Action<long, long>? Progress { get; init; }
+
+    /// <summary>Rows per forward pass of the perturbation methods when <see cref="InternalBatchSize"/> is null.</summary>
+    public const int DefaultPerturbationRowsPerPass = 256;
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
+        if (PerturbationSamples is < 1) throw new ArgumentOutOfRangeException(nameof(PerturbationSamples), $"The number of perturbation samples must be at least 1, got {PerturbationSamples}.");
+        if (!(LimeKernelWidth > 0)) throw new ArgumentOutOfRangeException(nameof(LimeKernelWidth), $"The LIME kernel width must be positive, got {LimeKernelWidth}.");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), $"Steps must be at least 1, got {Steps}.");
         if (InternalBatchSize is < 1) throw new ArgumentOutOfRangeException(nameof(InternalBatchSize), $"The internal batch size must be at least 1, got {InternalBatchSize}.");
     }

@@ -48,6 +48,7 @@ public sealed class IntegratedGradients : AttributionMethod
             Tensor[] gradients = AttributionGradients.Gradients(function, tracked, classes?.index_select(0, sample), options);
             for (int m = 0; m < inputs.Length; m++)
                 averageGradients[m] = averageGradients[m].index_add(0, sample, gradients[m] * Broadcast(weight, gradients[m]), 1).MoveToOuterDisposeScope();
+            options.Progress?.Invoke(Math.Min(start + chunk, rows), rows);
         }
         Tensor[] attributions = paths.Select((path, m) => path * averageGradients[m]).ToArray();
         Tensor? delta = options.ComputeDelta ? Delta(function, inputs, baselines, attributions, classes, options.Output) : null;

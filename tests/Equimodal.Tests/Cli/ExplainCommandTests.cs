@@ -8,8 +8,11 @@ namespace Equimodal.Tests.Cli;
 
 public class ExplainCommandTests
 {
-    [Fact]
-    public void Explain_prints_shares_summing_to_one_and_writes_readable_pictures()
+    [Theory]
+    [InlineData("ig")]
+    [InlineData("kernelshap")]
+    [InlineData("occlusion")]
+    public void Explain_prints_shares_summing_to_one_and_writes_readable_pictures(string method)
     {
         string run = TestData.TempFolder();
         var config = new RunConfig
@@ -21,7 +24,7 @@ public class ExplainCommandTests
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
         string pictures = Path.Combine(run, "pictures");
 
-        var (code, output) = CliRunner.Run("explain", "--run", run, "--count", "2", "--attribution", "ig", "--steps", "4", "--out", pictures);
+        var (code, output) = CliRunner.Run("explain", "--run", run, "--count", "2", "--attribution", method, "--steps", "4", "--coalitions", "64", "--out", pictures);
         Assert.True(code == 0, output);
 
         string[] rows = output.Split('\n').Where(l => l.StartsWith("| 0 ") || l.StartsWith("| 1 ") || l.StartsWith("| mean ")).ToArray();
@@ -47,10 +50,10 @@ public class ExplainCommandTests
     [Fact]
     public void Explain_rejects_an_unknown_attribution_listing_the_valid_ones()
     {
-        var (code, output) = CliRunner.Run("explain", "--run", TestData.TempFolder(), "--attribution", "lime");
+        var (code, output) = CliRunner.Run("explain", "--run", TestData.TempFolder(), "--attribution", "shap");
         Assert.Equal(2, code);
-        Assert.Contains("Unknown attribution 'lime'", output);
-        Assert.Contains("ig, gxi, saliency", output);
+        Assert.Contains("Unknown attribution 'shap'", output);
+        Assert.Contains("ig, gxi, saliency, occlusion, ablation, kernelshap, lime", output);
     }
 
     [Theory]
