@@ -17,7 +17,7 @@ internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetReque
         var folder = new RunFolder(path);
         RunConfig config = folder.ReadConfig();
         DatasetRequest request = dataOverride is null ? config.Dataset : config.Dataset with { Path = dataOverride };
-        DatasetSplits splits = DatasetCatalog.Load(request);
+        DatasetSplits splits = DatasetCatalog.Load(request, folder.ReadPreprocessing());
         int[] modalityIndices = config.Modalities.Select(m => IndexOf(splits.Modalities, m.Name)).ToArray();
         return new SavedRun(folder, config, request, splits, modalityIndices);
     }

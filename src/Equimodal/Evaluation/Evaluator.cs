@@ -15,10 +15,14 @@ public static class Evaluator
     /// </summary>
     public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares);
 
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset inputs the model reads.</summary>
-    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset
+    /// inputs the model reads; the model's modalities at <paramref name="missing"/> are absent for every sample (<see cref="MissingModality"/>).
+    /// </summary>
+    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
+        IReadOnlyCollection<int>? missing = null)
     {
-        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device);
+        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device, missing);
         return FromScores(scores, model.ModalityNames, dataset.ClassNames.Count);
     }
 
@@ -45,9 +49,11 @@ public static class Evaluator
     /// <summary>
     /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
     /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
-    /// attribution regularization acts on; one extra backward through the fusion head per batch).
+    /// attribution regularization acts on; one extra backward through the fusion head per batch). The model's modalities
+    /// at <paramref name="missing"/> are absent for every sample.
     /// </summary>
-    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
+        IReadOnlyCollection<int>? missing = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -67,7 +73,7 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 using Batch owned = loaded;
                 Batch batch = owned.Select(modalityIndices).To(device);
-                ModelOutput output = model.Forward(batch.Inputs);
+                ModelOutput output = missing is { Count: > 0 } ? model.Forward(batch.Inputs, Presence(batch.Size, modalities, missing, device)) : model.Forward(batch.Inputs);
                 Copy(output.Logits, fused, offset);
                 for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
                 using (torch.enable_grad())
@@ -86,6 +92,13 @@ public static class Evaluator
             model.train(wasTraining);
         }
         return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray());
+    }
+
+    private static Tensor Presence(long batch, int modalities, IReadOnlyCollection<int> missing, Device device)
+    {
+        Tensor presence = ones(batch, modalities, device: device);
+        foreach (int m in missing) presence[.., m] = 0;
+        return presence;
     }
 
     private static void Copy(Tensor logits, double[,] target, int offset)

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using Equimodal.Data;
+using Equimodal.Inference;
+using Equimodal.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Equimodal.Cli.Commands;
+
+/// <summary>`equimodal predict`: a saved run's model on unlabelled files.</summary>
+public sealed class PredictCommand : Command<PredictCommand.Settings>
+{
+    /// <summary>Flags of `predict`.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Run folder.</summary>
+        [CommandOption("--run <DIR>")]
+        [Description("Run folder written by 'equimodal train'.")]
+        public string Run { get; init; } = "";
+
+        /// <summary>Input.</summary>
+        [CommandOption("--data <PATH>")]
+        [Description("A manifest (.csv or .jsonl: id plus one column per modality, empty = missing) or a folder with AudioWAV/ and Image-01-FPS/ (the prepare layout).")]
+        public string Data { get; init; } = "";
+
+        /// <summary>Output file.</summary>
+        [CommandOption("--out <FILE>")]
+        [Description("Output file: .csv or .jsonl (one row per sample).")]
+        [DefaultValue("predictions.csv")]
+        public string Out { get; init; } = "predictions.csv";
+
+        /// <summary>Classes per row.</summary>
+        [CommandOption("--top-k <K>")]
+        [Description("Most probable classes written per sample.")]
+        [DefaultValue(5)]
+        public int TopK { get; init; } = 5;
+
+        /// <summary>Batch size.</summary>
+        [CommandOption("--batch-size <N>")]
+        [DefaultValue(32)]
+        public int BatchSize { get; init; } = 32;
+
+        /// <summary>Bad-sample policy.</summary>
+        [CommandOption("--on-bad-sample <MODE>")]
+        [Description("fail (stop at the first unreadable sample, naming it) or skip (report it and go on).")]
+        [DefaultValue("fail")]
+        public string OnBadSample { get; init; } = "fail";
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <NAME>")]
+        [DefaultValue("auto")]
+        public string Device { get; init; } = "auto";
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
+            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data PATH is required.");
+            if (TopK < 1) return ValidationResult.Error($"--top-k must be at least 1, got {TopK}.");
+            if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}.");
+            if (OnBadSample is not ("fail" or "skip")) return ValidationResult.Error($"Unknown --on-bad-sample '{OnBadSample}'. Valid modes: fail, skip.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using Predictor predictor = Predictor.Open(settings.Run, DeviceSelector.Resolve(settings.Device));
+        string[] modalities = predictor.Modalities.Select(m => m.Name).ToArray();
+        IReadOnlyList<PredictionSample> samples = PredictionInputs.Read(settings.Data, modalities);
+        int step = Math.Max(1, samples.Count / 10);
+        var (predictions, failures) = predictor.PredictFiles(samples, settings.BatchSize, (done, total) =>
+        {
+            if (done == total || done / step != (done - settings.BatchSize) / step) AnsiConsole.WriteLine($"predict: {done}/{total} samples");
+        });
+        if (failures.Count > 0 && settings.OnBadSample == "fail")
+            throw new DataFileException(failures[0].Id, failures[0].Reason + (failures.Count > 1 ? $" (and {failures.Count - 1} more bad samples; --on-bad-sample skip goes on without them)" : ""));
+        PredictionWriter.Write(settings.Out, predictions, predictor.ClassNames, modalities, settings.TopK);
+        foreach (PredictionFailure failure in failures) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {failure.Id}: {failure.Reason}");
+        int partial = predictions.Count(p => p.Missing.Count > 0);
+        AnsiConsole.WriteLine($"Wrote {predictions.Count} predictions to {settings.Out}" +
+            (partial > 0 ? $" ({partial} from the modalities present: the row names the missing one)" : "") +
+            (failures.Count > 0 ? $"; skipped {failures.Count} unreadable samples." : "."));
+        return 0;
+    }
+}
