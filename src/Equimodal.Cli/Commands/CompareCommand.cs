@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
 using Equimodal.Data;
+using Equimodal.Evaluation;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -35,6 +36,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         /// <summary>The method names.</summary>
         public IReadOnlyList<string> MethodList => Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+        /// <summary>Robustness columns.</summary>
+        [CommandOption("--robustness")]
+        [Description("Also measure each method's test accuracy with each modality missing and under a default corruption of each (audio: white noise at 0 dB SNR; frames: half of each image occluded); adds columns and robustness.png.")]
+        public bool Robustness { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
@@ -52,7 +58,8 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var comparison = new Comparison(settings.ToConfig("joint"), settings.MethodList, settings.Seeds, settings.Out);
+        var comparison = new Comparison(settings.ToConfig("joint"), settings.MethodList, settings.Seeds, settings.Out,
+            settings.Robustness ? Comparison.DefaultDiagnostics.Append(new RobustnessDiagnostic()).ToArray() : null);
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",

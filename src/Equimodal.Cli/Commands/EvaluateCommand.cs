@@ -44,6 +44,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Evaluate with this modality missing for every sample (embedding zeroed at the fusion input, as in training); repeatable.")]
         public string[] Missing { get; init; } = Array.Empty<string>();
 
+        /// <summary>Test-time corruptions.</summary>
+        [CommandOption("--corrupt <MODALITY:KIND=LEVEL>")]
+        [Description("Corrupt a modality's input at test time: noise=SNR_DB (white noise at that SNR), gaussian=STD, occlusion=AREA_FRACTION, blur=SIGMA; repeatable.")]
+        public string[] Corrupt { get; init; } = Array.Empty<string>();
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print the metrics as JSON.")]
@@ -66,9 +71,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using MultimodalClassifier model = folder.LoadModel();
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
-        int[] missing = settings.Missing.Select(name => model.ModalityNames.ToList().IndexOf(name) is var m and >= 0 ? m
-            : throw new ArgumentException($"--missing {name}: the model reads {string.Join(", ", model.ModalityNames)}.")).ToArray();
-        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, missing);
+        var condition = new TestCondition(settings.Missing, settings.Corrupt.Select(Corruption.Parse).ToArray());
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
         if (settings.Json)
         {
             AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, Reporting.Json.Indented));
@@ -80,7 +84,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         table.Rows.Add(new[] { "macro-F1", ResultTable.Percent(result.MacroF1) });
         table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
         foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
-        string absent = missing.Length == 0 ? "" : $", {string.Join(" and ", settings.Missing)} missing";
+        string absent = condition.Label.Length == 0 ? "" : $", {condition.Label}";
         AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples{Markup.Escape(absent)}):");
         ResultConsole.Write(table);
         return 0;

@@ -53,7 +53,7 @@ public class PredictorTests
         TrainedRun trained = Trained.Value;
         using var model = new RunFolder(trained.Run).LoadModel();
         Evaluator.Scores full = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU);
-        Evaluator.Scores noVisual = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU, missing: new[] { 1 });
+        Evaluator.Scores noVisual = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU, new TestCondition(new[] { "visual" }, Array.Empty<Corruption>()));
 
         using Predictor predictor = Predictor.Open(trained.Run);
         // Every other sample lacks its frames: it must match evaluate --missing visual, the others plain evaluate.
