@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Equimodal.Data;
+using Equimodal.Data.Preparation;
 using Equimodal.Inference;
 using Equimodal.Training;
 using Spectre.Console;
@@ -21,7 +22,12 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         /// <summary>Input.</summary>
         [CommandOption("--data <PATH>")]
         [Description("A manifest (.csv or .jsonl: id plus one column per modality, empty = missing) or a folder with AudioWAV/ and Image-01-FPS/ (the prepare layout).")]
-        public string Data { get; init; } = "";
+        public string? Data { get; init; }
+
+        /// <summary>Raw videos.</summary>
+        [CommandOption("--videos <DIR>")]
+        [Description("A folder of videos: audio and 1 fps frames are extracted with ffmpeg as 'prepare' does (into a temporary folder), then predicted.")]
+        public string? Videos { get; init; }
 
         /// <summary>Output file.</summary>
         [CommandOption("--out <FILE>")]
@@ -55,7 +61,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
-            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data PATH is required.");
+            if (string.IsNullOrWhiteSpace(Data) == string.IsNullOrWhiteSpace(Videos)) return ValidationResult.Error("Give either --data PATH or --videos DIR.");
             if (TopK < 1) return ValidationResult.Error($"--top-k must be at least 1, got {TopK}.");
             if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}.");
             if (OnBadSample is not ("fail" or "skip")) return ValidationResult.Error($"Unknown --on-bad-sample '{OnBadSample}'. Valid modes: fail, skip.");
@@ -68,7 +74,24 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     {
         using Predictor predictor = Predictor.Open(settings.Run, DeviceSelector.Resolve(settings.Device));
         string[] modalities = predictor.Modalities.Select(m => m.Name).ToArray();
-        IReadOnlyList<PredictionSample> samples = PredictionInputs.Read(settings.Data, modalities);
+        string? prepared = settings.Videos is null ? null : Directory.CreateTempSubdirectory("equimodal-predict-").FullName;
+        try
+        {
+            if (prepared is not null)
+            {
+                foreach (string line in new VideoPreparation().Prepare("cremad", settings.Videos!, prepared, (done, total) => AnsiConsole.WriteLine($"prepare: {done}/{total} videos")))
+                    AnsiConsole.WriteLine(line);
+            }
+            return Predict(predictor, PredictionInputs.Read(prepared ?? settings.Data!, modalities), modalities, settings);
+        }
+        finally
+        {
+            if (prepared is not null) Directory.Delete(prepared, recursive: true);
+        }
+    }
+
+    private static int Predict(Predictor predictor, IReadOnlyList<PredictionSample> samples, string[] modalities, Settings settings)
+    {
         int step = Math.Max(1, samples.Count / 10);
         var (predictions, failures) = predictor.PredictFiles(samples, settings.BatchSize, (done, total) =>
         {
