@@ -1,19 +1,49 @@
 using Equimodal.Cli.Commands;
+using Equimodal.Cli.Settings;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Equimodal.Cli;
 
-/// <summary>Builds the `equimodal` command-line application (also used in-process by the tests).</summary>
+/// <summary>Builds and runs the `equimodal` command-line application (also used in-process by the tests).</summary>
 public static class EquimodalApp
 {
-    /// <summary>Creates the application; <paramref name="console"/> replaces the terminal (tests capture output with it).</summary>
-    public static CommandApp Create(IAnsiConsole? console = null)
+    /// <summary>Every command by name; a new command is one entry here and one registration in <see cref="Create"/>.</summary>
+    public static IReadOnlyDictionary<string, Type> Commands { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        ["demo"] = typeof(DemoCommand),
+        ["train"] = typeof(TrainCommand),
+        ["evaluate"] = typeof(EvaluateCommand),
+        ["predict"] = typeof(PredictCommand),
+        ["export"] = typeof(ExportCommand),
+        ["compare"] = typeof(CompareCommand),
+        ["explain"] = typeof(ExplainCommand),
+        ["prepare"] = typeof(PrepareCommand),
+    };
+
+    /// <summary>
+    /// Checks the command line (unknown flags with the closest valid one, values of the wrong type, empty paths), then
+    /// runs it; <paramref name="console"/> replaces the terminal. Returns the exit code: 0 success, 2 error.
+    /// With <paramref name="instead"/>, the validated settings go to it and the command does not run (tests use this
+    /// to check parsing and validation without training).
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args, IAnsiConsole? console = null, Action<CommandSettings>? instead = null)
+    {
+        CommandApp app = Create(console, instead);
+        string? problem = CommandLineCheck.FindProblem(args, Commands);
+        if (problem is null) return app.Run(args);
+        WriteError(problem);
+        return 2;
+    }
+
+    /// <summary>Creates the application without the checks of <see cref="Run"/> (unknown flags are still errors); <paramref name="instead"/> as in <see cref="Run"/>.</summary>
+    public static CommandApp Create(IAnsiConsole? console = null, Action<CommandSettings>? instead = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("equimodal");
+            config.UseStrictParsing();
             if (console is not null)
             {
                 // Commands write through AnsiConsole.Console, so a supplied console must become the global one.
@@ -35,17 +65,32 @@ public static class EquimodalApp
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
             config.AddCommand<CompareCommand>("compare").WithDescription("Train several methods with several seeds each; write results.json, results.md and plots.");
-            config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--samples", "4", "--method", "ig");
+            config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");
             config.AddCommand<PrepareCommand>("prepare")
                 .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")
                 .WithExample("prepare", "cremad", "--videos", "CREMA-D/VideoFlash", "--out", "data/cremad");
+            if (instead is not null) config.SetInterceptor(new StopBeforeRunning(instead));
             config.SetExceptionHandler((exception, _) =>
             {
-                Exception shown = exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception;
-                AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(shown.Message)}");
+                if (exception is StopBeforeRunning.Stopped) return 0;
+                WriteError((exception is CommandRuntimeException { InnerException: not null } wrapped ? wrapped.InnerException! : exception).Message);
                 return 2;
             });
         });
         return app;
     }
+
+    /// <summary>Hands validated settings over and stops the command before it runs.</summary>
+    private sealed class StopBeforeRunning(Action<CommandSettings> receive) : ICommandInterceptor
+    {
+        public void Intercept(CommandContext context, CommandSettings settings)
+        {
+            receive(settings);
+            throw new Stopped();
+        }
+
+        public sealed class Stopped : Exception;
+    }
+
+    private static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 }

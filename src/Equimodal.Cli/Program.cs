@@ -1,1 +1,1 @@
-return Equimodal.Cli.EquimodalApp.Create().Run(args);
+return Equimodal.Cli.EquimodalApp.Run(args);

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -13,7 +15,7 @@ namespace Equimodal.Cli.Commands;
 public sealed class CompareCommand : Command<CompareCommand.Settings>
 {
     /// <summary>Flags of `compare`.</summary>
-    public sealed class Settings : ModelTrainingSettings
+    public sealed class Settings : TrainingSettings
     {
         /// <summary>Methods to compare.</summary>
         [CommandOption("--methods <LIST>")]
@@ -42,25 +44,26 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         public bool Robustness { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            if (Seeds <= 0) return ValidationResult.Error($"--seeds must be a positive integer, got {Seeds}.");
-            if (MethodList.Count == 0) return ValidationResult.Error("--methods needs at least one method.");
-            foreach (string method in MethodList)
-            {
-                ValidationResult valid = ValidateMethod(method);
-                if (!valid.Successful) return valid;
-            }
-            return base.Validate();
+            if (Seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {Seeds}.");
+            if (MethodList.Count == 0) throw new ArgumentException("--methods needs at least one method.");
+            foreach (string method in MethodList) MethodRegistry.Validate(method);
+            base.Check();
+            _ = Plan();
         }
+
+        /// <summary>The comparison these flags describe (planning it checks every method's options).</summary>
+        public Comparison Plan() => new(ToConfig("joint"), MethodList, Seeds, Out,
+            Robustness ? Comparison.DefaultDiagnostics.Append(new RobustnessDiagnostic()).ToArray() : null);
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var comparison = new Comparison(settings.ToConfig("joint"), settings.MethodList, settings.Seeds, settings.Out,
-            settings.Robustness ? Comparison.DefaultDiagnostics.Append(new RobustnessDiagnostic()).ToArray() : null);
+        Comparison comparison = settings.Plan();
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
+        ResultConsole.WriteLoadReport(splits.Report);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
             observer => Comparison.Train(run, splits, observer))).ToArray();

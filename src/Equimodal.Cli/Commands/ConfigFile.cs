@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Equimodal.Cli.Settings;
 using Spectre.Console.Cli;
 
 namespace Equimodal.Cli.Commands;
@@ -32,8 +33,10 @@ public static class ConfigFile
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new ArgumentException($"{path} must hold one JSON object of option names and values.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty entry in document.RootElement.EnumerateObject())
             {
+                if (!seen.Add(entry.Name)) throw new ArgumentException($"{path}: key '{entry.Name}' appears twice; give each option once.");
                 if (!options.TryGetValue(entry.Name, out PropertyInfo? property))
                     throw new ArgumentException($"{path}: unknown key '{entry.Name}'. Valid keys: {string.Join(", ", options.Keys.Order(StringComparer.Ordinal))}.");
                 string flag = "--" + entry.Name;
@@ -44,17 +47,8 @@ public static class ConfigFile
     }
 
     /// <summary>The keys a config file may hold for <paramref name="settingsType"/> (long flag names without dashes).</summary>
-    public static IReadOnlyDictionary<string, PropertyInfo> OptionsOf(Type settingsType)
-    {
-        var options = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
-        foreach (PropertyInfo property in settingsType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            CommandOptionAttribute? option = property.GetCustomAttribute<CommandOptionAttribute>();
-            if (option is null) continue;
-            foreach (string name in option.LongNames.Except(NotInFiles)) options[name] = property;
-        }
-        return options;
-    }
+    public static IReadOnlyDictionary<string, PropertyInfo> OptionsOf(Type settingsType) =>
+        CommandOptions.Of(settingsType).Where(o => !NotInFiles.Contains(o.Name)).ToDictionary(o => o.Name, o => o.Property, StringComparer.Ordinal);
 
     private static object? Convert(JsonProperty entry, Type type, string path)
     {
@@ -65,6 +59,8 @@ public static class ConfigFile
         if (target == typeof(double) && value.ValueKind == JsonValueKind.Number) return value.GetDouble();
         if (target == typeof(bool) && value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
         if (target == typeof(string) && value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (target.IsEnum && value.ValueKind == JsonValueKind.String && Enum.TryParse(target, value.GetString(), ignoreCase: true, out object? choice)
+            && Enum.IsDefined(target, choice)) return choice;
         if (target == typeof(string[]) && value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
             return value.EnumerateArray().Select(e => e.GetString()!).ToArray();
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -75,5 +71,6 @@ public static class ConfigFile
         type == typeof(int) ? "an integer" :
         type == typeof(double) ? "a number" :
         type == typeof(bool) ? "true or false" :
-        type == typeof(string[]) ? "an array of strings" : "a string";
+        type == typeof(string[]) ? "an array of strings" :
+        type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant())) : "a string";
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
 using Equimodal.Attribution;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Reporting;
@@ -14,7 +15,7 @@ namespace Equimodal.Cli.Commands;
 public sealed class DemoCommand : Command<DemoCommand.Settings>
 {
     /// <summary>Flags of `demo` (the training flags, with the demo's defaults).</summary>
-    public sealed class Settings : ModelTrainingSettings
+    public sealed class Settings : TrainingSettings
     {
         /// <summary>Folder for the three run folders.</summary>
         [CommandOption("--out <DIR>")]
@@ -29,7 +30,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        DatasetSplits splits = DatasetCatalog.Load(settings.ToConfig("joint").Dataset);
+        DatasetSplits splits = DatasetCatalog.Load(settings.ToDatasetRequest());
         AnsiConsole.MarkupLine($"Synthetic audio-visual benchmark: {splits.ClassNames.Count} classes, {splits.Train.Count} train / {splits.Validation.Count} validation / {splits.Test.Count} test samples.");
         var jobs = Methods.Select(method => new TrainingDisplay.Job(method,
             observer => Experiment.Run(settings.ToConfig(method), splits, Path.Combine(settings.Out, method), observer))).ToArray();

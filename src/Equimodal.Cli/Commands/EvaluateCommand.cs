@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Models;
@@ -16,28 +17,13 @@ namespace Equimodal.Cli.Commands;
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
     /// <summary>Flags of `evaluate`.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SavedRunDataSettings
     {
-        /// <summary>Run folder.</summary>
-        [CommandOption("--run <DIR>")]
-        [Description("Run folder written by 'equimodal train'.")]
-        public string Run { get; init; } = "";
-
         /// <summary>Split.</summary>
         [CommandOption("--split <NAME>")]
         [Description("test or validation.")]
         [DefaultValue("test")]
         public string Split { get; init; } = "test";
-
-        /// <summary>Data folder override.</summary>
-        [CommandOption("--data <PATH>")]
-        [Description("Read the dataset from this folder instead of the one in config.json.")]
-        public string? Data { get; init; }
-
-        /// <summary>Device.</summary>
-        [CommandOption("--device <NAME>")]
-        [DefaultValue("auto")]
-        public string Device { get; init; } = "auto";
 
         /// <summary>Modalities made absent.</summary>
         [CommandOption("--missing <MODALITY>")]
@@ -55,18 +41,17 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public bool Json { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
-            if (Split is not ("test" or "validation")) return ValidationResult.Error($"Unknown split '{Split}'. Valid splits: test, validation.");
-            return ValidationResult.Success();
+            base.Check();
+            if (Split is not ("test" or "validation")) throw new ArgumentException($"Unknown split '{Split}'. Valid splits: test, validation.");
         }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (folder, config, request, splits, modalityIndices) = SavedRun.Open(settings.Run, settings.Data);
+        var (folder, config, request, splits, modalityIndices) = settings.Open();
         IMultimodalDataset dataset = settings.Split == "test" ? splits.Test : splits.Validation;
         using MultimodalClassifier model = folder.LoadModel();
         var device = DeviceSelector.Resolve(settings.Device);

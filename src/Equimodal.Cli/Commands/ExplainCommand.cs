@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Equimodal.Attribution;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Reporting;
@@ -17,28 +18,38 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// <summary>IG rows (sample x step) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
     private const int RowsPerPass = 128;
 
-    /// <summary>Valid attribution methods.</summary>
-    public static readonly IReadOnlyList<string> Methods = new[] { "ig", "gxi", "saliency" };
+    /// <summary>
+    /// The attribution methods --attribution chooses from, by name: a new method is one more entry. Each entry makes the
+    /// method for a model; the options (IG steps, the batch bound) are passed when attributing.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, AttributionChoice> Attributions = new Dictionary<string, AttributionChoice>(StringComparer.Ordinal)
+    {
+        ["ig"] = new("Integrated Gradients (zero baseline, Gauss-Legendre path)", model => new IntegratedGradients(model)),
+        ["gxi"] = new("Gradient x Input", model => new GradientTimesInput(model)),
+        ["saliency"] = new("absolute gradient", model => new Saliency(model)),
+    };
+
+    /// <summary>One attribution method --attribution can name.</summary>
+    /// <param name="Summary">One line for messages.</param>
+    /// <param name="Create">Makes the method for a model.</param>
+    public sealed record AttributionChoice(string Summary, Func<MultimodalClassifier, AttributionMethod> Create);
 
     /// <summary>Flags of `explain`.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SavedRunDataSettings
     {
-        /// <summary>Run folder.</summary>
-        [CommandOption("--run <DIR>")]
-        [Description("Run folder written by 'equimodal train'.")]
-        public string Run { get; init; } = "";
-
         /// <summary>Number of test samples.</summary>
-        [CommandOption("--samples <N>")]
+        [CommandOption("--count <N>")]
+        [FormerName("samples")]
         [Description("Number of test samples to explain (the first N).")]
         [DefaultValue(4)]
-        public int Samples { get; init; } = 4;
+        public int Count { get; init; } = 4;
 
         /// <summary>Attribution method.</summary>
-        [CommandOption("--method <NAME>")]
-        [Description("ig (Integrated Gradients), gxi (Gradient x Input) or saliency.")]
+        [CommandOption("--attribution <NAME>")]
+        [FormerName("method")]
+        [Description("Attribution method: ig (Integrated Gradients), gxi (Gradient x Input) or saliency.")]
         [DefaultValue("ig")]
-        public string Method { get; init; } = "ig";
+        public string Attribution { get; init; } = "ig";
 
         /// <summary>IG steps.</summary>
         [CommandOption("--steps <N>")]
@@ -51,37 +62,27 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Folder for the PNG pictures (default: RUN/explain).")]
         public string? Out { get; init; }
 
-        /// <summary>Data folder override.</summary>
-        [CommandOption("--data <PATH>")]
-        [Description("Read the dataset from this folder instead of the one in config.json.")]
-        public string? Data { get; init; }
-
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
-            if (Samples < 1) return ValidationResult.Error($"--samples must be a positive integer, got {Samples}.");
-            if (Steps < 1) return ValidationResult.Error($"--steps must be a positive integer, got {Steps}.");
-            if (!Methods.Contains(Method)) return ValidationResult.Error($"Unknown method '{Method}'. Valid methods: {string.Join(", ", Methods)}.");
-            return ValidationResult.Success();
+            base.Check();
+            if (Count < 1) throw new ArgumentException($"--count must be a positive integer, got {Count}.");
+            if (Steps < 1) throw new ArgumentException($"--steps must be a positive integer, got {Steps}.");
+            if (!Attributions.ContainsKey(Attribution))
+                throw new ArgumentException($"Unknown attribution '{Attribution}'. Valid attributions: {string.Join(", ", Attributions.Keys)}.");
         }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (folder, config, request, splits, modalityIndices) = SavedRun.Open(settings.Run, settings.Data);
+        var (folder, config, request, splits, modalityIndices) = settings.Open();
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
-        int count = Math.Min(settings.Samples, splits.Test.Count);
+        int count = Math.Min(settings.Count, splits.Test.Count);
         using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None).Select(modalityIndices);
 
-        AttributionMethod method = settings.Method switch
-        {
-            "gxi" => new GradientTimesInput(model),
-            "saliency" => new Saliency(model),
-            _ => new IntegratedGradients(model),
-        };
+        AttributionMethod method = Attributions[settings.Attribution].Create(model);
         using AttributionResult result = method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass });
         Tensor shares = AttributionShares.Shares(result.PerModality);
         long[] predicted;
@@ -113,7 +114,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
                 config.Modalities, batch.Inputs.Select(x => x[i]).ToArray(), result.PerModality.Select(a => a[i]).ToArray(), sampleShares);
             pictures++;
         }
-        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Method)} attribution shares (L1) of the predicted class on {count} test samples of {Markup.Escape(request.Name)}:");
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Attribution)} attribution shares (L1) of the predicted class on {count} test samples of {Markup.Escape(request.Name)}:");
         ResultConsole.Write(table);
         AnsiConsole.MarkupLine($"Wrote {pictures} pictures to {Markup.Escape(outFolder)}");
         return 0;

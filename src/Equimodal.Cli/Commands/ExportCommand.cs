@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Equimodal.Cli.Settings;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Spectre.Console;
@@ -10,13 +11,8 @@ namespace Equimodal.Cli.Commands;
 public sealed class ExportCommand : Command<ExportCommand.Settings>
 {
     /// <summary>Flags of `export`.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SavedRunSettings
     {
-        /// <summary>Run folder.</summary>
-        [CommandOption("--run <DIR>")]
-        [Description("Run folder written by 'equimodal train'.")]
-        public string Run { get; init; } = "";
-
         /// <summary>Format.</summary>
         [CommandOption("--format <FORMAT>")]
         [Description("safetensors (safetensors.torch.load_file) or pt (torch.load).")]
@@ -29,18 +25,10 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         public string? Out { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run is required.");
-            try
-            {
-                WeightInterchange.ParseFormat(Format);
-                return ValidationResult.Success();
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            base.Check();
+            WeightInterchange.ParseFormat(Format);
         }
     }
 
@@ -48,7 +36,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         WeightFormat format = WeightInterchange.ParseFormat(settings.Format);
-        var folder = new RunFolder(settings.Run);
+        RunFolder folder = settings.Folder();
         string output = settings.Out ?? folder.File(format == WeightFormat.Safetensors ? "model.safetensors" : "model.pt");
         using MultimodalClassifier model = folder.LoadModel();
         WeightInterchange.Save(model, output, format);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Data.Preparation;
 using Equimodal.Inference;
@@ -12,13 +13,8 @@ namespace Equimodal.Cli.Commands;
 public sealed class PredictCommand : Command<PredictCommand.Settings>
 {
     /// <summary>Flags of `predict`.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SavedModelSettings
     {
-        /// <summary>Run folder.</summary>
-        [CommandOption("--run <DIR>")]
-        [Description("Run folder written by 'equimodal train'.")]
-        public string Run { get; init; } = "";
-
         /// <summary>Input.</summary>
         [CommandOption("--data <PATH>")]
         [Description("A manifest (.csv or .jsonl: id plus one column per modality, empty = missing) or a folder with AudioWAV/ and Image-01-FPS/ (the prepare layout).")]
@@ -52,20 +48,14 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [DefaultValue("fail")]
         public string OnBadSample { get; init; } = "fail";
 
-        /// <summary>Device.</summary>
-        [CommandOption("--device <NAME>")]
-        [DefaultValue("auto")]
-        public string Device { get; init; } = "auto";
-
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run DIR is required.");
-            if (string.IsNullOrWhiteSpace(Data) == string.IsNullOrWhiteSpace(Videos)) return ValidationResult.Error("Give either --data PATH or --videos DIR.");
-            if (TopK < 1) return ValidationResult.Error($"--top-k must be at least 1, got {TopK}.");
-            if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}.");
-            if (OnBadSample is not ("fail" or "skip")) return ValidationResult.Error($"Unknown --on-bad-sample '{OnBadSample}'. Valid modes: fail, skip.");
-            return ValidationResult.Success();
+            base.Check();
+            if (TopK < 1) throw new ArgumentException($"--top-k must be at least 1, got {TopK}.");
+            if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");
+            if (OnBadSample is not ("fail" or "skip")) throw new ArgumentException($"Unknown --on-bad-sample '{OnBadSample}'. Valid modes: fail, skip.");
+            if (string.IsNullOrWhiteSpace(Data) == string.IsNullOrWhiteSpace(Videos)) throw new ArgumentException("Give either --data PATH or --videos DIR.");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data.Preparation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -10,7 +11,7 @@ namespace Equimodal.Cli.Commands;
 public sealed class PrepareCommand : Command<PrepareCommand.Settings>
 {
     /// <summary>Flags of `prepare`.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : CheckedSettings
     {
         /// <summary>Dataset layout to produce.</summary>
         [CommandArgument(0, "<DATASET>")]
@@ -28,12 +29,13 @@ public sealed class PrepareCommand : Command<PrepareCommand.Settings>
         public string Out { get; init; } = "";
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
+            base.Check();
             if (!VideoPreparation.Datasets.Contains(Dataset))
-                return ValidationResult.Error($"Cannot prepare '{Dataset}'. Valid datasets: {string.Join(", ", VideoPreparation.Datasets)}.");
-            if (Videos.Length == 0 || Out.Length == 0) return ValidationResult.Error("Give both --videos DIR and --out DIR.");
-            return VideoPreparation.FindFfmpeg() is null ? ValidationResult.Error(VideoPreparation.MissingFfmpeg) : ValidationResult.Success();
+                throw new ArgumentException($"Cannot prepare '{Dataset}'. Valid datasets: {string.Join(", ", VideoPreparation.Datasets)}.");
+            if (Videos.Length == 0 || Out.Length == 0) throw new ArgumentException("Give both --videos DIR and --out DIR.");
+            if (VideoPreparation.FindFfmpeg() is null) throw new ArgumentException(VideoPreparation.MissingFfmpeg);
         }
     }
 

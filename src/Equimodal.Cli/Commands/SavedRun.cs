@@ -7,7 +7,7 @@ namespace Equimodal.Cli.Commands;
 /// <param name="Folder">The run folder.</param>
 /// <param name="Config">Its config.json.</param>
 /// <param name="Request">The dataset request (with the data folder override applied).</param>
-/// <param name="Splits">The loaded dataset.</param>
+/// <param name="Splits">The loaded dataset, its labels in the model's class order (matched by name).</param>
 /// <param name="ModalityIndices">Index in the dataset of each modality the model reads, in model input order.</param>
 internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetRequest Request, DatasetSplits Splits, int[] ModalityIndices)
 {
@@ -17,7 +17,7 @@ internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetReque
         var folder = new RunFolder(path);
         RunConfig config = folder.ReadConfig();
         DatasetRequest request = dataOverride is null ? config.Dataset : config.Dataset with { Path = dataOverride };
-        DatasetSplits splits = DatasetCatalog.Load(request, folder.ReadPreprocessing());
+        DatasetSplits splits = ClassMapping.ToModelClasses(DatasetCatalog.Load(request, folder.ReadPreprocessing()), config.ClassNames, $"the model of {folder.Path}");
         int[] modalityIndices = config.Modalities.Select(m => IndexOf(splits.Modalities, m.Name)).ToArray();
         return new SavedRun(folder, config, request, splits, modalityIndices);
     }

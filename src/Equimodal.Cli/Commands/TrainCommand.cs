@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using Equimodal.Cli.Display;
+using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -12,13 +14,13 @@ namespace Equimodal.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Flags of `train`.</summary>
-    public sealed class Settings : ModelTrainingSettings
+    public sealed class Settings : TrainingSettings
     {
         /// <summary>Method name.</summary>
         [CommandOption("--method <NAME>")]
         [Description("Training method: joint, audio-only, visual-only (any NAME-only), ...")]
-        [DefaultValue("joint")]
-        public string Method { get; init; } = "joint";
+        [DefaultFrom(typeof(RunConfig), nameof(RunConfig.Method))]
+        public string Method { get; init; } = "";
 
         /// <summary>Run folder.</summary>
         [CommandOption("--out <DIR>")]
@@ -27,7 +29,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         /// <summary>Run folder to resume.</summary>
         [CommandOption("--resume <RUN_DIR>")]
-        [Description("Continue an interrupted run from its newest good checkpoint, with the configuration in its config.json (other flags are ignored).")]
+        [Description("Continue an interrupted run from its newest good checkpoint with the configuration in its config.json; every other flag is ignored, with a warning naming it.")]
         public string? Resume { get; init; }
 
         /// <summary>Config file.</summary>
@@ -36,17 +38,24 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Config { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
+        protected override void Check()
         {
-            ValidationResult method = ValidateMethod(Method);
-            return method.Successful ? base.Validate() : method;
+            MethodRegistry.Validate(Method);
+            base.Check();
+            CheckMethod(Method, ToConfig(Method).MethodOptions);
         }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Resume is not null) return Resume(settings.Resume);
+        if (settings.Resume is not null)
+        {
+            string[] ignored = IgnoredOnResume(context.Arguments);
+            if (ignored.Length > 0)
+                AnsiConsole.MarkupLine($"[yellow]warning: --resume continues with the configuration in {Markup.Escape(Path.Combine(settings.Resume, RunFolder.ConfigFile))}; ignored: {Markup.Escape(string.Join(", ", ignored))}.[/]");
+            return Resume(settings.Resume);
+        }
         if (settings.Config is not null)
         {
             ConfigFile.Apply(settings, settings.Config, context.Arguments);
@@ -56,22 +65,26 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ShowLoadReport(splits);
+        ResultConsole.WriteLoadReport(splits.Report);
         return Report(settings.Method, output, observer => Experiment.Run(config, splits, output, observer));
     }
+
+    /// <summary>The flags on a --resume command line other than --resume itself: a resumed run takes everything from its config.json.</summary>
+    public static string[] IgnoredOnResume(IReadOnlyList<string> arguments) => arguments
+        .Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
+        .Select(a => a.Split('=')[0])
+        .Where(a => a != "--resume")
+        .Distinct()
+        .ToArray();
 
     private static int Resume(string runFolder)
     {
         RunConfig config = new RunFolder(runFolder).ReadConfig();
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
-        ShowLoadReport(splits);
+        ResultConsole.WriteLoadReport(splits.Report);
         return Report(config.Method, runFolder, observer => Experiment.Resume(runFolder, splits, observer));
     }
 
-    private static void ShowLoadReport(DatasetSplits splits)
-    {
-        foreach (string line in splits.Report.Lines()) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
-    }
 
     private static int Report(string label, string output, Func<ITrainingObserver, TrainingResult> work)
     {

@@ -1,3 +1,4 @@
+using Equimodal.Data.Datasets;
 using Equimodal.Reporting;
 using Spectre.Console;
 
@@ -6,6 +7,12 @@ namespace Equimodal.Cli.Display;
 /// <summary>Prints a <see cref="ResultTable"/> as a console table (Markdown when output is not a terminal).</summary>
 public static class ResultConsole
 {
+    /// <summary>Writes what loading a dataset left out (skipped samples with their reasons, notices), in yellow.</summary>
+    public static void WriteLoadReport(LoadReport report)
+    {
+        foreach (string line in report.Lines()) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
+    }
+
     /// <summary>Writes the table.</summary>
     public static void Write(ResultTable table)
     {

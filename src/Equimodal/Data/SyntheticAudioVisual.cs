@@ -48,13 +48,13 @@ public sealed record SyntheticOptions
     /// <summary>Throws with the name of the first option out of range.</summary>
     public void Validate()
     {
-        Require(Classes >= 2, nameof(Classes), "at least 2");
-        Require(Samples >= Classes * 5, nameof(Samples), $"at least 5 per class ({Classes * 5})");
-        Require(AudioNoise >= 0 && VisualNoise >= 0, "noise", "non-negative");
+        Require(Classes is >= 2 and <= 1000, nameof(Classes), "in 2..1000");
+        Require(Samples >= Classes * 5 && Samples <= 1_000_000, nameof(Samples), $"at least 5 per class ({Classes * 5}) and at most 1,000,000");
+        Require(AudioNoise >= 0 && VisualNoise >= 0 && double.IsFinite(AudioNoise + VisualNoise), "noise", "non-negative and finite");
         Require(ImageSize >= 12, nameof(ImageSize), "at least 12");
         Require(Frames >= 1, nameof(Frames), "at least 1");
         Require(FrequencyBins >= 12 && TimeSteps >= 12, "spectrogram size", "at least 12 x 12");
-        Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 0.9, "split fractions", "positive with validation + test below 0.9");
+        Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 0.9 && double.IsFinite(ValidationFraction + TestFraction), "split fractions", "positive with validation + test below 0.9");
         SyntheticAudioVisual.PatternGroups(Classes, AudioAmbiguousPairs);
         SyntheticAudioVisual.PatternGroups(Classes, VisualAmbiguousPairs);
     }

@@ -32,7 +32,7 @@ public sealed record ModelOptions
     {
         if (!Encoders.Contains(Encoder)) throw new ArgumentException($"Unknown encoder '{Encoder}'. Valid encoders: {string.Join(", ", Encoders)}.");
         if (!FusionFactory.Names.Contains(Fusion)) throw new ArgumentException($"Unknown fusion '{Fusion}'. Valid fusions: {string.Join(", ", FusionFactory.Names)}.");
-        if (Width < 1) throw new ArgumentException($"Encoder width must be at least 1, got {Width}.");
+        if (Width is < 1 or > 1024) throw new ArgumentException($"Encoder width must be in 1..1024, got {Width}.");
         if (Depth < 1 || Depth > 6) throw new ArgumentException($"Encoder depth must be in 1..6, got {Depth}.");
         if (BlocksPerStage < 1) throw new ArgumentException($"Blocks per stage must be at least 1, got {BlocksPerStage}.");
         if (MlpHidden < 1 || FusionHidden < 1) throw new ArgumentException("Hidden widths must be at least 1.");

@@ -48,16 +48,31 @@ public static class WeightInterchange
         if (folder is not null) Directory.CreateDirectory(folder);
         if (format == WeightFormat.Safetensors) module.save_safetensors(path);
         else module.save_py(path);
+        WeightChecksum.Write(path);
     }
 
-    /// <summary>Reads a state dict (format from the file name); the caller disposes the tensors.</summary>
+    /// <summary>
+    /// Reads a state dict (format from the file name), verifying the checksum file written beside it when there is one;
+    /// the caller disposes the tensors. An unreadable file throws <see cref="InvalidDataException"/> naming it.
+    /// </summary>
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Weight file {path} does not exist.", path);
-        if (FormatOf(path) == WeightFormat.Safetensors) return ReadSafetensors(path);
-        using var stream = File.OpenRead(path);
-        var table = PyTorchUnpickler.UnpickleStateDict(stream);
-        return table.Keys.Cast<string>().ToDictionary(k => k, k => (Tensor)table[k]!);
+        WeightFormat format = FormatOf(path);
+        WeightChecksum.Verify(path, required: false);
+        try
+        {
+            if (format == WeightFormat.Safetensors) return ReadSafetensors(path);
+            using var stream = File.OpenRead(path);
+            var table = PyTorchUnpickler.UnpickleStateDict(stream);
+            return table.Keys.Cast<string>().ToDictionary(k => k, k => (Tensor)table[k]!);
+        }
+        catch (Exception e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            // Zip, pickle and JSON readers fail with their own wording ("End of Central Directory record could not be found").
+            string kind = format == WeightFormat.Safetensors ? "safetensors" : "PyTorch (.pt)";
+            throw new InvalidDataException($"{path} is not a readable {kind} weights file (truncated or corrupt?): {e.Message}", e);
+        }
     }
 
     /// <summary>Loads a whole-model file into <paramref name="module"/>; every name and shape must match.</summary>
@@ -135,8 +150,10 @@ public static class WeightInterchange
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8) throw new InvalidDataException($"{path} is too short to be a safetensors file.");
-        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > bytes.Length - 8) throw new InvalidDataException($"{path} is truncated (header of {headerLength} bytes).");
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (declared > (ulong)(bytes.Length - 8))
+            throw new InvalidDataException($"{path} declares a header of {declared} bytes but only {bytes.Length - 8} follow (truncated or not a safetensors file).");
+        long headerLength = (long)declared;
         long dataStart = 8 + headerLength;
         using JsonDocument header = JsonDocument.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength));
         var state = new Dictionary<string, Tensor>();

@@ -71,7 +71,8 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
             }
             table.Rows.Add(cells);
         }
-        return table.ToMarkdown();
+        string[] report = results.DataReport.Lines().ToArray();
+        return table.ToMarkdown() + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
 
     private static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)

@@ -1,3 +1,4 @@
+using Equimodal.Data.Datasets;
 using Equimodal.Evaluation;
 
 namespace Equimodal.Reporting;
@@ -71,6 +72,9 @@ public sealed record ComparisonResults
 
     /// <summary>Per-method mean and standard deviation over seeds.</summary>
     public IReadOnlyList<MethodSummary> Summary { get; init; } = Array.Empty<MethodSummary>();
+
+    /// <summary>What loading the dataset left out (samples skipped by --on-bad-sample skip, notices): every run saw the same data.</summary>
+    public LoadReport DataReport { get; init; } = LoadReport.Empty;
 
     /// <summary>Builds the results, summarizing <paramref name="runs"/> per method over the columns they have.</summary>
     public static ComparisonResults Create(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, IReadOnlyList<string> modalities, IReadOnlyList<ComparisonRecord> runs)

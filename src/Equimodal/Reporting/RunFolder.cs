@@ -74,16 +74,27 @@ public sealed class RunFolder
     /// <summary>Writes results.json.</summary>
     public void WriteResults(TrainingResult result) => WriteJson(ResultsFile, result with { History = Array.Empty<EpochRecord>() });
 
-    /// <summary>Saves the model's weights to model.bin.</summary>
-    public void SaveModel(MultimodalClassifier model) => model.save(File(ModelFile));
+    /// <summary>Saves the model's weights to model.bin with its checksum file.</summary>
+    public void SaveModel(MultimodalClassifier model)
+    {
+        model.save(File(ModelFile));
+        WeightChecksum.Write(File(ModelFile));
+    }
 
     /// <summary>Reads config.json of an existing run.</summary>
     public RunConfig ReadConfig()
     {
         string path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
-        return JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
-            ?? throw new InvalidDataException($"{path} is empty.");
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid run configuration: {e.Message}", e);
+        }
     }
 
     /// <summary>True when the run finished: results.json exists.</summary>
@@ -110,14 +121,23 @@ public sealed class RunFolder
             .ToArray();
     }
 
-    /// <summary>Rebuilds the model described by config.json and loads model.bin into it.</summary>
+    /// <summary>Rebuilds the model described by config.json and loads model.bin into it after verifying its checksum.</summary>
     public MultimodalClassifier LoadModel()
     {
         RunConfig config = ReadConfig();
         string weights = File(ModelFile);
         if (!System.IO.File.Exists(weights)) throw new FileNotFoundException($"{weights} does not exist: the run did not finish an epoch.", weights);
+        WeightChecksum.Verify(weights, required: true);
         MultimodalClassifier model = ModelFactory.Create(config.Modalities, config.ClassNames.Count, config.Model);
-        model.load(weights);
+        try
+        {
+            model.load(weights);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{weights} cannot be loaded into the model config.json describes: {e.Message}", e);
+        }
         return model;
     }
 

@@ -127,7 +127,7 @@ public sealed class Comparison
             MacroAuc = result.Test.MacroAuc,
             Diagnostics = ModalityDiagnostics.Compute(result, _diagnostics, () => LoadContext(run, splits)),
         }).ToArray();
-        var comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records);
+        ComparisonResults comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records) with { DataReport = splits.Report };
         File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
         var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)Runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());

@@ -36,7 +36,7 @@ public sealed class MethodSettings
     {
         _known.Add(key);
         if (!_values.TryGetValue(key, out string? text)) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < min || value > max)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
             throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}].");
         return value;
     }

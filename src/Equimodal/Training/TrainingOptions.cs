@@ -54,6 +54,9 @@ public sealed record TrainingOptions
     /// <summary>Per-encoder pretrained weights, freezing and learning rates (transfer learning).</summary>
     public IReadOnlyList<EncoderTransfer> Encoders { get; init; } = Array.Empty<EncoderTransfer>();
 
+    /// <summary>Largest <see cref="Threads"/> accepted: beyond it thread creation alone can stall the machine for minutes.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Valid optimizer names.</summary>
     public static readonly IReadOnlyList<string> Optimizers = new[] { "adamw", "sgd" };
 
@@ -66,14 +69,14 @@ public sealed record TrainingOptions
         if (Epochs <= 0) throw new ArgumentException($"--epochs must be a positive integer, got {Epochs}.");
         if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be a positive integer, got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
-        if (WeightDecay < 0) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
         if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
-        if (Momentum < 0 || Momentum >= 1) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
         if (StepSize <= 0) throw new ArgumentException($"--step-size must be positive, got {StepSize}.");
-        if (Gamma <= 0 || Gamma > 1) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
-        if (GradientClip < 0) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
-        if (Threads < 0) throw new ArgumentException($"--threads must be non-negative (0 = all cores), got {Threads}.");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
+        if (!(GradientClip >= 0) || double.IsInfinity(GradientClip)) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
+        if (Threads < 0 || Threads > MaxThreads) throw new ArgumentException($"--threads must be in 0..{MaxThreads} (0 = all cores), got {Threads}.");
         if (CheckpointEverySteps < 0) throw new ArgumentException($"--checkpoint-every must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
         if (KeepCheckpoints < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {KeepCheckpoints}.");
         foreach (EncoderTransfer transfer in Encoders) transfer.Validate();

@@ -11,7 +11,7 @@ public static class CliRunner
     {
         var console = new TestConsole();
         console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(args);
+        int code = EquimodalApp.Run(args, console);
         return (code, console.Output);
     }
 }

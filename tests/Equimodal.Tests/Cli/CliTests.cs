@@ -21,11 +21,13 @@ public class CliTests
     [Fact]
     public void Every_command_has_help()
     {
-        foreach (string command in new[] { "demo", "train", "evaluate" })
+        foreach (string command in Equimodal.Cli.EquimodalApp.Commands.Keys)
         {
             var (code, output) = Run(command, "--help");
-            Assert.Equal(0, code);
+            Assert.True(code == 0, $"{command}: {output}");
             Assert.Contains("USAGE", output);
+            Assert.Contains("OPTIONS", output);
+            Assert.DoesNotContain("error", output);
         }
     }
 

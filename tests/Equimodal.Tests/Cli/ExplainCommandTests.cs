@@ -1,10 +1,8 @@
 using System.Globalization;
-using Equimodal.Cli;
 using Equimodal.Data;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using SkiaSharp;
-using Spectre.Console.Testing;
 
 namespace Equimodal.Tests.Cli;
 
@@ -23,10 +21,7 @@ public class ExplainCommandTests
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
         string pictures = Path.Combine(run, "pictures");
 
-        var console = new TestConsole();
-        console.Profile.Width = 400;
-        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", run, "--samples", "2", "--method", "ig", "--steps", "4", "--out", pictures });
-        string output = console.Output;
+        var (code, output) = CliRunner.Run("explain", "--run", run, "--count", "2", "--attribution", "ig", "--steps", "4", "--out", pictures);
         Assert.True(code == 0, output);
 
         string[] rows = output.Split('\n').Where(l => l.StartsWith("| 0 ") || l.StartsWith("| 1 ") || l.StartsWith("| mean ")).ToArray();
@@ -54,11 +49,21 @@ public class ExplainCommandTests
     }
 
     [Fact]
-    public void Explain_rejects_an_unknown_method_listing_the_valid_ones()
+    public void Explain_rejects_an_unknown_attribution_listing_the_valid_ones()
     {
-        var console = new TestConsole();
-        int code = EquimodalApp.Create(console).Run(new[] { "explain", "--run", "x", "--method", "lime" });
-        Assert.NotEqual(0, code);
-        Assert.Contains("ig, gxi, saliency", console.Output);
+        var (code, output) = CliRunner.Run("explain", "--run", TestData.TempFolder(), "--attribution", "lime");
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown attribution 'lime'", output);
+        Assert.Contains("ig, gxi, saliency", output);
+    }
+
+    [Theory]
+    [InlineData("--method", "ig", "--attribution")]
+    [InlineData("--samples", "2", "--count")]
+    public void Explain_names_the_new_flag_when_an_old_one_is_used(string old, string value, string renamed)
+    {
+        var (code, output) = CliRunner.Run("explain", "--run", TestData.TempFolder(), old, value);
+        Assert.Equal(2, code);
+        Assert.Contains($"it is now {renamed}", output);
     }
 }

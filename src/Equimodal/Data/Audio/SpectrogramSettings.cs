@@ -63,10 +63,11 @@ public sealed record SpectrogramSettings
     {
         if (!Presets.Contains(Preset)) throw new ArgumentException($"Unknown spectrogram preset '{Preset}'. Valid presets: {string.Join(", ", Presets)}.");
         SpectrogramSettings s = Resolve();
-        if (s.SampleRate < 1000) throw new ArgumentException($"Spectrogram sample rate must be at least 1000 Hz, got {s.SampleRate}.");
-        if (s.FftSize < 16) throw new ArgumentException($"Spectrogram FFT size must be at least 16, got {s.FftSize}.");
+        if (s.SampleRate is < 1000 or > 384_000) throw new ArgumentException($"Spectrogram sample rate must be in 1000..384000 Hz, got {s.SampleRate}.");
+        if (s.FftSize is < 16 or > 65_536) throw new ArgumentException($"Spectrogram FFT size must be in 16..65536, got {s.FftSize}.");
         if (s.HopLength < 1 || s.HopLength > s.FftSize) throw new ArgumentException($"Spectrogram hop must be in 1..{s.FftSize}, got {s.HopLength}.");
         if (s.MelBands < 0 || s.MelBands > s.FftSize / 2 + 1) throw new ArgumentException($"Mel bands must be in 0..{s.FftSize / 2 + 1}, got {s.MelBands}.");
-        if (s.Seconds * s.SampleRate <= s.FftSize / 2) throw new ArgumentException($"Spectrogram clip length {s.Seconds} s is shorter than half an FFT window.");
+        if (!(s.Seconds <= 600)) throw new ArgumentException($"Spectrogram clip length must be at most 600 s, got {s.Seconds}.");
+        if (!(s.Seconds * s.SampleRate > s.FftSize / 2)) throw new ArgumentException($"Spectrogram clip length {s.Seconds} s is shorter than half an FFT window.");
     }
 }

@@ -48,6 +48,8 @@ public static partial class AvDigitsDataset
         string labelFile = Path.Combine(root, "mnist10k", "labels-idx1-ubyte");
         byte[] labels = IdxFile.ReadLabels(labelFile);
         if (labels.Length != images.Count) throw new DataFileException(labelFile, $"{labels.Length} labels for {images.Count} images");
+        int notDigit = Array.FindIndex(labels, l => l > 9);
+        if (notDigit >= 0) throw new DataFileException(labelFile, $"label {labels[notDigit]} of image {notDigit} is not a digit 0-9");
 
         var skipped = new List<SkippedSample>();
         var frontEnd = new SpectrogramFrontEnd(options.Spectrogram ?? DefaultSpectrogram);
@@ -71,7 +73,7 @@ public static partial class AvDigitsDataset
         var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
         if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
 
-        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, options.DataSeed);
+        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, options.DataSeed);
         bool[] isTest = kept.Select(k => digits.Split == "fsdd" ? k.Recording.Index <= 4 : k.Recording.Speaker == digits.TestSpeaker).ToArray();
         if (!isTest.Contains(true)) throw new ArgumentException($"AV-Digits split '{digits.Split}' leaves no test recordings (speaker '{digits.TestSpeaker}' not found?).");
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
@@ -111,7 +113,7 @@ public static partial class AvDigitsDataset
     }
 
     /// <summary>For each recording, the MNIST row of its paired image: k-th recording of digit d (seeded order) gets the k-th image of d.</summary>
-    private static int[] PairImages(IReadOnlyList<Recording> recordings, byte[] labels, int seed)
+    private static int[] PairImages(IReadOnlyList<Recording> recordings, byte[] labels, string labelFile, int seed)
     {
         var random = new Random(seed);
         var pairs = new int[recordings.Count];
@@ -120,7 +122,7 @@ public static partial class AvDigitsDataset
             int[] recordingRows = Enumerable.Range(0, recordings.Count).Where(i => recordings[i].Digit == digit).ToArray();
             int[] imageRows = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
             if (recordingRows.Length == 0) continue;
-            if (imageRows.Length == 0) throw new ArgumentException($"MNIST holds no image of digit {digit}.");
+            if (imageRows.Length == 0) throw new DataFileException(labelFile, $"no image has label {digit}, but FSDD has recordings of that digit");
             random.Shuffle(recordingRows);
             random.Shuffle(imageRows);
             for (int k = 0; k < recordingRows.Length; k++) pairs[recordingRows[k]] = imageRows[k % imageRows.Length];

@@ -28,8 +28,9 @@ public sealed record AvDigitsOptions
     public void Validate()
     {
         if (!Splits.Contains(Split)) throw new ArgumentException($"Unknown AV-Digits split '{Split}'. Valid splits: {string.Join(", ", Splits)}.");
-        if (ImageBlur < 0) throw new ArgumentException($"Image blur must be non-negative, got {ImageBlur}.");
-        if (ImageOcclusion is < 0 or >= 1) throw new ArgumentException($"Image occlusion must be in [0, 1), got {ImageOcclusion}.");
-        if (ImagePcaRemoval is < 0 or >= 1) throw new ArgumentException($"Image PCA removal must be in [0, 1), got {ImagePcaRemoval}.");
+        if (AudioSnrDb is { } snr && !double.IsFinite(snr)) throw new ArgumentException($"Audio SNR must be a finite number of dB, got {snr}.");
+        if (!(ImageBlur >= 0) || double.IsInfinity(ImageBlur)) throw new ArgumentException($"Image blur must be non-negative, got {ImageBlur}.");
+        if (!(ImageOcclusion >= 0 && ImageOcclusion < 1)) throw new ArgumentException($"Image occlusion must be in [0, 1), got {ImageOcclusion}.");
+        if (!(ImagePcaRemoval >= 0 && ImagePcaRemoval < 1)) throw new ArgumentException($"Image PCA removal must be in [0, 1), got {ImagePcaRemoval}.");
     }
 }

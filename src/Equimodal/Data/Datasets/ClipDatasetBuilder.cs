@@ -33,6 +33,7 @@ public static class ClipDatasetBuilder
                 skipped.Add(new SkippedSample(entry.Id, e.Message));
             }
         }
+        RejectUntrainedLabels(kept);
         var dataset = new FileClipDataset(readers, classNames, kept);
         int[] train = Indices(kept, "train");
         int[] validation = Indices(kept, "validation");
@@ -59,6 +60,15 @@ public static class ClipDatasetBuilder
             Report = new LoadReport { Skipped = skipped, Notices = notices ?? Array.Empty<string>() },
             Preprocessing = new DatasetPreprocessing(readers.Select(r => r.Preprocessing).ToArray()),
         };
+    }
+
+    /// <summary>A label seen in validation or test but never in train is a class the model cannot learn: an error naming the row.</summary>
+    private static void RejectUntrainedLabels(IReadOnlyList<ClipEntry> kept)
+    {
+        var trained = kept.Where(e => SplitOf(e) == "train").Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
+        ClipEntry? untrained = kept.FirstOrDefault(e => !trained.Contains(e.Label));
+        if (untrained is not null)
+            throw new DataFileException(untrained.Source, $"label '{untrained.Label}' of '{untrained.Id}' ({SplitOf(untrained)} split) never occurs in the training split, so the model could never predict it; add training samples of it or remove its rows", untrained.Line);
     }
 
     private static int[] Indices(IReadOnlyList<ClipEntry> entries, string split) =>

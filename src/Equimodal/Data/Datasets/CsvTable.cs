@@ -10,7 +10,8 @@ public sealed record TableRow(int Line, IReadOnlyDictionary<string, string> Valu
 }
 
 /// <summary>
-/// Reads the small comma-separated lists datasets ship (no embedded commas or newlines; surrounding quotes are removed).
+/// Reads the small comma-separated lists datasets ship: a value in double quotes may hold commas (and "" for a quote);
+/// no value spans lines.
 /// Files without a header row are read with the column names the dataset documents.
 /// </summary>
 public static class CsvTable
@@ -27,6 +28,8 @@ public static class CsvTable
         int first = Array.FindIndex(lines, l => l.Trim().Length > 0);
         if (first < 0) throw new DataFileException(path, "the file is empty");
         string[] head = Split(lines[first]);
+        string? repeated = head.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (repeated is not null && required.All(head.Contains)) throw new DataFileException(path, $"column '{repeated}' appears twice in the header", first + 1);
         string[] columns;
         int start;
         if (required.All(head.Contains))
@@ -47,12 +50,36 @@ public static class CsvTable
         {
             if (lines[i].Trim().Length == 0) continue;
             string[] values = Split(lines[i]);
-            if (values.Length < columns.Length)
-                throw new DataFileException(path, $"{values.Length} value(s) but {columns.Length} columns ({string.Join(",", columns)})", i + 1);
+            if (values.Length != columns.Length)
+                throw new DataFileException(path, $"{values.Length} value(s) but {columns.Length} columns ({string.Join(",", columns)}); quote a value that holds a comma", i + 1);
             rows.Add(new TableRow(i + 1, columns.Select((c, k) => (c, values[k])).ToDictionary(p => p.c, p => p.Item2)));
         }
         return rows;
     }
 
-    private static string[] Split(string line) => line.Split(',').Select(v => v.Trim().Trim('"').Trim()).ToArray();
+    /// <summary>The values of one line: split at commas outside double quotes, quotes removed, values trimmed.</summary>
+    public static string[] Split(string line)
+    {
+        var values = new List<string>();
+        var value = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (c == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                value.Append('"');
+                i++;
+            }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted)
+            {
+                values.Add(value.ToString().Trim());
+                value.Clear();
+            }
+            else value.Append(c);
+        }
+        values.Add(value.ToString().Trim());
+        return values.ToArray();
+    }
 }

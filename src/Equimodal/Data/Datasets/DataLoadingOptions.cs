@@ -35,7 +35,7 @@ public sealed record DataLoadingOptions
     {
         Spectrogram?.Validate();
         Image.Validate();
-        if (ValidationFraction <= 0 || ValidationFraction >= 0.5)
+        if (!(ValidationFraction > 0 && ValidationFraction < 0.5))
             throw new ArgumentException($"Validation fraction must be in (0, 0.5), got {ValidationFraction}.");
     }
 }

@@ -27,9 +27,9 @@ public static class ManifestDataset
             modalities.Select(m => Path.Combine(folder, r[m])).ToArray(), manifest, r.Line)).ToArray();
         string classFile = Path.Combine(folder, "classes.txt");
         string[] classes = File.Exists(classFile)
-            ? File.ReadAllLines(classFile).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
+            ? ReadClasses(classFile)
             : entries.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries[0].Paths[i], options)).ToArray();
+        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options)).ToArray();
         return ClipDatasetBuilder.Build(entries, classes, readers, options);
     }
 
@@ -41,20 +41,51 @@ public static class ManifestDataset
         throw new DataFileException(path, "no manifest.csv or manifest.jsonl found");
     }
 
-    private static IModalityReader ReaderFor(string name, string firstPath, DataLoadingOptions options)
+    private static string[] ReadClasses(string classFile)
     {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        string[] all = File.ReadAllLines(classFile);
+        for (int i = 0; i < all.Length; i++)
+        {
+            string name = all[i].Trim();
+            if (name.Length > 0 && !lines.TryAdd(name, i + 1))
+                throw new DataFileException(classFile, $"class '{name}' is listed twice (first on line {lines[name]})", i + 1);
+        }
+        return lines.Keys.ToArray();
+    }
+
+    /// <summary>The reader of one modality column, its kind told by the first row (a vector's length by the first file that reads, in skip mode).</summary>
+    private static IModalityReader ReaderFor(string name, IReadOnlyList<string> paths, DataLoadingOptions options)
+    {
+        string firstPath = paths[0];
         string extension = Path.GetExtension(firstPath).ToLowerInvariant();
         if (extension == ".wav") return new SpectrogramReader(name, options.Spectrogram ?? new Audio.SpectrogramSettings());
-        if (VectorFileReader.IsVectorFile(firstPath)) return new VectorFileReader(name, VectorFileReader.ReadVector(firstPath).Length);
+        if (VectorFileReader.IsVectorFile(firstPath)) return new VectorFileReader(name, VectorLength(paths, options));
         if (Directory.Exists(firstPath) || ImageReader.IsImage(firstPath)) return new FrameClipReader(name, options.Image);
         throw new DataFileException(firstPath, $"cannot tell the kind of modality '{name}' (expected a .wav, .npy, .safetensors, image or frame folder)");
+    }
+
+    private static int VectorLength(IReadOnlyList<string> paths, DataLoadingOptions options)
+    {
+        foreach (string path in paths)
+        {
+            try
+            {
+                return VectorFileReader.ReadVector(path).Length;
+            }
+            catch (DataFileException) when (options.OnBadSample == BadSampleMode.Skip)
+            {
+                // The build step reports this sample as skipped; the length comes from the next file that reads.
+            }
+        }
+        return VectorFileReader.ReadVector(paths[^1]).Length;
     }
 
     private static (IReadOnlyList<TableRow>, IReadOnlyList<string>) ReadCsv(string manifest)
     {
         IReadOnlyList<TableRow> rows = CsvTable.Read(manifest, Required);
         string header = File.ReadLines(manifest).First(l => l.Trim().Length > 0);
-        string[] modalities = header.Split(',').Select(c => c.Trim().Trim('"')).Where(c => !Required.Contains(c)).ToArray();
+        string[] modalities = CsvTable.Split(header).Where(c => !Required.Contains(c)).ToArray();
         return (rows, modalities);
     }
 
@@ -78,6 +109,8 @@ public static class ManifestDataset
             modalities ??= values.Keys.Where(k => !Required.Contains(k)).ToArray();
             string[] missing = Required.Concat(modalities).Where(c => !values.ContainsKey(c)).ToArray();
             if (missing.Length > 0) throw new DataFileException(manifest, $"missing column(s) {string.Join(", ", missing)}", i + 1);
+            string[] empty = Required.Concat(modalities).Where(c => values[c].ValueKind == JsonValueKind.Null).ToArray();
+            if (empty.Length > 0) throw new DataFileException(manifest, $"{string.Join(", ", empty)} is null; every column needs a value", i + 1);
             rows.Add(new TableRow(i + 1, values.ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText())));
         }
         return (rows, modalities ?? Array.Empty<string>());

@@ -21,12 +21,18 @@ public sealed class VectorFileReader : IModalityReader
     public static bool IsVectorFile(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <summary>Reads the vector in <paramref name="path"/> with the reader of its extension (.npy or .safetensors).</summary>
-    public static float[] ReadVector(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    public static float[] ReadVector(string path)
     {
-        ".npy" => NpyVector.Read(path),
-        ".safetensors" => SafetensorsVector.Read(path),
-        _ => throw new DataFileException(path, $"unsupported feature file (supported: {string.Join(", ", Extensions)})"),
-    };
+        float[] values = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".npy" => NpyVector.Read(path),
+            ".safetensors" => SafetensorsVector.Read(path),
+            _ => throw new DataFileException(path, $"unsupported feature file (supported: {string.Join(", ", Extensions)})"),
+        };
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (bad >= 0) throw new DataFileException(path, $"value {bad} is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}; features must be finite numbers");
+        return values;
+    }
 
     /// <inheritdoc />
     public float[] Read(string path, bool training, Random random) => _cache.GetOrAdd(path, p =>

@@ -18,9 +18,9 @@ public sealed record ImageSettings
     /// <summary>Throws with the first setting out of range.</summary>
     public void Validate()
     {
-        if (Size < 8) throw new ArgumentException($"Image size must be at least 8, got {Size}.");
+        if (Size is < 8 or > 1024) throw new ArgumentException($"Image size must be in 8..1024, got {Size}.");
         if (Channels is not (1 or 3)) throw new ArgumentException($"Image channels must be 1 or 3, got {Channels}.");
-        if (Frames < 1) throw new ArgumentException($"Frames per clip must be at least 1, got {Frames}.");
-        if (MinCropScale <= 0 || MinCropScale > 1) throw new ArgumentException($"Minimum crop scale must be in (0, 1], got {MinCropScale}.");
+        if (Frames is < 1 or > 256) throw new ArgumentException($"Frames per clip must be in 1..256, got {Frames}.");
+        if (!(MinCropScale > 0 && MinCropScale <= 1)) throw new ArgumentException($"Minimum crop scale must be in (0, 1], got {MinCropScale}.");
     }
 }
