@@ -15,6 +15,7 @@ public static class EquimodalApp
         ["demo"] = typeof(DemoCommand),
         ["train"] = typeof(TrainCommand),
         ["evaluate"] = typeof(EvaluateCommand),
+        ["predict"] = typeof(PredictCommand),
         ["export"] = typeof(ExportCommand),
         ["compare"] = typeof(CompareCommand),
         ["explain"] = typeof(ExplainCommand),
@@ -59,6 +60,9 @@ public static class EquimodalApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a saved run's model on a split of its dataset.")
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Predict unlabelled files with a saved run: top-k classes and each modality's attribution share per sample.")
+                .WithExample("predict", "--run", "runs/joint-1", "--data", "new/manifest.csv", "--out", "predictions.csv");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
@@ -52,6 +53,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         /// <summary>The method names.</summary>
         public IReadOnlyList<string> MethodList => Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+        /// <summary>Robustness columns.</summary>
+        [CommandOption("--robustness")]
+        [Description("Also measure each method's test accuracy with each modality missing and under a default corruption of each (audio: white noise at 0 dB SNR; frames: half of each image occluded); adds columns and robustness.png.")]
+        public bool Robustness { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -64,7 +70,8 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         }
 
         /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
-        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out);
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out,
+            Robustness ? Comparison.DefaultDiagnostics.Append(new RobustnessDiagnostic()).ToArray() : null);
     }
 
     /// <inheritdoc />

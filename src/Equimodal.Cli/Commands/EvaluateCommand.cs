@@ -25,6 +25,16 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [DefaultValue("test")]
         public string Split { get; init; } = "test";
 
+        /// <summary>Modalities made absent.</summary>
+        [CommandOption("--missing <MODALITY>")]
+        [Description("Evaluate with this modality missing for every sample (embedding zeroed at the fusion input, as in training); repeatable.")]
+        public string[] Missing { get; init; } = Array.Empty<string>();
+
+        /// <summary>Test-time corruptions.</summary>
+        [CommandOption("--corrupt <MODALITY:KIND=LEVEL>")]
+        [Description("Corrupt a modality's input at test time: noise=SNR_DB (white noise at that SNR), gaussian=STD, occlusion=AREA_FRACTION, blur=SIGMA; repeatable.")]
+        public string[] Corrupt { get; init; } = Array.Empty<string>();
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print the metrics as JSON.")]
@@ -52,7 +62,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
         if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
-        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device);
+        var condition = new TestCondition(settings.Missing, settings.Corrupt.Select(Corruption.Parse).ToArray());
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
         if (settings.Json)
         {
             AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, Reporting.Json.Indented));
@@ -64,7 +75,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         table.Rows.Add(new[] { "macro-F1", ResultTable.Percent(result.MacroF1) });
         table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
         foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
-        AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples):");
+        string absent = condition.Label.Length == 0 ? "" : $", {condition.Label}";
+        AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples{Markup.Escape(absent)}):");
         ResultConsole.Write(table);
         return 0;
     }

@@ -98,10 +98,12 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             progress => method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, options with { Progress = progress }));
         Tensor shares = AttributionShares.Shares(result.PerModality);
         long[] predicted;
+        float[] confidence;
         using (no_grad())
         {
             model.eval();
-            predicted = model.Forward(batch.Inputs).Logits.argmax(1).data<long>().ToArray();
+            (Tensor probability, Tensor best) = model.Forward(batch.Inputs).Logits.softmax(1).max(1);
+            (predicted, confidence) = (best.data<long>().ToArray(), probability.data<float>().ToArray());
         }
 
         var table = new ResultTable(new[] { "sample", "label", "predicted" }.Concat(config.Modalities.Select(m => $"share({m.Name})")).ToArray());
@@ -119,6 +121,10 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         {
             for (int m = 0; m < config.Modalities.Count; m++)
                 pictures += AttributionImages.Write(config.Modalities[m], batch.Inputs[m][i], result.PerModality[m][i], outFolder, $"sample{i}").Count;
+            double[] sampleShares = shares[i].to_type(ScalarType.Float64).data<double>().ToArray();
+            SampleFigure.Write(Path.Combine(outFolder, $"sample{i}.png"), $"sample {i}: label {config.ClassNames[(int)labels[i]]}, predicted {config.ClassNames[(int)predicted[i]]} ({100 * confidence[i]:F0} %)",
+                config.Modalities, batch.Inputs.Select(x => x[i]).ToArray(), result.PerModality.Select(a => a[i]).ToArray(), sampleShares);
+            pictures++;
         }
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Attribution)} attribution shares (L1) of the predicted class on {count} test samples of {Markup.Escape(request.Name)}:");
         ResultConsole.Write(table);

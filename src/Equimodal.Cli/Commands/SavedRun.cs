@@ -17,7 +17,7 @@ internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetReque
         var folder = new RunFolder(path);
         RunConfig config = folder.ReadConfig();
         DatasetRequest request = dataOverride is null ? config.Dataset : config.Dataset with { Path = dataOverride };
-        DatasetSplits splits = ClassMapping.ToModelClasses(DatasetCatalog.Load(request), config.ClassNames, $"the model of {folder.Path}");
+        DatasetSplits splits = ClassMapping.ToModelClasses(DatasetCatalog.Load(request, folder.ReadPreprocessing()), config.ClassNames, $"the model of {folder.Path}");
         int[] modalityIndices = ModalityBinding.Indices(splits.Modalities, config.Modalities.Select(m => m.Name), $"The model of {path}");
         return new SavedRun(folder, config, request, splits, modalityIndices);
     }

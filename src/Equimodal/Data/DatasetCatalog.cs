@@ -43,13 +43,13 @@ public static class DatasetCatalog
         request.AvDigits.Validate();
     }
 
-    /// <summary>Loads the requested dataset.</summary>
-    public static DatasetSplits Load(DatasetRequest request)
+    /// <summary>Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused instead of refitted.</summary>
+    public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
     {
         Validate(request);
         return request.Name switch
         {
-            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits),
+            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
             "cremad" => CremaDDataset.Load(request.Path!, request.Files),
             "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
             "folder" => ManifestDataset.Load(request.Path!, request.Files),

@@ -37,4 +37,7 @@ public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset 
 
     /// <summary>Samples left out while loading and why (empty for generated data).</summary>
     public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;
+
+    /// <summary>How each modality's input was made from raw files, with the statistics fitted on this data (generated data: none).</summary>
+    public DatasetPreprocessing Preprocessing { get; init; } = new(Array.Empty<InputPreprocessing>());
 }

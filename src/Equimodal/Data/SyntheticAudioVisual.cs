@@ -86,7 +86,10 @@ public static class SyntheticAudioVisual
         TensorDataset all = GenerateAll(options);
         var (rest, test) = DatasetSubset.StratifiedSplit(all, options.TestFraction, options.DataSeed + 1);
         var (train, validation) = DatasetSubset.StratifiedSplit(rest, options.ValidationFraction / (1 - options.TestFraction), options.DataSeed + 2);
-        return new DatasetSplits(train, validation, test);
+        return new DatasetSplits(train, validation, test)
+        {
+            Preprocessing = new DatasetPreprocessing(all.Modalities.Select(m => new InputPreprocessing { Modality = m.Name, Reader = "generated", Shape = m.Shape }).ToArray()),
+        };
     }
 
     /// <summary>Generates all samples as one in-memory dataset, labels cycling through the classes.</summary>

@@ -15,10 +15,14 @@ public static class Evaluator
     /// </summary>
     public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares);
 
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset inputs the model reads.</summary>
-    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset
+    /// inputs the model reads; <paramref name="condition"/> makes modalities absent (<see cref="MissingModality"/>) or corrupts them, at test time only.
+    /// </summary>
+    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
+        TestCondition? condition = null)
     {
-        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device);
+        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device, condition);
         return FromScores(scores, model.ModalityNames, dataset.ClassNames.Count);
     }
 
@@ -45,10 +49,14 @@ public static class Evaluator
     /// <summary>
     /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
     /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
-    /// attribution regularization acts on; one extra backward through the fusion head per batch).
+    /// attribution regularization acts on; one extra backward through the fusion head per batch). <paramref name="condition"/>
+    /// makes modalities absent for every sample or corrupts their inputs.
     /// </summary>
-    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
+        TestCondition? condition = null)
     {
+        condition?.Check(model.ModalityNames);
+        int[] missing = condition?.Missing.Select(name => model.ModalityNames.ToList().IndexOf(name)).ToArray() ?? Array.Empty<int>();
         bool wasTraining = model.training;
         model.eval();
         int n = dataset.Count, k = model.Classes, modalities = modalityIndices.Count;
@@ -67,7 +75,8 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 using Batch owned = loaded;
                 Batch batch = owned.Select(modalityIndices).To(device);
-                ModelOutput output = model.Forward(batch.Inputs);
+                Tensor[] inputs = condition is null ? batch.Inputs.ToArray() : Corrupt(batch.Inputs, model.ModalityNames, condition, offset);
+                ModelOutput output = missing.Length > 0 ? model.Forward(inputs, Presence(batch.Size, modalities, missing, device)) : model.Forward(inputs);
                 Copy(output.Logits, fused, offset);
                 for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
                 using (torch.enable_grad())
@@ -86,6 +95,17 @@ public static class Evaluator
             model.train(wasTraining);
         }
         return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray());
+    }
+
+    private static Tensor[] Corrupt(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> modalities, TestCondition condition, int offset) =>
+        inputs.Select((x, m) => condition.Corruptions.Where(c => c.Modality == modalities[m])
+            .Aggregate(x, (current, corruption) => corruption.Apply(current, condition.Seed * 1_000_003L + offset))).ToArray();
+
+    private static Tensor Presence(long batch, int modalities, IReadOnlyCollection<int> missing, Device device)
+    {
+        Tensor presence = ones(batch, modalities, device: device);
+        foreach (int m in missing) presence[.., m] = 0;
+        return presence;
     }
 
     private static void Copy(Tensor logits, double[,] target, int offset)

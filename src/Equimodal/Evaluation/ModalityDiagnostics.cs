@@ -29,6 +29,12 @@ public sealed record ModelDiagnostics
     /// <summary>Mean attribution share of each modality on test data (measured by the evaluator for every method).</summary>
     public IReadOnlyDictionary<string, double>? AttributionShares { get; init; }
 
+    /// <summary>Test accuracy with each modality missing, when the robustness diagnostic ran.</summary>
+    public IReadOnlyDictionary<string, double>? AccuracyMissing { get; init; }
+
+    /// <summary>Test accuracy with each modality under its default corruption, when the robustness diagnostic ran.</summary>
+    public IReadOnlyDictionary<string, double>? AccuracyCorrupted { get; init; }
+
     /// <summary>Seconds spent in training steps over all epochs.</summary>
     public double TrainSeconds { get; init; }
 

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -18,9 +19,6 @@ namespace Equimodal.Methods;
 [Method("agm", "AGM (ICCV 2023): Shapley responses per modality; exp(alpha * ratio gap) scales each encoder's gradients.")]
 public sealed class AgmMethod : TrainingMethod
 {
-    /// <summary>Largest number of modalities: the decomposition evaluates the fusion head on all 2^N coalitions.</summary>
-    public const int MaxModalities = 8;
-
     // Published cap on the ratio gap, so exp cannot overflow.
     private const double GapCap = 10;
 
@@ -52,35 +50,15 @@ public sealed class AgmMethod : TrainingMethod
     public IReadOnlyList<double> AverageResponseLosses => _averages;
 
     /// <summary>
-    /// Shapley decomposition of <paramref name="fuse"/> over the modalities: phi_m = sum over coalitions S without m of
-    /// |S|! (N - |S| - 1)! / N! * (f(S + m) - f(S)), f(S) being the head with the embeddings outside S replaced by zeros.
-    /// The responses sum to f(all) - f(none).
+    /// Shapley decomposition of <paramref name="fuse"/> over the modalities (<see cref="ModalityCoalitions.Shapley(IReadOnlyList{Tensor})"/>),
+    /// f(S) being the head with the modalities outside S absent (<see cref="MissingModality"/>). The responses sum to f(all) - f(none).
     /// </summary>
     public static Tensor[] ShapleyResponses(Func<IReadOnlyList<Tensor>, Tensor> fuse, IReadOnlyList<Tensor> embeddings)
     {
-        int n = embeddings.Count;
-        if (n < 1 || n > MaxModalities) throw new ArgumentException($"agm: the Shapley decomposition needs 1 to {MaxModalities} modalities, got {n}.");
         using var scope = NewDisposeScope();
-        var values = new Tensor[1 << n];
-        for (int coalition = 0; coalition < values.Length; coalition++)
-            values[coalition] = fuse(embeddings.Select((e, j) => Contains(coalition, j) ? e : zeros_like(e)).ToArray());
-        var responses = new Tensor[n];
-        for (int m = 0; m < n; m++)
-        {
-            Tensor response = zeros_like(values[0]);
-            for (int coalition = 0; coalition < values.Length; coalition++)
-            {
-                if (Contains(coalition, m)) continue;
-                double weight = ShapleyWeight(System.Numerics.BitOperations.PopCount((uint)coalition), n);
-                response = response + (values[coalition | (1 << m)] - values[coalition]) * weight;
-            }
-            responses[m] = response.MoveToOuterDisposeScope();
-        }
-        return responses;
+        Tensor[] values = Enumerable.Range(0, ModalityCoalitions.Count(embeddings.Count)).Select(c => fuse(MissingModality.Keep(embeddings, c))).ToArray();
+        return ModalityCoalitions.Shapley(values).Select(r => r.MoveToOuterDisposeScope()).ToArray();
     }
-
-    /// <summary>|S|! (N - |S| - 1)! / N!: the weight of a coalition of <paramref name="size"/> modalities out of <paramref name="modalities"/>.</summary>
-    public static double ShapleyWeight(int size, int modalities) => Factorial(size) * Factorial(modalities - size - 1) / Factorial(modalities);
 
     /// <summary>r_m = exp(mean_{j != m} s_j - s_m): above 1 when modality m's loss is below the others'.</summary>
     public static double[] Ratios(IReadOnlyList<double> losses)
@@ -105,7 +83,7 @@ public sealed class AgmMethod : TrainingMethod
     {
         base.Setup(context);
         int modalities = context.ModalityIndices.Count;
-        if (modalities > MaxModalities) throw new ArgumentException($"agm supports at most {MaxModalities} modalities (2^N fusion passes per step), got {modalities}.");
+        ModalityCoalitions.Count(modalities);
         _encoderParameters = Enumerable.Range(0, modalities).Select(m => context.Model.EncoderParameters(m).ToArray()).ToArray();
         _averages = new double[modalities];
         _averagedSteps = 0;
@@ -177,7 +155,4 @@ public sealed class AgmMethod : TrainingMethod
         return -probability.log().mean();
     }
 
-    private static bool Contains(int coalition, int modality) => ((coalition >> modality) & 1) == 1;
-
-    private static double Factorial(int k) => Enumerable.Range(1, Math.Max(0, k)).Aggregate(1.0, (product, i) => product * i);
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Equimodal.Methods;
 
 /// <summary>
-/// Modality dropout: during training each modality's embedding is zeroed, per sample, with probability p before fusion,
+/// Modality dropout: during training each modality is made absent (its embedding zeroed, <see cref="Models.MissingModality"/>), per sample, with probability p before fusion,
 /// so the head cannot lean on one modality alone and every encoder must be useful by itself. A sample never loses all its
 /// modalities: when every one was drawn to drop, one of them, chosen uniformly, is kept. Evaluation uses all modalities.
 /// </summary>
@@ -43,8 +43,7 @@ public sealed class ModalityDropoutMethod : TrainingMethod
     {
         Tensor[] embeddings = Context.Model.Encode(batch.Inputs);
         Tensor keep = KeepMask(batch.Labels.shape[0], embeddings.Length, Probability, Context.Device);
-        Tensor[] kept = embeddings.Select((e, m) => e * keep[.., m].unsqueeze(1)).ToArray();
-        Tensor logits = Context.Model.Fuse(kept);
+        Tensor logits = Context.Model.Fuse(embeddings, presence: keep);
         return new StepOutput(nn.functional.cross_entropy(logits, batch.Labels), logits);
     }
 }

@@ -105,7 +105,7 @@ public sealed class ValuationMethod : TrainingMethod
             ones(batch.Size, 2, device: Context.Device),
             nn.functional.one_hot(tensor(copies.Select(c => (long)c.Modality).ToArray(), device: Context.Device), 2).to(float32),
         });
-        Tensor logits = Context.Model.Fuse(embeddings.Select((e, m) => e * kept[.., m].unsqueeze(1)).ToArray());
+        Tensor logits = Context.Model.Fuse(embeddings, presence: kept);
         Tensor loss = nn.functional.cross_entropy(logits, cat(new[] { batch.Labels, extra.Labels }));
         return new StepOutput(loss, logits[..(int)batch.Size]);
     }
@@ -178,8 +178,8 @@ public sealed class ValuationMethod : TrainingMethod
                 Batch batch = train.GetBatch(indices, Augmentation.None).Select(Context.ModalityIndices).To(Context.Device);
                 Tensor[] e = Context.Model.Encode(batch.Inputs);
                 Tensor both = Context.Model.Fuse(e);
-                Tensor first = Context.Model.Fuse(new[] { e[0], zeros_like(e[1]) });
-                Tensor second = Context.Model.Fuse(new[] { zeros_like(e[0]), e[1] });
+                Tensor first = Context.Model.Fuse(e, coalition: 0b01);
+                Tensor second = Context.Model.Fuse(e, coalition: 0b10);
                 result.AddRange(Contributions(both, first, second, batch.Labels));
             }
         }

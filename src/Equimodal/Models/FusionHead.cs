@@ -28,8 +28,10 @@ public abstract class FusionHead : nn.Module
     public abstract Tensor Forward(IReadOnlyList<Tensor> embeddings);
 
     /// <summary>
-    /// Each modality's own logits. By default the head applied with every other modality's embedding replaced by zeros;
-    /// heads that decompose additively (concat, sum) override this with the exact share of each modality.
+    /// Each modality's own logits. By default the head's prediction with only that modality present (every other one
+    /// absent, see <see cref="MissingModality"/>); heads that decompose additively (concat, sum) override this with the
+    /// exact share of each modality, which differs from the prediction with the others absent by a constant per class
+    /// (the bias the other modalities' share would carry).
     /// </summary>
     public virtual Tensor[] ModalityLogits(IReadOnlyList<Tensor> embeddings)
     {
@@ -38,8 +40,7 @@ public abstract class FusionHead : nn.Module
         for (int m = 0; m < embeddings.Count; m++)
         {
             using var scope = NewDisposeScope();
-            Tensor[] masked = embeddings.Select((e, j) => j == m ? e : zeros_like(e)).ToArray();
-            result[m] = Forward(masked).MoveToOuterDisposeScope();
+            result[m] = Forward(MissingModality.Keep(embeddings, 1 << m)).MoveToOuterDisposeScope();
         }
         return result;
     }

@@ -62,24 +62,46 @@ public sealed class MultimodalClassifier : nn.Module
     /// <summary>The encoder of modality <paramref name="index"/>.</summary>
     public ModalityEncoder Encoder(int index) => encoders[ModalityNames[index]];
 
-    /// <summary>Encodes each modality: one embedding per input.</summary>
-    public Tensor[] Encode(IReadOnlyList<Tensor> inputs)
+    /// <summary>
+    /// Encodes each modality: one embedding per input. A null input is a missing modality: its embedding is the absent
+    /// embedding of <see cref="MissingModality"/> (zeros), so the encoder never sees a made-up input. At least one input is needed.
+    /// </summary>
+    public Tensor[] Encode(IReadOnlyList<Tensor?> inputs)
     {
         if (inputs.Count != ModalityNames.Count)
             throw new ArgumentException($"The model takes {ModalityNames.Count} inputs ({string.Join(", ", ModalityNames)}), got {inputs.Count}.");
-        return inputs.Select((x, m) => Encoder(m).forward(x)).ToArray();
+        Tensor first = inputs.FirstOrDefault(x => x is not null) ?? throw new ArgumentException("Every modality is missing: at least one input is needed.");
+        return inputs.Select((x, m) => x is null
+            ? zeros(new[] { first.shape[0], Encoder(m).EmbeddingSize }, dtype: first.dtype, device: first.device)
+            : Encoder(m).forward(x)).ToArray();
     }
 
     /// <summary>Fused logits from embeddings (re-runs only the fusion and classifier).</summary>
     public Tensor Fuse(IReadOnlyList<Tensor> embeddings) => fusion.Forward(embeddings);
 
-    /// <summary>Each modality's own logits from embeddings.</summary>
+    /// <summary>Fused logits with only the modalities of <paramref name="coalition"/> present (bit m set = modality m present; see <see cref="MissingModality"/>).</summary>
+    public Tensor Fuse(IReadOnlyList<Tensor> embeddings, int coalition) => fusion.Forward(MissingModality.Keep(embeddings, coalition));
+
+    /// <summary>Fused logits with absent modalities per sample: <paramref name="presence"/> is [batch, modalities] of 1 (present) and 0 (absent).</summary>
+    public Tensor Fuse(IReadOnlyList<Tensor> embeddings, Tensor presence) => fusion.Forward(MissingModality.Keep(embeddings, presence));
+
+    /// <summary>Each modality's own logits from embeddings (see <see cref="FusionHead.ModalityLogits"/> for what they are per head).</summary>
     public Tensor[] ModalityLogits(IReadOnlyList<Tensor> embeddings) => fusion.ModalityLogits(embeddings);
 
     /// <summary>Full forward pass.</summary>
     public ModelOutput Forward(IReadOnlyList<Tensor> inputs)
     {
         Tensor[] embeddings = Encode(inputs);
+        return new ModelOutput(Fuse(embeddings), embeddings, () => ModalityLogits(embeddings));
+    }
+
+    /// <summary>
+    /// Forward pass with missing modalities: <paramref name="presence"/> is [batch, modalities] of 1 (present) and 0 (absent);
+    /// the output's embeddings are the fusion input, with absent modalities zeroed.
+    /// </summary>
+    public ModelOutput Forward(IReadOnlyList<Tensor> inputs, Tensor presence)
+    {
+        Tensor[] embeddings = MissingModality.Keep(Encode(inputs), presence);
         return new ModelOutput(Fuse(embeddings), embeddings, () => ModalityLogits(embeddings));
     }
 

@@ -42,6 +42,8 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         columns.Add(new("imbalance", "imbalance (normalised)", Better.Lower, r => r.Diagnostics.ImbalanceDegree, v => Fixed(v, "F3")));
         columns.Add(new("shapleyGap", "phi gap (BalanceBenchmark)", Better.Lower, r => r.Diagnostics.ShapleyGap, ResultTable.Percent));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"share.{m}", $"share({m})", Better.Neither, r => Lookup(r.Diagnostics.AttributionShares, m), ResultTable.Percent)));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"missing.{m}", $"no {m}", Better.Higher, r => Lookup(r.Diagnostics.AccuracyMissing, m), ResultTable.Percent)));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"corrupted.{m}", $"{m} corrupted", Better.Higher, r => Lookup(r.Diagnostics.AccuracyCorrupted, m), ResultTable.Percent)));
         columns.Add(new("secondsPerEpoch", "s/epoch", Better.Lower, r => r.Diagnostics.SecondsPerEpoch, v => Fixed(v, "F2")));
         columns.Add(new("secondsPerStep", "ms/step", Better.Lower, r => r.Diagnostics.SecondsPerStep, v => Fixed(1000 * v, "F1")));
         return columns;

@@ -25,6 +25,13 @@ public static class ComparisonPlots
     {
         var files = new List<string> { Path.Combine(folder, AccuracyFile) };
         WriteAccuracy(files[0], results);
+        string[] conditions = new[] { "accuracy" }.Concat(results.Modalities.SelectMany(m => new[] { $"missing.{m}", $"corrupted.{m}" }))
+            .Where(key => results.Summary.Any(s => s.Metrics.ContainsKey(key))).ToArray();
+        if (conditions.Length > 1)
+        {
+            files.Add(Path.Combine(folder, RobustnessFile));
+            WriteRobustness(files[^1], results, conditions);
+        }
         foreach (string modality in results.Modalities)
         {
             string file = Path.Combine(folder, $"validation-accuracy-{modality}.png");
@@ -40,6 +47,31 @@ public static class ComparisonPlots
         return files;
     }
 
+    /// <summary>File name of the robustness plot (compare --robustness).</summary>
+    public const string RobustnessFile = "robustness.png";
+
+    /// <summary>Grouped bars: per method, the test accuracy intact, with each modality missing and with each corrupted.</summary>
+    private static void WriteRobustness(string file, ComparisonResults results, IReadOnlyList<string> conditions)
+    {
+        var plot = new Plot();
+        Color[] palette = { Colors.SteelBlue, Colors.OrangeRed, Colors.Orange, Colors.SeaGreen, Colors.MediumPurple, Colors.Gray };
+        double width = 0.8 / conditions.Count;
+        for (int c = 0; c < conditions.Count; c++)
+        {
+            int condition = c;
+            Bar[] bars = results.Summary.Select((method, i) => method.Metrics.TryGetValue(conditions[condition], out MetricSummary? value)
+                ? new Bar { Position = i - 0.4 + width * (condition + 0.5), Size = width, Value = 100 * value.Mean, FillColor = palette[condition % palette.Length] }
+                : null).OfType<Bar>().ToArray();
+            var series = plot.Add.Bars(bars);
+            series.LegendText = conditions[c] == "accuracy" ? "all modalities" : conditions[c].Replace("missing.", "no ").Replace("corrupted.", "corrupted ");
+        }
+        MethodTicks(plot, results.Summary.Select(s => s.Method).ToArray());
+        plot.ShowLegend(Edge.Right);
+        plot.Title($"Test accuracy with a modality missing or corrupted (mean over {results.Seeds.Count} seeds)");
+        plot.YLabel("accuracy %");
+        plot.SavePng(file, Width, Height);
+    }
+
     private static void WriteAccuracy(string file, ComparisonResults results)
     {
         var plot = new Plot();
@@ -49,7 +81,15 @@ public static class ComparisonPlots
             return new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue };
         }).ToArray();
         plot.Add.Bars(bars);
-        string[] names = results.Summary.Select(s => s.Method).ToArray();
+        MethodTicks(plot, results.Summary.Select(s => s.Method).ToArray());
+        plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
+        plot.YLabel("accuracy %");
+        plot.SavePng(file, Width, Height);
+    }
+
+    /// <summary>Method names under their bars.</summary>
+    private static void MethodTicks(Plot plot, string[] names)
+    {
         plot.Axes.Bottom.SetTicks(names.Select((_, i) => (double)i).ToArray(), names);
         // Method names are long: slanted labels keep a dozen methods readable side by side, and the axis grows to fit them.
         const float slant = 35;
@@ -59,9 +99,6 @@ public static class ComparisonPlots
         float longest = 0.6f * plot.Axes.Bottom.TickLabelStyle.FontSize * names.Max(n => n.Length);
         plot.Axes.Bottom.MinimumSize = 16 + longest * MathF.Sin(slant * MathF.PI / 180);
         plot.Axes.Margins(bottom: 0);
-        plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
-        plot.YLabel("accuracy %");
-        plot.SavePng(file, Width, Height);
     }
 
     private static bool WriteOverEpochs(string file, string title, string label, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod, Func<EpochRecord, double?> value)

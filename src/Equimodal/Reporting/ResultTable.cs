@@ -1,4 +1,7 @@
 using System.Globalization;
+using Equimodal.Attribution;
+using Equimodal.Evaluation;
+using Equimodal.Models;
 using Equimodal.Training;
 
 namespace Equimodal.Reporting;
@@ -24,6 +27,33 @@ public sealed class ResultTable
         {
             var cells = new List<string> { run.Method, Percent(run.Test.Accuracy), Percent(run.Test.MeanAveragePrecision), Percent(run.Test.MacroF1) };
             cells.AddRange(modalities.Select(m => run.Test.ModalityAccuracy.TryGetValue(m, out double a) ? Percent(a) : "-"));
+            cells.Add($"{run.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            table.Rows.Add(cells);
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// The demo's table: per run the test accuracy, each modality's own-logit accuracy and attribution share, the Shapley
+    /// imbalance degree, and the accuracy with each modality missing (from <paramref name="shapley"/>'s coalitions; a run
+    /// that does not read a modality keeps its full accuracy without it).
+    /// </summary>
+    public static ResultTable WithMissingModalities(IReadOnlyList<TrainingResult> runs, IReadOnlyList<DatasetShapley> shapley, IReadOnlyList<string> modalities)
+    {
+        var table = new ResultTable(new[] { "method", "accuracy" }
+            .Concat(modalities.Select(m => $"acc({m})")).Concat(modalities.Select(m => $"share({m})")).Append("imbalance")
+            .Concat(modalities.Select(m => $"no {m}")).Append("train time").ToArray());
+        for (int r = 0; r < runs.Count; r++)
+        {
+            TrainingResult run = runs[r];
+            DatasetShapley values = shapley[r];
+            var cells = new List<string> { run.Method, Percent(run.Test.Accuracy) };
+            cells.AddRange(modalities.Select(m => run.Test.ModalityAccuracy.TryGetValue(m, out double a) ? Percent(a) : "-"));
+            cells.AddRange(modalities.Select(m => run.Test.AttributionShares.TryGetValue(m, out double s) ? Percent(s) : "-"));
+            cells.Add(values.Modalities.Count < 2 ? "-" : ShapleyAccuracyDiagnostic.ImbalanceDegree(values.Values).ToString("F2", CultureInfo.InvariantCulture));
+            cells.AddRange(modalities.Select(m => values.Modalities.ToList().IndexOf(m) is var i and >= 0
+                ? Percent(values.CoalitionAccuracy[ModalityCoalitions.Without(values.Modalities.Count, i)])
+                : Percent(values.Full)));
             cells.Add($"{run.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             table.Rows.Add(cells);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Training;
 
@@ -6,7 +7,8 @@ namespace Equimodal.Reporting;
 
 /// <summary>
 /// A run's folder: config.json (the full configuration), metrics.jsonl (one line per epoch), results.json (final
-/// validation and test metrics), model.bin (the selected weights, TorchSharp format) and checkpoints/ (to resume).
+/// validation and test metrics), model.bin (the selected weights, TorchSharp format), preprocessing.json (how raw files
+/// became inputs, with fitted statistics) and checkpoints/ (to resume).
 /// </summary>
 public sealed class RunFolder
 {
@@ -21,6 +23,9 @@ public sealed class RunFolder
 
     /// <summary>File name of the weights.</summary>
     public const string ModelFile = "model.bin";
+
+    /// <summary>File name of the preprocessing (settings and fitted statistics that turn raw files into inputs).</summary>
+    public const string PreprocessingFile = "preprocessing.json";
 
     /// <summary>Sub-folder of the checkpoints.</summary>
     public const string CheckpointFolder = "checkpoints";
@@ -43,6 +48,16 @@ public sealed class RunFolder
     {
         WriteJson(ConfigFile, config);
         System.IO.File.WriteAllText(File(MetricsFile), "");
+    }
+
+    /// <summary>Writes preprocessing.json.</summary>
+    public void WritePreprocessing(DatasetPreprocessing preprocessing) => WriteJson(PreprocessingFile, preprocessing);
+
+    /// <summary>Reads preprocessing.json, or null for runs written before it existed.</summary>
+    public DatasetPreprocessing? ReadPreprocessing()
+    {
+        string path = File(PreprocessingFile);
+        return System.IO.File.Exists(path) ? JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented) : null;
     }
 
     /// <summary>Appends one epoch to metrics.jsonl.</summary>

@@ -31,6 +31,7 @@ public static class Experiment
                 Model = plan.Model,
                 Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant()),
             });
+            folder.WritePreprocessing(splits.Preprocessing);
             foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);
         }
         return Execute(config, method, splits, folder, resume: false, observer, collective);

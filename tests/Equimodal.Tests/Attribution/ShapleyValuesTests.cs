@@ -17,7 +17,7 @@ public class ShapleyValuesTests
         using var scope = NewDisposeScope();
         // v(empty) = 1, v({0}) = 4, v({1}) = 2, v({0,1}) = 10.
         Tensor[] values = new[] { 1.0, 4.0, 2.0, 10.0 }.Select(v => tensor(v, ScalarType.Float64)).ToArray();
-        Tensor[] phi = ShapleyValues.FromCoalitionValues(values);
+        Tensor[] phi = ModalityCoalitions.Shapley(values);
         Assert.Equal(0.5 * (4 - 1) + 0.5 * (10 - 2), phi[0].item<double>(), 12);
         Assert.Equal(0.5 * (2 - 1) + 0.5 * (10 - 4), phi[1].item<double>(), 12);
     }

@@ -44,7 +44,11 @@ public class ExplainCommandTests
             Assert.NotNull(bitmap);
             Assert.True(Math.Min(bitmap!.Width, bitmap.Height) >= AttributionImages.MinimumSide);
         }
-        Assert.Equal(6, Directory.GetFiles(pictures, "*.png").Length);
+        // Besides the per-input pictures, one figure per sample, wider than its three panels side by side.
+        Assert.Equal(8, Directory.GetFiles(pictures, "*.png").Length);
+        using SKBitmap? figure = SKBitmap.Decode(Path.Combine(pictures, "sample0.png"));
+        Assert.NotNull(figure);
+        Assert.True(figure!.Width >= 3 * 160 && figure.Height > 160);
     }
 
     [Fact]

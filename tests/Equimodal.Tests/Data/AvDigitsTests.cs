@@ -22,6 +22,26 @@ public class AvDigitsTests
     }
 
     [Fact]
+    public void Fitted_statistics_are_recorded_and_reused_instead_of_refitted()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 6);
+        var digits = new AvDigitsOptions { ImagePcaRemoval = 0.5 };
+        DatasetSplits fitted = AvDigitsDataset.Load(root, Options, digits);
+        InputPreprocessing audio = fitted.Preprocessing.Of("audio")!;
+        PrincipalComponents removed = fitted.Preprocessing.Of("visual")!.RemovedComponents!;
+        Assert.Equal(AvDigitsDataset.DefaultSpectrogram, audio.Spectrogram);
+        Assert.True(removed.Basis.Count >= 1 && removed.Basis.All(row => row.Length == 784));
+        // Reloading with the recorded statistics gives the same inputs; with a shifted mean the inputs shift by mean / std.
+        DatasetSplits same = AvDigitsDataset.Load(root, Options, digits, fitted.Preprocessing);
+        var shiftedAudio = audio with { Standardization = audio.Standardization! with { Mean = audio.Standardization.Mean + 1 } };
+        DatasetSplits shifted = AvDigitsDataset.Load(root, Options, digits, fitted.Preprocessing with { Inputs = new[] { shiftedAudio, fitted.Preprocessing.Inputs[1] } });
+        int[] all = Enumerable.Range(0, fitted.Test.Count).ToArray();
+        using Batch a = fitted.Test.GetBatch(all, Augmentation.None), b = same.Test.GetBatch(all, Augmentation.None), c = shifted.Test.GetBatch(all, Augmentation.None);
+        Assert.True(a.Inputs[0].equal(b.Inputs[0]).all().item<bool>() && a.Inputs[1].equal(b.Inputs[1]).all().item<bool>());
+        Assert.True((a.Inputs[0] - c.Inputs[0]).allclose(ones_like(a.Inputs[0]) / audio.Standardization.Std, rtol: 1e-4, atol: 1e-4));
+    }
+
+    [Fact]
     public void Fsdd_rule_puts_indices_0_to_4_in_test_and_pairs_each_recording_with_its_digit()
     {
         string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 8);

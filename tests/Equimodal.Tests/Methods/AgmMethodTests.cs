@@ -40,7 +40,7 @@ public class AgmMethodTests
         Tensor[] shares = AgmMethod.ShapleyResponses(Head, three);
         Tensor sum = shares[0] + shares[1] + shares[2];
         Assert.True(sum.allclose(Head(three) - Head(three.Select(e => zeros_like(e)).ToArray()), rtol: 1e-5, atol: 1e-5));
-        Assert.Equal(new[] { 1 / 3.0, 1 / 6.0, 1 / 3.0 }, new[] { AgmMethod.ShapleyWeight(0, 3), AgmMethod.ShapleyWeight(1, 3), AgmMethod.ShapleyWeight(2, 3) });
+        Assert.Equal(new[] { 1 / 3.0, 1 / 6.0, 1 / 3.0 }, new[] { ModalityCoalitions.Weight(0, 3), ModalityCoalitions.Weight(1, 3), ModalityCoalitions.Weight(2, 3) });
     }
 
     [Fact]

@@ -58,6 +58,46 @@ public class ModelTests
     }
 
     [Fact]
+    public void A_missing_modality_is_a_zero_embedding_at_the_fusion_input_everywhere()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(4);
+        var modalities = new[] { new ModalitySpec("a", ModalityKind.Vector, new long[] { 4 }), new ModalitySpec("b", ModalityKind.Vector, new long[] { 6 }) };
+        var model = ModelFactory.Create(modalities, 3, new ModelOptions { MlpHidden = 8, Fusion = "gated" });
+        model.eval();
+        Tensor a = randn(5, 4), b = randn(5, 6);
+        Tensor[] embeddings = model.Encode(new[] { a, b });
+        Tensor onlyA = model.Fusion.Forward(new[] { embeddings[0], zeros_like(embeddings[1]) });
+        // A null input, the coalition {a}, a per-sample presence mask and the head's own logits of a all mean the same.
+        Assert.Equal(0, MaxDifference(model.Fuse(model.Encode(new Tensor?[] { a, null })), onlyA));
+        Assert.Equal(0, MaxDifference(model.Fuse(embeddings, coalition: 0b01), onlyA));
+        Tensor presence = tensor(new float[] { 1, 0, 1, 1, 1, 0, 1, 1, 1, 0 }).view(5, 2);
+        Tensor mixed = model.Forward(new[] { a, b }, presence).Logits;
+        Tensor full = model.Fuse(embeddings);
+        foreach (int i in new[] { 0, 2, 4 }) Assert.True(mixed[i].allclose(onlyA[i]));
+        foreach (int i in new[] { 1, 3 }) Assert.True(mixed[i].allclose(full[i]));
+        Assert.True(model.ModalityLogits(embeddings)[0].allclose(onlyA));
+        Assert.Throws<ArgumentException>(() => model.Encode(new Tensor?[] { null, null }));
+    }
+
+    [Theory]
+    [InlineData("concat")]
+    [InlineData("sum")]
+    public void Additive_modality_logits_differ_from_the_prediction_with_the_others_absent_by_the_other_biases_only(string name)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(5);
+        FusionHead head = FusionFactory.Create(name, new long[] { 4, 6 }, classes: 3, hiddenSize: 8);
+        Tensor[] embeddings = { randn(5, 4), randn(5, 6) };
+        Tensor[] parts = head.ModalityLogits(embeddings);
+        Tensor alone = head.Forward(MissingModality.Keep(embeddings, 0b01));
+        // The shift is the same for every sample: the head with every modality absent minus modality a's share of it.
+        Tensor empty = head.Forward(MissingModality.Keep(embeddings, 0));
+        Tensor aShareOfEmpty = head.ModalityLogits(MissingModality.Keep(embeddings, 0))[0];
+        Assert.True((alone - parts[0]).allclose((empty - aShareOfEmpty).expand(5, 3), rtol: 1e-5, atol: 1e-5));
+    }
+
+    [Fact]
     public void Encoders_map_each_modality_kind_to_an_embedding_and_learn()
     {
         using var scope = NewDisposeScope();
@@ -135,4 +175,6 @@ public class ModelTests
         var error = Assert.Throws<ArgumentException>(() => new ModelOptions { Fusion = "mix" }.Validate());
         Assert.Contains("concat, sum, film, gated, attention", error.Message);
     }
+
+    private static double MaxDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 }

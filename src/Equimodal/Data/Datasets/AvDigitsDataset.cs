@@ -31,8 +31,15 @@ public static partial class AvDigitsDataset
 
     private sealed record Recording(string Path, int Digit, string Speaker, int Index);
 
-    /// <summary>Loads AV-Digits from <paramref name="root"/> (holding fsdd/ and mnist10k/).</summary>
-    public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits)
+    /// <summary>MNIST pixel normalisation: (value in [0, 1] - mean) / std.</summary>
+    public static readonly Standardization PixelNormalization = new(MnistMean, MnistStd);
+
+    /// <summary>
+    /// Loads AV-Digits from <paramref name="root"/> (holding fsdd/ and mnist10k/). The spectrogram standardisation and the
+    /// removed principal components are fitted on the training split, or taken from <paramref name="fitted"/> (a run's
+    /// recorded preprocessing) so that evaluating a run on other data refits nothing.
+    /// </summary>
+    public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits, DatasetPreprocessing? fitted = null)
     {
         digits.Validate();
         string recordings = Path.Combine(root, "fsdd", "recordings");
@@ -72,8 +79,10 @@ public static partial class AvDigitsDataset
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
 
         long[] audioShape = frontEnd.Shape;
-        Tensor audio = Standardize(torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray()), trainRows);
-        Tensor visual = Visual(images, imageOf, digits, trainRows, options.DataSeed);
+        Tensor spectrograms = torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray());
+        Standardization standardization = fitted?.Of("audio")?.Standardization ?? Fit(spectrograms, trainRows);
+        Tensor audio = Standardize(spectrograms, standardization);
+        (Tensor visual, PrincipalComponents? removed) = Visual(images, imageOf, digits, trainRows, options.DataSeed, fitted?.Of("visual")?.RemovedComponents);
         Tensor labelTensor = torch.tensor(kept.Select(k => (long)k.Recording.Digit).ToArray(), ScalarType.Int64);
         var modalities = new[]
         {
@@ -83,7 +92,17 @@ public static partial class AvDigitsDataset
         var all = new TensorDataset(modalities, Classes, new[] { audio, visual }, labelTensor);
         (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, options.DataSeed);
         var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
-        return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped } };
+        var preprocessing = new DatasetPreprocessing(new[]
+        {
+            new InputPreprocessing { Modality = "audio", Reader = "spectrogram", Shape = audioShape, Spectrogram = frontEnd.Settings.Resolve(), Standardization = standardization },
+            new InputPreprocessing
+            {
+                Modality = "visual", Reader = "frames", Shape = modalities[1].Shape,
+                Image = new ImageSettings { Size = images.Rows, Channels = 1, Frames = 1 },
+                PixelMean = new[] { MnistMean }, PixelStd = new[] { MnistStd }, RemovedComponents = removed, Blur = digits.ImageBlur,
+            },
+        });
+        return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
 
     private static Recording Parse(string path)
@@ -111,7 +130,7 @@ public static partial class AvDigitsDataset
         return pairs;
     }
 
-    private static Tensor Visual(IdxFile.Images images, int[] imageOf, AvDigitsOptions digits, IReadOnlyList<int> trainRows, int seed)
+    private static (Tensor, PrincipalComponents?) Visual(IdxFile.Images images, int[] imageOf, AvDigitsOptions digits, IReadOnlyList<int> trainRows, int seed, PrincipalComponents? fitted)
     {
         int pixels = images.Rows * images.Columns;
         var values = new float[imageOf.Length * pixels];
@@ -119,18 +138,26 @@ public static partial class AvDigitsDataset
             for (int p = 0; p < pixels; p++) values[i * pixels + p] = images.Pixels[imageOf[i] * pixels + p] / 255f;
         using var scope = torch.NewDisposeScope();
         Tensor batch = torch.tensor(values, new long[] { imageOf.Length, 1, images.Rows, images.Columns });
-        if (digits.ImagePcaRemoval > 0) batch = ImageDegradation.RemovePrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows);
+        PrincipalComponents? removed = digits.ImagePcaRemoval > 0 ? fitted ?? ImageDegradation.PrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows) : null;
+        if (removed is not null) batch = ImageDegradation.RemoveComponents(batch, removed);
         if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
         if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(SeedStreams.ImageOcclusion(seed)));
-        return ((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope();
+        return (((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope(), removed);
     }
 
-    /// <summary>Log spectrograms shifted and scaled to zero mean, unit variance over the training rows (a log floor of -14 would dominate otherwise).</summary>
-    private static Tensor Standardize(Tensor spectrograms, IReadOnlyList<int> trainRows)
+    /// <summary>Mean and standard deviation of the log spectrograms over the training rows (a log floor of -14 would dominate otherwise).</summary>
+    private static Standardization Fit(Tensor spectrograms, IReadOnlyList<int> trainRows)
     {
         using var scope = torch.NewDisposeScope();
         Tensor train = spectrograms.index_select(0, torch.tensor(trainRows.Select(i => (long)i).ToArray()));
-        Tensor standardized = (spectrograms - train.mean()) / train.std();
+        return new Standardization(train.mean().item<float>(), train.std().item<float>());
+    }
+
+    /// <summary>Shifts and scales to zero mean, unit variance by <paramref name="fitted"/>; disposes the input.</summary>
+    public static Tensor Standardize(Tensor spectrograms, Standardization fitted)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor standardized = (spectrograms - torch.tensor(fitted.Mean)) / torch.tensor(fitted.Std);
         spectrograms.Dispose();
         return standardized.MoveToOuterDisposeScope();
     }

@@ -58,6 +58,7 @@ public static class ClipDatasetBuilder
         return new DatasetSplits(trainPart, validationSet, new DatasetSubset(dataset, test))
         {
             Report = new LoadReport { Skipped = skipped, Notices = notices ?? Array.Empty<string>() },
+            Preprocessing = new DatasetPreprocessing(readers.Select(r => r.Preprocessing).ToArray()),
         };
     }
 

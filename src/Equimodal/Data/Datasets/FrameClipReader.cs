@@ -21,6 +21,14 @@ public sealed class FrameClipReader : IModalityReader
     public ModalitySpec Spec { get; }
 
     /// <inheritdoc />
+    public InputPreprocessing Preprocessing => new()
+    {
+        Modality = Spec.Name, Reader = "frames", Shape = Spec.Shape, Image = _settings,
+        PixelMean = _settings.Channels == 3 ? ImageTransform.Mean : new[] { ImageTransform.Mean.Average() },
+        PixelStd = _settings.Channels == 3 ? ImageTransform.Std : new[] { ImageTransform.Std.Average() },
+    };
+
+    /// <inheritdoc />
     public float[] Read(string path, bool training, Random random)
     {
         string[] frames = FrameFolder.Pick(FrameFolder.List(path), _settings.Frames);

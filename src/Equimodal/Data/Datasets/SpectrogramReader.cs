@@ -22,6 +22,9 @@ public sealed class SpectrogramReader : IModalityReader
     /// <inheritdoc />
     public ModalitySpec Spec { get; }
 
+    /// <inheritdoc />
+    public InputPreprocessing Preprocessing => new() { Modality = Spec.Name, Reader = "spectrogram", Shape = Spec.Shape, Spectrogram = _frontEnd.Settings.Resolve() };
+
     /// <summary>Number of cached spectrograms.</summary>
     public int CachedCount => _cache.Count;
 

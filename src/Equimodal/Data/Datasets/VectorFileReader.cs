@@ -14,6 +14,9 @@ public sealed class VectorFileReader : IModalityReader
     /// <inheritdoc />
     public ModalitySpec Spec { get; }
 
+    /// <inheritdoc />
+    public InputPreprocessing Preprocessing => new() { Modality = Spec.Name, Reader = "vector", Shape = Spec.Shape };
+
     /// <summary>Whether <paramref name="path"/> names a feature-vector file by its extension.</summary>
     public static bool IsVectorFile(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 

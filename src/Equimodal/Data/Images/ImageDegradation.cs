@@ -1,3 +1,4 @@
+using Equimodal.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,11 +11,14 @@ public static class ImageDegradation
     /// Removes <paramref name="fraction"/> of the images' energy (variance) by projecting out the fewest leading
     /// principal components that hold it, as AV-MNIST does; components are fitted on the rows in <paramref name="fitRows"/>.
     /// </summary>
-    public static Tensor RemovePrincipalEnergy(Tensor images, double fraction, IReadOnlyList<int> fitRows)
+    public static Tensor RemovePrincipalEnergy(Tensor images, double fraction, IReadOnlyList<int> fitRows) =>
+        RemoveComponents(images, PrincipalEnergy(images, fraction, fitRows));
+
+    /// <summary>The fewest leading principal components of the rows in <paramref name="fitRows"/> that hold <paramref name="fraction"/> of their energy.</summary>
+    public static PrincipalComponents PrincipalEnergy(Tensor images, double fraction, IReadOnlyList<int> fitRows)
     {
         using var scope = torch.NewDisposeScope();
-        long[] shape = images.shape;
-        Tensor flat = images.reshape(shape[0], -1).to_type(ScalarType.Float64);
+        Tensor flat = images.reshape(images.shape[0], -1).to_type(ScalarType.Float64);
         Tensor fit = flat.index_select(0, torch.tensor(fitRows.Select(i => (long)i).ToArray()));
         Tensor mean = fit.mean(new long[] { 0 }, keepdim: true);
         Tensor centred = fit - mean;
@@ -24,7 +28,23 @@ public static class ImageDegradation
         double total = energy.Sum(), running = 0;
         int components = 0;
         while (components < energy.Length && running < fraction * total) running += energy[components++];
-        Tensor leading = vectors.flip(1).narrow(1, 0, components);
+        Tensor leading = vectors.flip(1).narrow(1, 0, components).t().contiguous();
+        long features = flat.shape[1];
+        double[] basis = leading.data<double>().ToArray();
+        return new PrincipalComponents(mean.data<double>().ToArray(),
+            Enumerable.Range(0, components).Select(c => basis.AsSpan(c * (int)features, (int)features).ToArray()).ToArray());
+    }
+
+    /// <summary>Projects <paramref name="components"/> out of every image: x - ((x - mean) B^T) B, in float64.</summary>
+    public static Tensor RemoveComponents(Tensor images, PrincipalComponents components)
+    {
+        using var scope = torch.NewDisposeScope();
+        long[] shape = images.shape;
+        Tensor flat = images.reshape(shape[0], -1).to_type(ScalarType.Float64);
+        Tensor mean = torch.tensor(components.Mean.ToArray(), new long[] { 1, components.Mean.Count });
+        Tensor leading = components.Basis.Count == 0
+            ? torch.zeros(components.Mean.Count, 0, ScalarType.Float64)
+            : torch.tensor(components.Basis.SelectMany(row => row).ToArray(), new long[] { components.Basis.Count, components.Mean.Count }).t().contiguous();
         Tensor removed = flat - (flat - mean).matmul(leading).matmul(leading.t());
         return removed.to_type(images.dtype).reshape(shape).MoveToOuterDisposeScope();
     }

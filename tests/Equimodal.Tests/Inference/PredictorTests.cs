@@ -1,0 +1,104 @@
+using Equimodal.Data;
+using Equimodal.Data.Datasets;
+using Equimodal.Evaluation;
+using Equimodal.Inference;
+using Equimodal.Reporting;
+using Equimodal.Tests.Data;
+using Equimodal.Training;
+using static TorchSharp.torch;
+
+namespace Equimodal.Tests.Inference;
+
+public class PredictorTests
+{
+    private sealed record TrainedRun(string Root, string Run, DatasetSplits Splits, string[] TestClips);
+
+    private static readonly Lazy<TrainedRun> Trained = new(() =>
+    {
+        string root = TinyLayouts.CremaD();
+        var config = new RunConfig
+        {
+            Dataset = new DatasetRequest { Name = "cremad", Path = root, Files = TinyLayouts.Options },
+            Model = TestData.TinyModel,
+            Training = TestData.ShortTraining with { Epochs = 1 },
+        };
+        DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
+        string run = TestData.TempFolder();
+        Experiment.Run(config, splits, run);
+        string[] clips = File.ReadAllLines(Path.Combine(root, "test.csv")).Select(l => l.Split(',')[0]).ToArray();
+        return new TrainedRun(root, run, splits, clips);
+    });
+
+    private static string Manifest(TrainedRun trained, Func<int, string, string> line)
+    {
+        string path = Path.Combine(TestData.TempFolder(), "manifest.csv");
+        File.WriteAllLines(path, new[] { "id,audio,visual" }.Concat(trained.TestClips.Select((clip, i) => line(i, clip))));
+        return path;
+    }
+
+    private static string Line(TrainedRun trained, string clip, bool audio = true, bool visual = true) =>
+        $"{clip},{(audio ? Path.Combine(trained.Root, CremaDDataset.AudioFolder, clip + ".wav") : "")},{(visual ? Path.Combine(trained.Root, CremaDDataset.FramesFolder, clip) : "")}";
+
+    private static double[] Softmax(double[,] logits, int row)
+    {
+        int k = logits.GetLength(1);
+        double max = Enumerable.Range(0, k).Max(c => logits[row, c]);
+        double[] e = Enumerable.Range(0, k).Select(c => Math.Exp(logits[row, c] - max)).ToArray();
+        return e.Select(v => v / e.Sum()).ToArray();
+    }
+
+    [Fact]
+    public void Predictions_on_the_test_split_equal_evaluate_and_a_missing_modality_is_predicted_as_evaluate_missing_does()
+    {
+        TrainedRun trained = Trained.Value;
+        using var model = new RunFolder(trained.Run).LoadModel();
+        Evaluator.Scores full = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU);
+        Evaluator.Scores noVisual = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU, new TestCondition(new[] { "visual" }, Array.Empty<Corruption>()));
+
+        using Predictor predictor = Predictor.Open(trained.Run);
+        // Every other sample lacks its frames: it must match evaluate --missing visual, the others plain evaluate.
+        string manifest = Manifest(trained, (i, clip) => Line(trained, clip, visual: i % 2 == 0));
+        var (predictions, failures) = predictor.PredictFiles(PredictionInputs.Read(manifest, new[] { "audio", "visual" }), batchSize: 4);
+
+        Assert.Empty(failures);
+        Assert.Equal(trained.TestClips, predictions.Select(p => p.Id));
+        for (int i = 0; i < predictions.Count; i++)
+        {
+            Evaluator.Scores expected = i % 2 == 0 ? full : noVisual;
+            Assert.Equal(i % 2 == 0 ? Array.Empty<string>() : new[] { "visual" }, predictions[i].Missing);
+            Assert.Equal(Metrics.Predictions(expected.Fused)[i], predictions[i].Predicted);
+            double[] probabilities = Softmax(expected.Fused, i);
+            for (int c = 0; c < probabilities.Length; c++) Assert.Equal(probabilities[c], predictions[i].Probabilities[c], 5);
+            Assert.Equal(1, predictions[i].Shares.Sum(), 5);
+            // A missing modality has a zero embedding, so its share is 0 up to the epsilon that keeps the L2 pooling differentiable.
+            if (i % 2 == 1) Assert.True(predictions[i].Shares[1] < 1e-4);
+        }
+    }
+
+    [Fact]
+    public void An_unreadable_file_is_a_failure_of_its_sample_and_the_others_are_predicted()
+    {
+        TrainedRun trained = Trained.Value;
+        string broken = Path.Combine(TestData.TempFolder(), "broken.wav");
+        File.WriteAllText(broken, "not a wav file");
+        string manifest = Manifest(trained, (i, clip) => i == 0 ? $"{clip},{broken}," : Line(trained, clip));
+        using Predictor predictor = Predictor.Open(trained.Run);
+        var (predictions, failures) = predictor.PredictFiles(PredictionInputs.Read(manifest, new[] { "audio", "visual" }));
+        PredictionFailure failure = Assert.Single(failures);
+        Assert.Equal(trained.TestClips[0], failure.Id);
+        Assert.Contains("broken.wav", failure.Reason);
+        Assert.Equal(trained.TestClips.Length - 1, predictions.Count);
+    }
+
+    [Fact]
+    public void The_run_records_its_resolved_preprocessing()
+    {
+        DatasetPreprocessing recorded = new RunFolder(Trained.Value.Run).ReadPreprocessing()!;
+        InputPreprocessing audio = recorded.Of("audio")!;
+        Assert.Equal("spectrogram", audio.Reader);
+        Assert.Equal(TinyLayouts.Options.Spectrogram!.Resolve(), audio.Spectrogram);
+        InputPreprocessing visual = recorded.Of("visual")!;
+        Assert.Equal(TinyLayouts.Options.Image, visual.Image);
+        Assert.Equal(Equimodal.Data.Images.ImageTransform.Mean, visual.PixelMean);
+    }
+}
