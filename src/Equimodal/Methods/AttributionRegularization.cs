@@ -1,6 +1,8 @@
 using System.Globalization;
 using Equimodal.Attribution;
 using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,7 +27,10 @@ public sealed class AttributionRegularization : TrainingMethod
     private static readonly string[] TargetChoices = { "top", "true" };
     private static readonly string[] PoolingChoices = { "l2", "l1" };
     private static readonly string[] DistanceChoices = { "l1", "l2", "kl" };
-    private static readonly string[] RatioChoices = { "uniform", "ratios", "adaptive" };
+    private static readonly string[] RatioChoices = { "uniform", "ratios", "adaptive", "per-sample", "inverse-variance" };
+    private static readonly string[] QuantityChoices = { "logit", "log-prob", "drop" };
+    private static readonly string[] BaselineChoices = { "mean", "zero" };
+    private static readonly string[] SwitchChoices = { "off", "on" };
     private static readonly string[] ScopeChoices = { "fusion", "all" };
     private static readonly string[] PenaltyChoices = { "sample", "batch" };
 
@@ -39,6 +44,12 @@ public sealed class AttributionRegularization : TrainingMethod
     private readonly bool _fusionOnly;
     private readonly bool _batchPenalty;
     private readonly int _warmup;
+    private readonly string _quantity;
+    private readonly bool _meanBaseline;
+    private readonly double _unimodalWeight;
+    private readonly bool _diagnostics;
+    private IReadOnlyDictionary<string, double> _diagnosed = new Dictionary<string, double>();
+    private EpochMeans? _unimodalErrors;
     private AttributionMethod? _attributor;
     private optim.Optimizer? _fusionOptimizer;
     private Parameter[] _fusionParameters = Array.Empty<Parameter>();
@@ -63,6 +74,10 @@ public sealed class AttributionRegularization : TrainingMethod
         string ratioText = settings.Text("ratios", "", "target ratios for targets=ratios, e.g. 2,1");
         _fusionOnly = settings.Choice("scope", "all", ScopeChoices, "layers the penalty trains: all, or fusion only via a separate optimizer") == "fusion";
         _batchPenalty = settings.Choice("penalty", "sample", PenaltyChoices, "distance per sample or of the batch-mean shares") == "batch";
+        _quantity = settings.Choice("quantity", "logit", QuantityChoices, "attributed quantity: the raw logit, the log-probability of the class, or the drop of the true-class log-probability when a modality is replaced");
+        _meanBaseline = settings.Choice("baseline", "mean", BaselineChoices, "replacement of quantity=drop: the batch-mean embedding or zero") == "mean";
+        _unimodalWeight = settings.Number("unimodal", 0.0, 0, 1e6, "weight of the added unimodal cross-entropies of each modality's own logits");
+        _diagnostics = settings.Choice("diagnostics", "off", SwitchChoices, "log per-epoch modality-use diagnostics (embedding and fusion-weight norms, shares, ablation drops, own accuracy)") == "on";
         if (_ratios == "ratios") _givenRatios = ParseRatios(ratioText);
         else if (ratioText.Length > 0) throw new ArgumentException($"Method option ratios={ratioText} needs targets=ratios.");
     }
@@ -88,6 +103,8 @@ public sealed class AttributionRegularization : TrainingMethod
         _targets = Normalise(_givenRatios ?? Enumerable.Repeat(1.0, modalities).ToArray());
         // Training means of the penalty and of each modality's attribution share.
         _epochMeans = new EpochMeans("attr-reg", context.Model.ModalityNames.Select(m => $"attr-reg.train-share.{m}").Prepend("attr-reg.penalty"));
+        // Inverse-variance targets: each modality's mean squared error of its own predicted distribution over the epoch.
+        _unimodalErrors = new EpochMeans("attr-reg.unimodal-error", context.Model.ModalityNames.Select(m => $"attr-reg.unimodal-error.{m}"));
         _attributor = _attribution == "ig" ? new IntegratedGradients(context.Model) : new GradientTimesInput(context.Model);
         if (_fusionOnly)
         {
@@ -98,7 +115,11 @@ public sealed class AttributionRegularization : TrainingMethod
     }
 
     /// <inheritdoc />
-    public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
+    public override void OnEpochStart(int epoch)
+    {
+        _epochMeans?.Reset();
+        _unimodalErrors?.Reset();
+    }
 
     /// <summary>The penalty weight in <paramref name="epoch"/>: a linear ramp from 0 over the warm-up epochs, then <see cref="Lambda"/>.</summary>
     public double LambdaAt(int epoch) => _warmup == 0 ? Lambda : Lambda * Math.Min(1.0, (double)epoch / _warmup);
@@ -111,9 +132,18 @@ public sealed class AttributionRegularization : TrainingMethod
         // Fusion scope: the penalty sees the embeddings as constants, so its gradient reaches only the fusion layers.
         IReadOnlyList<Tensor> embeddings = _fusionOnly ? output.Embeddings.Select(e => e.detach()).ToArray() : output.Embeddings;
         Tensor shares = Shares(embeddings, batch.Labels);
-        Tensor penalty = Penalty(shares, _targets, _distance, _batchPenalty);
+        Tensor penalty;
+        if (_ratios == "per-sample")
+        {
+            Tensor informative = Informative(output.ModalityLogits, batch.Labels);
+            penalty = Penalty(shares, _targets, _distance, _batchPenalty, informative.all(1).to_type(shares.dtype));
+        }
+        else penalty = Penalty(shares, _targets, _distance, _batchPenalty);
         double weight = LambdaAt(step.Epoch);
         Tensor loss = crossEntropy + weight * penalty;
+        if (_unimodalWeight > 0)
+            loss = loss + _unimodalWeight * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean();
+        if (_ratios == "inverse-variance") _unimodalErrors!.Add(UnimodalErrors(output.ModalityLogits, batch.Labels));
         _crossEntropy = crossEntropy;
         _penalty = weight * penalty;
         double[] statistics = Context.Mean(cat(new[] { penalty.detach().reshape(1), shares.detach().mean(new long[] { 0 }) }));
@@ -121,22 +151,92 @@ public sealed class AttributionRegularization : TrainingMethod
         return new StepOutput(loss, output.Logits);
     }
 
-    /// <summary>The differentiable attribution shares [batch, modalities] of <paramref name="embeddings"/>.</summary>
+    /// <summary>
+    /// The differentiable shares [batch, modalities] of <paramref name="embeddings"/>, by the quantity option. logit:
+    /// Gradient x Input (or IG) of the top or true logit, pooled. log-prob: the same of the log-softmax of that class,
+    /// which ignores what a modality adds to every class alike. drop: each modality's outcome contribution
+    /// max(0, log p_y(e) - log p_y(e with e_m replaced by its batch mean or zero)), y the label, over their sum.
+    /// </summary>
     public Tensor Shares(IReadOnlyList<Tensor> embeddings, Tensor labels)
     {
+        if (_quantity == "drop") return DropShares(Context.Model.Fuse, embeddings, labels, _meanBaseline);
         AttributionTarget target = _trueClass ? AttributionTarget.Classes(labels) : AttributionTarget.MaxLogit;
         var options = new AttributionOptions { Differentiable = true, ComputeDelta = false, Steps = _integrationSteps };
-        AttributionResult result = _attributor!.AttributeEmbeddings(embeddings, target, options);
+        AttributionResult result;
+        if (_quantity == "log-prob")
+        {
+            MultimodalClassifier model = Context.Model;
+            using var evaluation = new EvaluationModeScope(model);
+            result = _attributor!.Attribute(e => model.Fuse(e).log_softmax(1), embeddings, target, options with { Layer = AttributionLayer.Embedding });
+        }
+        else result = _attributor!.AttributeEmbeddings(embeddings, target, options);
         return AttributionShares.Shares(result.PerModality, _pooling);
     }
+
+    /// <summary>
+    /// Outcome shares [batch, modalities]: modality m's contribution is the drop of the true-class log-probability when its
+    /// embedding is replaced by the batch mean or by zeros, clamped at 0; the shares are the contributions over
+    /// their sum (all zero when no modality helps).
+    /// </summary>
+    public static Tensor DropShares(LogitsFunction fuse, IReadOnlyList<Tensor> embeddings, Tensor labels, bool meanBaseline)
+    {
+        Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(1);
+        Tensor full = fuse(embeddings).log_softmax(1).gather(1, index).squeeze(1);
+        Tensor[] drops = new Tensor[embeddings.Count];
+        for (int m = 0; m < embeddings.Count; m++)
+        {
+            Tensor baseline = meanBaseline ? embeddings[m].mean(new long[] { 0 }, keepdim: true).expand_as(embeddings[m]) : zeros_like(embeddings[m]);
+            Tensor[] replaced = embeddings.Select((e, j) => j == m ? baseline : e).ToArray();
+            drops[m] = (full - fuse(replaced).log_softmax(1).gather(1, index).squeeze(1)).clamp_min(0);
+        }
+        Tensor contributions = stack(drops, 1);
+        return contributions / contributions.sum(1, keepdim: true).clamp_min(1e-12);
+    }
+
+    /// <summary>
+    /// Per-sample informativeness [batch, modalities] (bool): the modality's own logits give the label a probability above
+    /// chance (1 / classes). Per-sample targets push only samples on which every modality is informative.
+    /// </summary>
+    public static Tensor Informative(IReadOnlyList<Tensor> modalityLogits, Tensor labels)
+    {
+        using var noGrad = no_grad();
+        Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(1);
+        return stack(modalityLogits.Select(z => z.detach().softmax(1).gather(1, index).squeeze(1) > 1.0 / z.shape[1]).ToArray(), 1);
+    }
+
+    /// <summary>Each modality's mean squared error of its own predicted distribution against the one-hot label (Brier score).</summary>
+    public static double[] UnimodalErrors(IReadOnlyList<Tensor> modalityLogits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return modalityLogits.Select(z =>
+        {
+            Tensor oneHot = nn.functional.one_hot(labels.to_type(ScalarType.Int64), z.shape[1]).to_type(z.dtype);
+            return (double)(z.detach().softmax(1) - oneHot).square().sum(1).mean().item<float>();
+        }).ToArray();
+    }
+
+    /// <summary>Inverse-variance targets: r_m proportional to 1 / error_m (errors floored at 1e-6), normalised.</summary>
+    public static double[] InverseVarianceTargets(IReadOnlyList<double> errors) => Normalise(errors.Select(e => 1.0 / Math.Max(e, 1e-6)).ToArray());
 
     /// <summary>
     /// The penalty between shares [batch, modalities] and target ratios (normalised): per-sample distances averaged over the
     /// batch, or the distance of the batch-mean shares. l1: sum |s - r|; l2: sum (s - r)^2; kl: KL(r || s) = sum r log(r / s).
     /// </summary>
-    public static Tensor Penalty(Tensor shares, IReadOnlyList<double> targets, string distance, bool batchMean)
+    public static Tensor Penalty(Tensor shares, IReadOnlyList<double> targets, string distance, bool batchMean) =>
+        Penalty(shares, targets, distance, batchMean, null);
+
+    /// <summary>
+    /// The penalty with a weight per sample [batch] (e.g. 1 for samples to push, 0 for the others): a weighted mean of the
+    /// per-sample distances, or the distance of the weighted mean shares; 0 when every weight is 0.
+    /// </summary>
+    public static Tensor Penalty(Tensor shares, IReadOnlyList<double> targets, string distance, bool batchMean, Tensor? sampleWeights)
     {
-        Tensor s = batchMean ? shares.mean(new long[] { 0 }, keepdim: true) : shares;
+        Tensor? w = sampleWeights?.to_type(shares.dtype);
+        Tensor? total = w?.sum().clamp_min(1e-12);
+        Tensor s = !batchMean ? shares
+            : w is null ? shares.mean(new long[] { 0 }, keepdim: true)
+            : (shares * w.unsqueeze(1)).sum(0, keepdim: true) / total!;
         Tensor r = tensor(targets.Select(t => (float)t).ToArray(), dtype: s.dtype, device: s.device).unsqueeze(0);
         Tensor perRow = distance switch
         {
@@ -145,7 +245,8 @@ public sealed class AttributionRegularization : TrainingMethod
             "kl" => (r * (r.clamp_min(1e-12).log() - s.clamp_min(1e-12).log())).sum(1),
             _ => throw new ArgumentException($"Unknown distance '{distance}'. Valid distances: {string.Join(", ", DistanceChoices)}."),
         };
-        return perRow.mean();
+        if (w is null) return perRow.mean();
+        return batchMean ? perRow.sum() * (w.sum() > 0).to_type(perRow.dtype) : (perRow * w).sum() / total!;
     }
 
     /// <inheritdoc />
@@ -188,6 +289,15 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override void OnEpochEnd(EpochEnd epoch)
     {
+        if (_diagnostics)
+            _diagnosed = ModalityUse.Measure(Context.Model, Context.Splits.Validation, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
+        if (_ratios == "inverse-variance" && _unimodalErrors!.Steps > 0)
+        {
+            // Asymmetric Representation Learning (arXiv 2507.10203): dependence in inverse proportion to each modality's
+            // prediction variance, here the epoch's mean squared error of its own predictions.
+            Dictionary<string, double> errors = _unimodalErrors.Metrics();
+            _targets = InverseVarianceTargets(_unimodalErrors.Names.Select(n => errors[n]).ToArray());
+        }
         if (_ratios != "adaptive") return;
         // Adaptive targets: each modality is asked to contribute in proportion to what its own logits can do.
         double[] accuracy = Context.Model.ModalityNames.Select(m => epoch.Validation.ModalityAccuracy.TryGetValue(m, out double a) ? a : 0).ToArray();
@@ -200,6 +310,11 @@ public sealed class AttributionRegularization : TrainingMethod
         Dictionary<string, double> metrics = _epochMeans?.Metrics() ?? new Dictionary<string, double>();
         IReadOnlyList<string> names = Context.Model.ModalityNames;
         for (int m = 0; m < names.Count; m++) metrics[$"attr-reg.target.{names[m]}"] = _targets[m];
+        if (_ratios == "inverse-variance")
+        {
+            foreach (var (name, value) in _unimodalErrors!.Metrics()) metrics[name] = value;
+        }
+        foreach (var (name, value) in _diagnosed) metrics[$"attr-reg.use.{name}"] = value;
         return metrics;
     }
 
@@ -208,6 +323,7 @@ public sealed class AttributionRegularization : TrainingMethod
     {
         state["attr-reg.targets"] = tensor(_targets, ScalarType.Float64);
         _epochMeans?.SaveState(state);
+        _unimodalErrors?.SaveState(state);
         if (_fusionOptimizer is null) return;
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) ((OptimizerHelper)_fusionOptimizer).save_state_dict(writer);
@@ -219,6 +335,7 @@ public sealed class AttributionRegularization : TrainingMethod
     {
         if (state.TryGetValue("attr-reg.targets", out Tensor? targets)) _targets = targets.data<double>().ToArray();
         _epochMeans?.LoadState(state);
+        _unimodalErrors?.LoadState(state);
         if (_fusionOptimizer is null || !state.TryGetValue("attr-reg.fusion-optimizer", out Tensor? blob)) return;
         using var reader = new BinaryReader(new MemoryStream(blob.data<byte>().ToArray()));
         ((OptimizerHelper)_fusionOptimizer).load_state_dict(reader);

@@ -44,6 +44,8 @@ public static class ComparisonPlots
                 record => record.Validation.AttributionShares.Count > 1 && record.Validation.AttributionShares.TryGetValue(modality, out double share) ? 100 * share : null);
             if (shareDrawn) files.Add(shareFile);
         }
+        string useFile = Path.Combine(folder, ModalityUseFile);
+        if (WriteModalityUse(useFile, runsByMethod, results.Modalities)) files.Add(useFile);
         return files;
     }
 
@@ -70,6 +72,38 @@ public static class ComparisonPlots
         plot.Title($"Test accuracy with a modality missing or corrupted (mean over {results.Seeds.Count} seeds)");
         plot.YLabel("accuracy %");
         plot.SavePng(file, Width, Height);
+    /// <summary>File name of the modality-use figure (runs trained with attr-reg's diagnostics=on).</summary>
+    public const string ModalityUseFile = "modality-use.png";
+
+    /// <summary>
+    /// Draws the per-epoch modality-use diagnostics (<see cref="Evaluation.ModalityUse"/>, logged as method metrics
+    /// "...use.{quantity}.{modality}") in one panel per quantity, one line per run label and modality, mean over the
+    /// label's runs. Returns false (and writes nothing) when no run logged them.
+    /// </summary>
+    public static bool WriteModalityUse(string file, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByLabel, IReadOnlyList<string> modalities)
+    {
+        string[] quantities =
+        {
+            Evaluation.ModalityUse.AttributionShare, Evaluation.ModalityUse.EmbeddingNorm, Evaluation.ModalityUse.FusionWeightNorm,
+            Evaluation.ModalityUse.AblationAccuracyDrop, Evaluation.ModalityUse.OwnAccuracy,
+        };
+        var multiplot = new Multiplot();
+        // A new multiplot holds one empty plot; the panels are added below.
+        foreach (Plot empty in multiplot.GetPlots()) multiplot.RemovePlot(empty);
+        bool any = false;
+        foreach (string quantity in quantities)
+        {
+            var series = runsByLabel.SelectMany(label => modalities.Select(modality => (
+                Label: $"{label.Key} {modality}",
+                Runs: label.Value,
+                Value: (Func<EpochRecord, double?>)(record => record.MethodMetrics.FirstOrDefault(m => m.Key.EndsWith($"use.{quantity}.{modality}", StringComparison.Ordinal)) is { Key: not null } metric ? metric.Value : null))));
+            var plot = new Plot();
+            if (!DrawOverEpochs(plot, quantity, quantity, series)) continue;
+            multiplot.AddPlot(plot);
+            any = true;
+        }
+        if (any) multiplot.SavePng(file, Width, Height / 2 * multiplot.Count());
+        return any;
     }
 
     private static void WriteAccuracy(string file, ComparisonResults results)
@@ -104,10 +138,18 @@ public static class ComparisonPlots
     private static bool WriteOverEpochs(string file, string title, string label, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod, Func<EpochRecord, double?> value)
     {
         var plot = new Plot();
+        if (!DrawOverEpochs(plot, title, label, runsByMethod.Select(x => (x.Key, x.Value, value)))) return false;
+        plot.SavePng(file, Width, Height);
+        return true;
+    }
+
+    /// <summary>Draws one line per series (mean over its runs of a per-epoch value); false when no series has a value.</summary>
+    private static bool DrawOverEpochs(Plot plot, string title, string label, IEnumerable<(string Label, IReadOnlyList<TrainingResult> Runs, Func<EpochRecord, double?> Value)> series)
+    {
         // 25 distinct colours, so a comparison of a dozen methods never repeats one.
         plot.Add.Palette = new ScottPlot.Palettes.Tsitsulin();
         bool any = false;
-        foreach ((string method, IReadOnlyList<TrainingResult> runs) in runsByMethod)
+        foreach ((string method, IReadOnlyList<TrainingResult> runs, Func<EpochRecord, double?> value) in series)
         {
             int epochs = runs.Min(r => r.History.Count);
             var points = Enumerable.Range(0, epochs)
@@ -126,7 +168,6 @@ public static class ComparisonPlots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(label);
-        plot.SavePng(file, Width, Height);
         return true;
     }
 }

@@ -11,7 +11,7 @@ namespace Equimodal.Tests.Methods;
 
 public class AttributionRegularizationTests
 {
-    private sealed class Bench : IDisposable
+    internal sealed class Bench : IDisposable
     {
         public Bench(string name, long[] hidden, params string[] options)
         {
@@ -48,7 +48,7 @@ public class AttributionRegularizationTests
         }
     }
 
-    private static double[][] Rows(Tensor t)
+    internal static double[][] Rows(Tensor t)
     {
         float[] values = t.detach().to_type(ScalarType.Float32).data<float>().ToArray();
         int columns = (int)t.shape[1];

@@ -1,0 +1,247 @@
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
+using Equimodal.Models;
+using Equimodal.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using Bench = Equimodal.Tests.Methods.AttributionRegularizationTests.Bench;
+
+namespace Equimodal.Tests.Methods;
+
+/// <summary>The attr-reg variants whose shares cannot be met by rescaling, and their targets: hand-computed values and gradient checks.</summary>
+public class AttributionRegularizationVariantsTests
+{
+    private static double[] Rows1(Tensor t) => t.detach().to_type(ScalarType.Float64).data<double>().ToArray();
+
+    private static double[] LogSoftmax(double[] logits)
+    {
+        double max = logits.Max(), log = Math.Log(logits.Sum(z => Math.Exp(z - max))) + max;
+        return logits.Select(z => z - log).ToArray();
+    }
+
+    /// <summary>Logits of the linear concat head on features [a, b] by hand.</summary>
+    private static double[] Logits(double[][] weight, double[] bias, double[] features) =>
+        weight.Select((w, c) => w.Zip(features, (x, y) => x * y).Sum() + bias[c]).ToArray();
+
+    [Fact]
+    public void Log_probability_shares_attribute_the_log_softmax_and_ignore_what_every_class_gets()
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=log-prob", "target=true");
+        double[][] a = AttributionRegularizationTests.Rows(bench.Batch.Inputs[0]), b = AttributionRegularizationTests.Rows(bench.Batch.Inputs[1]);
+        var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
+        double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
+        double[] bias = Rows1(head.bias!);
+        long[] labels = bench.Batch.Labels.data<long>().ToArray();
+        double[][] shares = AttributionRegularizationTests.Rows(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels));
+        for (int i = 0; i < a.Length; i++)
+        {
+            double[] features = a[i].Concat(b[i]).ToArray();
+            double[] p = LogSoftmax(Logits(weight, bias, features)).Select(Math.Exp).ToArray();
+            int y = (int)labels[i];
+            // d log p_y / d x_j = W[y, j] - sum_k p_k W[k, j]; attribution = x_j times that.
+            double[] attribution = features.Select((x, j) => x * (weight[y][j] - Enumerable.Range(0, 4).Sum(k => p[k] * weight[k][j]))).ToArray();
+            double normA = Math.Sqrt(attribution.Take(4).Sum(v => v * v)), normB = Math.Sqrt(attribution.Skip(4).Sum(v => v * v));
+            Assert.Equal(normA / (normA + normB), shares[i][0], 5);
+        }
+
+        // Adding the same vector to every class's weights on modality a changes its logit attribution but no prediction:
+        // the log-prob shares do not move, the logit shares do.
+        using var logit = new Bench("attr-reg", Array.Empty<long>(), "target=true");
+        Tensor logitBefore = logit.Method.Shares(logit.Batch.Inputs, logit.Batch.Labels).detach().clone();
+        Tensor logProbBefore = bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels).detach().clone();
+        using (no_grad())
+        {
+            Tensor shift = cat(new[] { full(new long[] { 1, 4 }, 3.0f), zeros(1, 4) }, 1);
+            ((ConcatFusion)logit.Model.Fusion).Classifier.weight!.add_(shift);
+            head.weight!.add_(shift);
+        }
+        Assert.True(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels).allclose(logProbBefore, rtol: 1e-4, atol: 1e-5));
+        Assert.False(logit.Method.Shares(logit.Batch.Inputs, logit.Batch.Labels).allclose(logitBefore, rtol: 1e-2, atol: 1e-3));
+    }
+
+    [Theory]
+    [InlineData("mean")]
+    [InlineData("zero")]
+    public void Drop_shares_are_the_clamped_loss_of_true_class_log_probability_without_each_modality(string baseline)
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=drop", $"baseline={baseline}");
+        double[][] a = AttributionRegularizationTests.Rows(bench.Batch.Inputs[0]), b = AttributionRegularizationTests.Rows(bench.Batch.Inputs[1]);
+        var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
+        double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
+        double[] bias = Rows1(head.bias!);
+        long[] labels = bench.Batch.Labels.data<long>().ToArray();
+        double[] Mean(double[][] rows) => Enumerable.Range(0, 4).Select(j => baseline == "mean" ? rows.Average(r => r[j]) : 0).ToArray();
+        double[] meanA = Mean(a), meanB = Mean(b);
+        double[][] shares = AttributionRegularizationTests.Rows(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels));
+        int helped = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int y = (int)labels[i];
+            double LogP(double[] x, double[] z) => LogSoftmax(Logits(weight, bias, x.Concat(z).ToArray()))[y];
+            double full = LogP(a[i], b[i]);
+            double dropA = Math.Max(0, full - LogP(meanA, b[i])), dropB = Math.Max(0, full - LogP(a[i], meanB));
+            double expected = dropA + dropB == 0 ? 0 : dropA / (dropA + dropB);
+            Assert.Equal(expected, shares[i][0], 4);
+            if (dropA + dropB > 0) helped++;
+        }
+        Assert.True(helped > 0, "some sample must have a positive contribution");
+    }
+
+    /// <summary>
+    /// Central finite differences against autograd for the penalty of every share quantity, on the fusion weights and on an
+    /// embedding (float32 model, so a step of 5e-4 and a tolerance of 1e-3 + 2 % of the gradient).
+    /// </summary>
+    [Theory]
+    [InlineData("quantity=log-prob", "target=true")]
+    [InlineData("quantity=log-prob", "target=top")]
+    [InlineData("quantity=drop", "baseline=mean")]
+    [InlineData("quantity=drop", "baseline=zero")]
+    public void The_penalty_gradient_matches_finite_differences(string quantity, string option)
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), quantity, option);
+        // Weights that read the label's rule (class = 2 [a_0 > 0] + [b_0 > 0]) on top of the random ones, so that both
+        // modalities help on most samples (where the drop shares are not clamped to 0 or 1).
+        using (no_grad())
+        {
+            Tensor rule = zeros(4, 8);
+            for (int c = 0; c < 4; c++)
+            {
+                rule[c, 0] = c >= 2 ? 3f : -3f;
+                rule[c, 4] = c % 2 == 1 ? 3f : -3f;
+            }
+            ((ConcatFusion)bench.Model.Fusion).Classifier.weight!.add_(rule);
+        }
+        Tensor a = bench.Batch.Inputs[0].detach().clone().requires_grad_(true);
+        Tensor b = bench.Batch.Inputs[1].detach();
+        Tensor weight = ((ConcatFusion)bench.Model.Fusion).Classifier.weight!;
+        double Penalty() => AttributionRegularization.Penalty(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets, "l2", false).item<float>();
+        Tensor penalty = AttributionRegularization.Penalty(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets, "l2", false);
+        Tensor[] gradients = torch.autograd.grad(new[] { penalty }, new[] { weight, a }).ToArray();
+        Assert.True(gradients[0].abs().max().item<float>() > 1e-6, "the penalty must reach the fusion weights");
+        Assert.True(gradients[1].abs().max().item<float>() > 1e-6, "the penalty must reach the embeddings (the encoders)");
+        const float h = 5e-4f;
+        foreach (var (tensor, gradient) in new[] { (weight, gradients[0]), (a, gradients[1]) })
+        {
+            for (int k = 0; k < 6; k++)
+            {
+                long row = k % tensor.shape[0], column = (k * 3) % tensor.shape[1];
+                float original;
+                using (no_grad()) original = tensor[row, column].item<float>();
+                using (no_grad()) tensor[row, column] = original + h;
+                double plus = Penalty();
+                using (no_grad()) tensor[row, column] = original - h;
+                double minus = Penalty();
+                using (no_grad()) tensor[row, column] = original;
+                double expected = gradient[row, column].item<float>(), difference = (plus - minus) / (2 * h);
+                Assert.True(Math.Abs(difference - expected) <= 1e-3 + 0.02 * Math.Abs(expected), $"[{row}, {column}]: finite difference {difference}, autograd {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Per_sample_targets_push_only_samples_on_which_every_modality_is_informative()
+    {
+        using var scope = NewDisposeScope();
+        // Three samples, two classes: modality a beats chance on samples 0 and 1, modality b on samples 0 and 2.
+        Tensor labels = tensor(new long[] { 0, 1, 0 });
+        Tensor logitsA = tensor(new float[] { 2, 0, 0, 1, 0, 3 }).view(3, 2);
+        Tensor logitsB = tensor(new float[] { 1, 0, 2, 0, 1, -1 }).view(3, 2);
+        Tensor informative = AttributionRegularization.Informative(new[] { logitsA, logitsB }, labels);
+        Assert.Equal(new[] { true, true, true, false, false, true }, informative.data<bool>().ToArray());
+        Tensor shares = tensor(new float[] { 0.8f, 0.2f, 0.1f, 0.9f, 0.3f, 0.7f }).view(3, 2);
+        Tensor weights = informative.all(1).to_type(ScalarType.Float32);
+        // Only sample 0 counts: |0.8 - 0.5| + |0.2 - 0.5| = 0.6.
+        Assert.Equal(0.6, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, weights).item<float>(), 6);
+        Assert.Equal(0.6, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", true, weights).item<float>(), 6);
+        Assert.Equal(0.0, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, zeros(3)).item<float>(), 6);
+        // Weights 1 everywhere give the unweighted penalty.
+        Assert.Equal(AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false).item<float>(),
+            AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, ones(3)).item<float>(), 6);
+
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "targets=per-sample", "lambda=2");
+        StepOutput output = bench.Step();
+        var model = bench.Model;
+        ModelOutput forward = model.Forward(bench.Batch.Inputs);
+        Tensor mask = AttributionRegularization.Informative(forward.ModalityLogits, bench.Batch.Labels).all(1).to_type(ScalarType.Float32);
+        Tensor expected = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels)
+            + 2 * AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false, mask);
+        Assert.Equal(expected.item<float>(), output.Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Inverse_variance_targets_follow_the_unimodal_errors_of_the_epoch()
+    {
+        using (var scope = NewDisposeScope())
+        {
+            // softmax([0, 0]) = [0.5, 0.5] against label 0: (0.5 - 1)^2 + 0.5^2 = 0.5; a confident right answer errs ~0.
+            double[] errors = AttributionRegularization.UnimodalErrors(new[] { zeros(1, 2), tensor(new float[] { 20, 0 }).view(1, 2) }, tensor(new long[] { 0 }));
+            Assert.Equal(0.5, errors[0], 6);
+            Assert.Equal(0.0, errors[1], 6);
+        }
+        double[] targets = AttributionRegularization.InverseVarianceTargets(new[] { 0.2, 0.6 });
+        Assert.Equal(0.75, targets[0], 12);
+        Assert.Equal(0.25, targets[1], 12);
+
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "targets=inverse-variance");
+        Assert.Equal(new[] { 0.5, 0.5 }, bench.Method.Targets);
+        bench.Method.OnEpochStart(0);
+        bench.Step();
+        double[] measured = AttributionRegularization.UnimodalErrors(bench.Model.Forward(bench.Batch.Inputs).ModalityLogits, bench.Batch.Labels);
+        bench.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult()));
+        double[] expected = AttributionRegularization.InverseVarianceTargets(measured);
+        Assert.Equal(expected[0], bench.Method.Targets[0], 6);
+        Assert.Equal(measured[1], bench.Method.EpochMetrics()["attr-reg.unimodal-error.b"], 6);
+    }
+
+    [Fact]
+    public void Unimodal_heads_add_the_mean_cross_entropy_of_each_modalitys_own_logits()
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal=0.5", "lambda=2");
+        StepOutput output = bench.Step();
+        ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
+        double crossEntropy = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels).item<float>();
+        double unimodal = forward.ModalityLogits.Average(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
+        double penalty = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false).item<float>();
+        Assert.Equal(crossEntropy + 2 * penalty + 0.5 * unimodal, output.Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Diagnostics_measure_norms_ablation_and_own_accuracy_by_hand()
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "diagnostics=on");
+        IMultimodalDataset validation = bench.Splits.Validation;
+        Batch all = validation.GetBatch(Enumerable.Range(0, validation.Count).ToArray(), Augmentation.None);
+        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, new[] { 0, 1 }, 7, CPU);
+        var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
+        double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
+        double[] bias = Rows1(head.bias!);
+        double[][] a = AttributionRegularizationTests.Rows(all.Inputs[0]), b = AttributionRegularizationTests.Rows(all.Inputs[1]);
+        long[] labels = all.Labels.data<long>().ToArray();
+        int n = a.Length;
+        static int ArgMax(double[] v) => Array.IndexOf(v, v.Max());
+        double[] zero = new double[4];
+        double correct = 0, withoutA = 0, lossFull = 0, lossWithoutA = 0, ownB = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double[] full = Logits(weight, bias, a[i].Concat(b[i]).ToArray()), noA = Logits(weight, bias, zero.Concat(b[i]).ToArray());
+            correct += ArgMax(full) == labels[i] ? 1 : 0;
+            withoutA += ArgMax(noA) == labels[i] ? 1 : 0;
+            lossFull -= LogSoftmax(full)[labels[i]];
+            lossWithoutA -= LogSoftmax(noA)[labels[i]];
+            double[] own = Logits(weight.Select(w => new double[4].Concat(w.Skip(4)).ToArray()).ToArray(), bias.Select(v => v / 2).ToArray(), zero.Concat(b[i]).ToArray());
+            ownB += ArgMax(own) == labels[i] ? 1 : 0;
+        }
+        Assert.Equal(a.Average(r => Math.Sqrt(r.Sum(v => v * v))), measured["embedding-norm.a"], 4);
+        Assert.Equal(Math.Sqrt(weight.Sum(w => w.Skip(4).Sum(v => v * v))), measured["fusion-weight-norm.b"], 5);
+        Assert.Equal((correct - withoutA) / n, measured["ablation-accuracy-drop.a"], 6);
+        Assert.Equal((lossWithoutA - lossFull) / n, measured["ablation-loss-increase.a"], 4);
+        Assert.Equal(ownB / n, measured["own-accuracy.b"], 6);
+        Assert.Equal(1.0, measured["gxi-share.a"] + measured["gxi-share.b"], 5);
+        all.Dispose();
+
+        // As a method option, the diagnostic is logged with the epoch's metrics.
+        bench.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult()));
+        Assert.Equal(measured["own-accuracy.b"], bench.Method.EpochMetrics()["attr-reg.use.own-accuracy.b"], 12);
+    }
+}
