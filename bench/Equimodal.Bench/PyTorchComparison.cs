@@ -137,11 +137,11 @@ public static class PyTorchComparison
     {
         public static readonly Configuration[] All =
         {
-            new("default-1t", "small", 1, 32, 32, 32, 24, 3, 15, 3, false),
-            new("default-2t", "small", 2, 32, 32, 32, 24, 3, 15, 3, false),
+            new("default-1t", "small", 1, 32, 32, 32, 24, 3, 10, 3, false),
+            new("default-2t", "small", 2, 32, 32, 32, 24, 3, 10, 3, false),
             new("resnet18-cremad-2t", "resnet18", 2, 8, 257, 188, 224, 3, 3, 2, false),
-            new("evaluate-1t", "small", 1, 32, 32, 32, 24, 3, 15, 3, true),
-            new("evaluate-2t", "small", 2, 32, 32, 32, 24, 3, 15, 3, true),
+            new("evaluate-1t", "small", 1, 32, 32, 32, 24, 3, 10, 3, true),
+            new("evaluate-2t", "small", 2, 32, 32, 32, 24, 3, 10, 3, true),
         };
 
         public static Configuration Named(string name) => All.FirstOrDefault(c => c.Name == name)

@@ -13,6 +13,7 @@ This is the PyTorch side of `Equimodal.Bench pytorch` (see bench/README.md). It 
 Usage (run with Debian's python3-torch, /usr/bin/python3):
   equimodal_torch.py check WEIGHTS.pt CHECK.pt    load an exported Equimodal run and assert equal logits
   equimodal_torch.py time [options]               print one JSON line: ms per step after warm-up, peak RSS
+  equimodal_torch.py parts [--threads N]          the parts of a joint step, in wall and CPU time
 """
 import argparse
 import json
@@ -256,6 +257,60 @@ def timed(args):
                       "peak_rss_mb": peak_rss_mb(), "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 
+def parts(args):
+    """The parts of a joint step on one fixed batch, in wall and CPU time (the counterpart of `Equimodal.Bench step-parts`)."""
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    model = MultimodalClassifier(1, 3, 6, "small")
+    model.train()
+    inputs = [torch.randn(args.batch, 1, 32, 32), torch.randn(args.batch, 3, 3, 24, 24)]
+    labels = torch.randint(0, 6, (args.batch,))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    print(f"PyTorch {torch.__version__}, batch {args.batch}, {torch.get_num_threads()} thread(s), median of {args.repetitions} after 3 warm-up repetitions")
+    print()
+    print("| part | wall ms | CPU ms |")
+    print("|---|---:|---:|")
+
+    def loss():
+        return F.cross_entropy(model(inputs)[0], labels)
+
+    def bare():
+        optimizer.zero_grad()
+        loss().backward()
+        optimizer.step()
+
+    def with_items():
+        optimizer.zero_grad()
+        logits, _ = model(inputs)
+        value = F.cross_entropy(logits, labels)
+        value.item()
+        value.backward()
+        optimizer.step()
+        (logits.argmax(1) == labels).sum().item()
+
+    features = torch.randn(args.batch, 16, 32, 32).requires_grad_(True)
+    kernel = (torch.randn(16, 16, 3, 3) * 0.1).requires_grad_(True)
+    scale, shift = torch.ones(16).requires_grad_(True), torch.zeros(16).requires_grad_(True)
+    running_mean, running_variance = torch.zeros(16), torch.ones(16)
+    parts_list = [("conv2d 3x3 16->16 on [batch,16,32,32]: forward", lambda: F.conv2d(features, kernel, padding=1)),
+                  ("conv2d 3x3 16->16 on [batch,16,32,32]: forward + backward", lambda: F.conv2d(features, kernel, padding=1).sum().backward()),
+                  ("batch_norm (training) on [batch,16,32,32]: forward + backward",
+                   lambda: F.batch_norm(features, running_mean, running_variance, scale, shift, training=True).sum().backward()),
+                  ("forward + cross-entropy", loss), ("forward + backward", lambda: loss().backward()),
+                  ("zero_grad", optimizer.zero_grad), ("AdamW step", optimizer.step),
+                  ("bare step: zero_grad, forward, backward, step", bare), ("bare step + loss.item() + correct.item()", with_items)]
+    wall, cpu = [[] for _ in parts_list], [[] for _ in parts_list]
+    for r in range(-3, args.repetitions):
+        for p, (_, action) in enumerate(parts_list):
+            cpu_start, wall_start = time.process_time(), time.perf_counter()
+            action()
+            if r >= 0:
+                wall[p].append(1000 * (time.perf_counter() - wall_start))
+                cpu[p].append(1000 * (time.process_time() - cpu_start))
+    for p, (name, _) in enumerate(parts_list):
+        print(f"| {name} | {sorted(wall[p])[len(wall[p]) // 2]:.2f} | {sorted(cpu[p])[len(cpu[p]) // 2]:.2f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -276,8 +331,14 @@ def main():
     time_parser.add_argument("--frames", type=int, default=3)
     time_parser.add_argument("--samples", type=int, default=0, help="samples held in memory (at least the steps' batches)")
     time_parser.add_argument("--seed", type=int, default=1)
+    parts_parser = commands.add_parser("parts")
+    parts_parser.add_argument("--threads", type=int, default=1)
+    parts_parser.add_argument("--batch", type=int, default=32)
+    parts_parser.add_argument("--repetitions", type=int, default=20)
     args = parser.parse_args()
-    if args.command == "check":
+    if args.command == "parts":
+        parts(args)
+    elif args.command == "check":
         check(args.weights, args.check_file)
     else:
         timed(args)
