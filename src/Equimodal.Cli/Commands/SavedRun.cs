@@ -18,14 +18,7 @@ internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetReque
         RunConfig config = folder.ReadConfig();
         DatasetRequest request = dataOverride is null ? config.Dataset : config.Dataset with { Path = dataOverride };
         DatasetSplits splits = DatasetCatalog.Load(request);
-        int[] modalityIndices = config.Modalities.Select(m => IndexOf(splits.Modalities, m.Name)).ToArray();
+        int[] modalityIndices = ModalityBinding.Indices(splits.Modalities, config.Modalities.Select(m => m.Name), $"The model of {path}");
         return new SavedRun(folder, config, request, splits, modalityIndices);
-    }
-
-    private static int IndexOf(IReadOnlyList<ModalitySpec> modalities, string name)
-    {
-        int index = modalities.Select(m => m.Name).ToList().IndexOf(name);
-        if (index < 0) throw new ArgumentException($"The model reads modality '{name}', which the dataset does not have ({string.Join(", ", modalities.Select(m => m.Name))}).");
-        return index;
     }
 }

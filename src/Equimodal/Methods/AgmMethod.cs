@@ -100,6 +100,9 @@ public sealed class AgmMethod : TrainingMethod
         return current.Select((r, m) => Math.Exp(alpha * Math.Min(usual[m] - r, GapCap))).ToArray();
     }
 
+    /// <summary>Exact: the response losses are means over the global batch (<see cref="MethodContext.Mean"/>).</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
+
     /// <inheritdoc />
     public override void Setup(MethodContext context)
     {
@@ -125,7 +128,7 @@ public sealed class AgmMethod : TrainingMethod
         {
             using var scope = NewDisposeScope();
             Tensor[] detached = output.Embeddings.Select(e => e.detach()).ToArray();
-            losses = ShapleyResponses(Context.Model.Fuse, detached).Select(r => ResponseLoss(r, batch.Labels)).ToArray();
+            losses = Context.Mean(stack(ShapleyResponses(Context.Model.Fuse, detached).Select(r => ResponseLoss(r, batch.Labels)).ToArray()));
         }
         double[] coefficients = Coefficients(losses, _averages, Alpha);
         // The average is updated after the coefficients, so a step is compared with the steps before it.
@@ -171,11 +174,10 @@ public sealed class AgmMethod : TrainingMethod
     public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
 
     /// <summary>Mean over the batch of -log(max(softmax(response)[y], 1e-8)).</summary>
-    public static double ResponseLoss(Tensor response, Tensor labels)
+    public static Tensor ResponseLoss(Tensor response, Tensor labels)
     {
-        using var scope = NewDisposeScope();
         Tensor probability = nn.functional.softmax(response, 1).gather(1, labels.unsqueeze(1)).clamp_min(ProbabilityFloor);
-        return -probability.log().mean().item<float>();
+        return -probability.log().mean();
     }
 
     private static bool Contains(int coalition, int modality) => ((coalition >> modality) & 1) == 1;

@@ -77,6 +77,11 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override string Name => _name;
 
+    /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty depends on the whole batch at once.</summary>
+    public override DataParallelSupport DataParallel => _batchPenalty
+        ? DataParallelSupport.Unsupported($"{_name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
+        : DataParallelSupport.Supported;
+
     /// <summary>Weight of the attribution penalty after the warm-up.</summary>
     public double Lambda { get; }
 
@@ -98,10 +103,8 @@ public sealed class AttributionRegularization : TrainingMethod
         if (_fusionOnly)
         {
             _fusionParameters = context.Model.FusionParameters().ToArray();
-            // The publication's separate optimizer: same kind and learning rate as the main one, fusion layers only.
-            _fusionOptimizer = context.Options.Optimizer == "sgd"
-                ? optim.SGD(_fusionParameters, context.Options.LearningRate, momentum: context.Options.Momentum)
-                : optim.AdamW(_fusionParameters, context.Options.LearningRate, weight_decay: 0);
+            // The publication's separate optimizer: same kind and learning rate as the main one, fusion layers only, no weight decay.
+            _fusionOptimizer = OptimizerFactory.Create(_fusionParameters, context.Options, weightDecay: 0);
         }
     }
 
@@ -124,8 +127,8 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor loss = crossEntropy + weight * penalty;
         _crossEntropy = crossEntropy;
         _penalty = weight * penalty;
-        double[] batchShares = shares.detach().mean(new long[] { 0 }).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        _epochMeans?.Add(new double[] { penalty.item<float>() }, batchShares);
+        double[] statistics = Context.Mean(cat(new[] { penalty.detach().reshape(1), shares.detach().mean(new long[] { 0 }) }));
+        _epochMeans?.Add(statistics[..1], statistics[1..]);
         return new StepOutput(loss, output.Logits);
     }
 
@@ -180,15 +183,17 @@ public sealed class AttributionRegularization : TrainingMethod
     public override void AfterOptimizerStep(StepOutput output, StepInfo step)
     {
         if (_fusionOptimizer is null || _penaltyGradients is null) return;
-        using (no_grad())
+        void SetPenaltyGradients()
         {
+            using var noGrad = no_grad();
             for (int i = 0; i < _fusionParameters.Length; i++)
             {
                 if (_fusionParameters[i].grad is { } grad) grad.copy_(_penaltyGradients[i]);
                 else _fusionParameters[i].grad = _penaltyGradients[i].clone();
             }
         }
-        _fusionOptimizer.step();
+        // As published, the penalty's step is not clipped.
+        Context.Steps.Step(this, _fusionOptimizer, _fusionParameters, loss: null, step, SetPenaltyGradients, clip: false);
     }
 
     /// <inheritdoc />

@@ -51,6 +51,9 @@ public sealed class GradientBlendingMethod : TrainingMethod
     /// <inheritdoc />
     public override string Name => "gblend";
 
+    /// <summary>Exact: a weighted sum of cross-entropies; every rank measures the heads on the same full train and held-out parts.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
+
     /// <summary>Epochs per super-epoch: the weights are re-estimated after every this many epochs.</summary>
     public int Every { get; }
 

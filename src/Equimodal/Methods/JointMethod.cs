@@ -9,4 +9,7 @@ public sealed class JointMethod : TrainingMethod
 
     /// <inheritdoc />
     public override string Name => "joint";
+
+    /// <summary>Exact: one cross-entropy, averaged gradients.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
 }

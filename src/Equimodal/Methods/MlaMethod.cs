@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
@@ -38,6 +39,9 @@ public sealed class MlaMethod : TrainingMethod
 
     /// <inheritdoc />
     public override string Name => "mla";
+
+    /// <summary>Exact: every unimodal step goes through the step runner (averaged gradients) and the projector sees the global batch-mean head input.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
 
     /// <summary>The projector P [width, width] applied to the shared head's weight gradient.</summary>
     public Tensor Projector => _projector ?? throw new InvalidOperationException("mla was used before Setup.");
@@ -109,12 +113,7 @@ public sealed class MlaMethod : TrainingMethod
         {
             Context.Optimizer.zero_grad();
             StepOutput unimodal = UnimodalLoss(batch, m);
-            DivergenceGuard.CheckLoss(unimodal.Loss.item<float>(), this, step, Context.Options);
-            unimodal.Loss.backward();
-            AdjustGradients(step);
-            DivergenceGuard.CheckGradients(Context.Model.parameters(), this, step, Context.Options);
-            if (Context.Options.GradientClip > 0) nn.utils.clip_grad_norm_(Context.Model.parameters(), Context.Options.GradientClip);
-            Context.Optimizer.step();
+            Context.Steps.Step(this, Context.Optimizer, Context.Model.parameters(), unimodal.Loss, step, () => unimodal.Loss.backward(), () => AdjustGradients(step));
         }
         // Added once every modality has stepped on the batch, so a checkpoint (written between batches) holds whole batches.
         _epochMeans?.Add(_batchLosses);
@@ -153,8 +152,9 @@ public sealed class MlaMethod : TrainingMethod
         Tensor logits = _head.Classifier.forward(input);
         Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
         _meanInput?.Dispose();
-        _meanInput = input.detach().mean(new long[] { 0 }, keepdim: true).DetachFromDisposeScope();
-        _batchLosses[modality] = loss.item<float>();
+        // The projector follows the head input of the global batch: averaged over the ranks (ranks hold equal batch sizes).
+        _meanInput = Context.Collective.Average(input.detach().mean(new long[] { 0 }, keepdim: true)).DetachFromDisposeScope();
+        _batchLosses[modality] = Context.Mean(loss)[0];
         return new StepOutput(loss, logits);
     }
 }

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -21,6 +22,8 @@ public sealed class MmParetoMethod : TrainingMethod
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
     private Tensor? _fusedLoss;
     private Tensor[] _unimodalLosses = Array.Empty<Tensor>();
+    private Tensor[][] _multimodalGradients = Array.Empty<Tensor[]>();
+    private Tensor[][] _unimodalGradients = Array.Empty<Tensor[]>();
     private EpochMeans? _epochMeans;
 
     /// <summary>Creates the method; option "gamma" is the published gradient scale 1.5.</summary>
@@ -32,6 +35,9 @@ public sealed class MmParetoMethod : TrainingMethod
 
     /// <inheritdoc />
     public override string Name => "mmpareto";
+
+    /// <summary>Exact: the per-modality gradients are averaged over the ranks before they are compared and combined.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
 
     /// <summary>Scale applied to every encoder's combined gradient (published: 1.5).</summary>
     public double Gamma { get; }
@@ -105,31 +111,53 @@ public sealed class MmParetoMethod : TrainingMethod
         return new StepOutput(total, output.Logits);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Back-propagates the total loss (fusion parameters keep its plain summed gradient) and takes each encoder's
+    /// gradients of the fused and of its unimodal loss separately, for <see cref="AdjustGradients"/>.
+    /// </summary>
     public override void Backward(StepOutput output, StepInfo step)
     {
         if (_fusedLoss is null || !_fusedLoss.requires_grad || _unimodalLosses.Any(l => !l.requires_grad))
             throw new InvalidOperationException("mmpareto: Backward needs the losses of its own ComputeLoss, computed with gradients enabled.");
-        using var scope = NewDisposeScope();
         Parameter[] allEncoders = _encoderParameters.SelectMany(p => p).ToArray();
         // Separate gradients per loss (the graph is kept for the next pass); allow_unused because an encoder may hold
-        // parameters its forward never reaches, whose gradients come back undefined.
+        // parameters its forward never reaches, whose gradients come back undefined. They live in the step's dispose scope.
         IList<Tensor> multimodal = torch.autograd.grad(new[] { _fusedLoss }, allEncoders, retain_graph: true, allow_unused: true);
         var unimodal = new IList<Tensor>[_encoderParameters.Length];
         for (int m = 0; m < unimodal.Length; m++)
             unimodal[m] = torch.autograd.grad(new[] { _unimodalLosses[m] }, _encoderParameters[m], retain_graph: true, allow_unused: true);
         // Fusion parameters get the plain summed gradient; encoder m's summed gradient (g_mm + g_uni) is the rescaling reference.
         output.Loss.backward();
-
-        using var noGrad = no_grad();
-        double[] cosines = new double[_encoderParameters.Length];
         int offset = 0;
+        _multimodalGradients = new Tensor[_encoderParameters.Length][];
+        _unimodalGradients = new Tensor[_encoderParameters.Length][];
         for (int m = 0; m < _encoderParameters.Length; m++)
         {
             Parameter[] parameters = _encoderParameters[m];
-            Tensor[] gMm = parameters.Select((p, i) => OrZeros(multimodal[offset + i], p)).ToArray();
-            Tensor[] gUni = parameters.Select((p, i) => OrZeros(unimodal[m][i], p)).ToArray();
+            int first = offset;
+            _multimodalGradients[m] = parameters.Select((p, i) => OrZeros(multimodal[first + i], p)).ToArray();
+            _unimodalGradients[m] = parameters.Select((p, i) => OrZeros(unimodal[m][i], p)).ToArray();
             offset += parameters.Length;
+        }
+        _fusedLoss = null;
+        _unimodalLosses = Array.Empty<Tensor>();
+    }
+
+    /// <summary>
+    /// Per encoder: weights from the cosine of its (rank-averaged) fused and unimodal gradients, combination, rescaling
+    /// against the summed gradient.
+    /// </summary>
+    public override void AdjustGradients(StepInfo step)
+    {
+        if (_multimodalGradients.Length == 0) throw new InvalidOperationException("mmpareto: AdjustGradients needs the gradients of its own Backward.");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Context.Collective.Average(_multimodalGradients.SelectMany(g => g).Concat(_unimodalGradients.SelectMany(g => g)).ToArray());
+        double[] cosines = new double[_encoderParameters.Length];
+        for (int m = 0; m < _encoderParameters.Length; m++)
+        {
+            Parameter[] parameters = _encoderParameters[m];
+            Tensor[] gMm = _multimodalGradients[m], gUni = _unimodalGradients[m];
             var (wMm, wUni, cosine) = Weights(cat(gMm.Select(g => g.flatten()).ToArray()), cat(gUni.Select(g => g.flatten()).ToArray()));
             cosines[m] = cosine;
             for (int i = 0; i < parameters.Length; i++)
@@ -143,8 +171,8 @@ public sealed class MmParetoMethod : TrainingMethod
         LastCosines = cosines;
         // A conflict is a step where the min-norm weights were used.
         _epochMeans?.Add(cosines, cosines.Select(c => c > 0 ? 0.0 : 1.0).ToArray());
-        _fusedLoss = null;
-        _unimodalLosses = Array.Empty<Tensor>();
+        _multimodalGradients = Array.Empty<Tensor[]>();
+        _unimodalGradients = Array.Empty<Tensor[]>();
     }
 
     /// <summary>Only the epoch means: the method is otherwise stateless.</summary>

@@ -22,6 +22,9 @@ public sealed class ModalityDropoutMethod : TrainingMethod
     /// <inheritdoc />
     public override string Name => "modality-dropout";
 
+    /// <summary>Not exact: every rank would draw its masks from the same generator state, so ranks would drop modalities in step rather than independently.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("modality-dropout draws its masks from each rank's generator, which all ranks share, so data-parallel masks would not be those of one process.");
+
     /// <summary>Probability of dropping each modality of a sample.</summary>
     public double Probability { get; }
 

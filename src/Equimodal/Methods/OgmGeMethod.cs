@@ -87,6 +87,9 @@ public sealed class OgmGeMethod : TrainingMethod
     public static double Coefficient(double ratio, double alpha, bool continuous) =>
         ratio > 1 ? 1 - Math.Tanh(alpha * (continuous ? ratio - 1 : ratio)) : 1;
 
+    /// <summary>Exact: the confidences are sums over the global batch (<see cref="MethodContext.Sum"/>); the noise is drawn alike on every rank from averaged gradients.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
+
     /// <inheritdoc />
     public override void Setup(MethodContext context)
     {
@@ -110,11 +113,9 @@ public sealed class OgmGeMethod : TrainingMethod
         Models.ModelOutput output = Context.Model.Forward(batch.Inputs);
         using (no_grad())
         {
-            double[] scores = output.ModalityLogits
-                .Select(z => nn.functional.softmax(z, 1).gather(1, batch.Labels.unsqueeze(1)).sum().item<float>())
-                .Select(s => (double)s)
-                .ToArray();
-            _ratios = Ratios(scores);
+            using var scope = NewDisposeScope();
+            Tensor scores = stack(output.ModalityLogits.Select(z => nn.functional.softmax(z, 1).gather(1, batch.Labels.unsqueeze(1)).sum()).ToArray());
+            _ratios = Ratios(Context.Sum(scores));
         }
         bool active = step.Epoch >= _start && step.Epoch < _modulationEnd;
         _coefficients = _ratios.Select(r => active ? Coefficient(r, Alpha, _continuous) : 1.0).ToArray();

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Training;
@@ -24,8 +25,49 @@ public sealed record MethodContext(
     Device Device,
     ModelOptions? ModelOptions = null)
 {
+    private StepRunner? _steps;
+
     /// <summary>Tells the user about a setting that makes the method do less than its name promises (the CLI prints it).</summary>
     public Action<string> Warn { get; init; } = _ => { };
+
+    /// <summary>The processes training together (one by default); see <see cref="Mean"/> and <see cref="Sum"/> for statistics.</summary>
+    public ICollective Collective { get; init; } = SingleProcess.Instance;
+
+    /// <summary>The step runner a method uses for every optimizer step it takes itself (by default one over <see cref="Collective"/>).</summary>
+    public StepRunner Steps
+    {
+        get => _steps ??= new StepRunner(Options, Collective);
+        init => _steps = value;
+    }
+
+    /// <summary>
+    /// The place where a batch statistic becomes numbers: the elements of <paramref name="statistics"/> (e.g. per-modality
+    /// batch means) averaged over the ranks, so every rank gets the statistic of the whole global batch (ranks hold equal
+    /// batch sizes). With one process, the values themselves.
+    /// </summary>
+    public double[] Mean(Tensor statistics) => Collective.Mean(ToDoubles(statistics));
+
+    /// <summary>Like <see cref="Mean"/> for statistics that are sums over the batch: summed over the ranks.</summary>
+    public double[] Sum(Tensor statistics) => Collective.Sum(ToDoubles(statistics));
+
+    private static double[] ToDoubles(Tensor statistics)
+    {
+        using var scope = NewDisposeScope();
+        Tensor values = statistics.detach().flatten().cpu();
+        return values.dtype == ScalarType.Float64 ? values.data<double>().ToArray() : values.to_type(ScalarType.Float32).data<float>().Select(v => (double)v).ToArray();
+    }
+}
+
+/// <summary>Whether a method trains the same model data-parallel (N ranks at batch B) as in one process at batch N x B.</summary>
+/// <param name="Exact">True when the result is the same up to float rounding (without BatchNorm, whose batch statistics stay per rank).</param>
+/// <param name="Reason">Why not, for the error under MPI; empty when exact.</param>
+public sealed record DataParallelSupport(bool Exact, string Reason)
+{
+    /// <summary>Same result as one process with the world-times larger batch.</summary>
+    public static DataParallelSupport Supported { get; } = new(true, "");
+
+    /// <summary>Refuses data-parallel training, saying why.</summary>
+    public static DataParallelSupport Unsupported(string reason) => new(false, reason);
 }
 
 /// <summary>Position of one optimisation step.</summary>
@@ -48,8 +90,8 @@ public sealed record EpochEnd(int Epoch, EvaluationResult Validation);
 /// <summary>
 /// A training strategy, in the style of a Lightning module: the trainer owns the loop, the optimizer, clipping,
 /// validation and checkpoints; a method decides what the loss is and may adjust gradients. The trainer calls, per step:
-/// zero_grad, <see cref="ComputeLoss"/>, <see cref="Backward"/>, <see cref="AdjustGradients"/>, clipping,
-/// optimizer.step, <see cref="AfterOptimizerStep"/>; and per epoch <see cref="OnEpochStart"/> and <see cref="OnEpochEnd"/>.
+/// zero_grad, <see cref="ComputeLoss"/>, <see cref="Backward"/>, the gradient average over ranks,
+/// <see cref="AdjustGradients"/>, clipping, optimizer.step (these through <see cref="StepRunner"/>), <see cref="AfterOptimizerStep"/>; and per epoch <see cref="OnEpochStart"/> and <see cref="OnEpochEnd"/>.
 /// </summary>
 public abstract class TrainingMethod
 {
@@ -60,6 +102,15 @@ public abstract class TrainingMethod
 
     /// <summary>Set-up information; available from <see cref="Setup"/> on.</summary>
     protected MethodContext Context => _context ?? throw new InvalidOperationException($"Method '{Name}' was used before Setup.");
+
+    /// <summary>
+    /// Whether the method gives the same result trained data-parallel (N ranks at batch B, gradients averaged by the step
+    /// runner, statistics reduced through <see cref="MethodContext.Mean"/>) as in one process at batch N x B. The trainer
+    /// refuses to run an unsupported method on more than one rank. Default: unsupported, so a new method must check its
+    /// batch statistics and own steps and then say so, rather than silently train with per-rank statistics.
+    /// </summary>
+    public virtual DataParallelSupport DataParallel => DataParallelSupport.Unsupported(
+        $"Method '{Name}' has not declared that data-parallel training gives the same result as one process (TrainingMethod.DataParallel).");
 
     /// <summary>Which dataset modalities the model reads (default: all).</summary>
     public virtual IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities) => Enumerable.Range(0, modalities.Count).ToArray();

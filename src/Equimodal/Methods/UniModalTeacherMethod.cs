@@ -36,6 +36,9 @@ public sealed class UniModalTeacherMethod : TrainingMethod
     /// <inheritdoc />
     public override string Name => "umt";
 
+    /// <summary>Not supported: the teachers are trained by a nested single-process trainer.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("umt trains its teachers with a nested single-process trainer, which does not shard or average.");
+
     /// <summary>Weight of the feature distillation loss.</summary>
     public double Distill { get; }
 

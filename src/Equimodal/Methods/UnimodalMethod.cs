@@ -21,12 +21,12 @@ public sealed class UnimodalMethod : TrainingMethod
     /// <inheritdoc />
     public override string Name => Modality + Suffix;
 
+    /// <summary>Exact: one cross-entropy, averaged gradients.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Supported;
+
     /// <inheritdoc />
     public override IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities)
     {
-        int index = modalities.Select(m => m.Name).ToList().IndexOf(Modality);
-        if (index < 0)
-            throw new ArgumentException($"Method '{Name}' needs modality '{Modality}', but the dataset has {string.Join(", ", modalities.Select(m => m.Name))}.");
-        return new[] { index };
+        return ModalityBinding.Indices(modalities, new[] { Modality }, $"Method '{Name}'");
     }
 }

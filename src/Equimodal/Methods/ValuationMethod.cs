@@ -42,6 +42,9 @@ public sealed class ValuationMethod : TrainingMethod
     /// <inheritdoc />
     public override string Name => "valuation";
 
+    /// <summary>Not exact: every rank would add the same re-sampled copies to its batch.</summary>
+    public override DataParallelSupport DataParallel => DataParallelSupport.Unsupported("valuation adds the epoch's re-sampled copies to every rank's batch, so data-parallel training would count them once per rank.");
+
     /// <summary>Plain epochs before the first re-sampled epoch.</summary>
     public int Warmup { get; }
 
@@ -158,7 +161,7 @@ public sealed class ValuationMethod : TrainingMethod
         {
             // Derived from the seed and epoch by a fixed formula (not a running generator, not HashCode, which is randomized
             // per process), so a resumed run, even in another process, spreads the copies identically.
-            var shuffle = new Random(unchecked(Context.Options.Seed * 1_000_003 + step.Epoch * 7919 + 41));
+            var shuffle = new Random(SeedStreams.ValuationSchedule(Context.Options.Seed, step.Epoch));
             _schedule = _selected.OrderBy(_ => shuffle.Next()).ToArray();
             _scheduledEpoch = step.Epoch;
         }
@@ -168,7 +171,7 @@ public sealed class ValuationMethod : TrainingMethod
     }
 
     /// <summary>The augmentation of a step's re-sampled copies, a function of the run seed and the step like every training batch's.</summary>
-    private Augmentation CopyAugmentation(StepInfo step) => Augmentation.FromSeed(unchecked(Context.Options.Seed * 1_000_003 + (int)step.GlobalStep * 104_729 + 59));
+    private Augmentation CopyAugmentation(StepInfo step) => Augmentation.FromSeed(SeedStreams.ValuationCopies(Context.Options.Seed, step.GlobalStep));
 
     private double[][] TrainContributions()
     {

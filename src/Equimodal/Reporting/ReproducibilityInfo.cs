@@ -8,8 +8,10 @@ namespace Equimodal.Reporting;
 /// <summary>The software and machine a run used, recorded in config.json so the run can be repeated.</summary>
 public sealed record ReproducibilityInfo
 {
-    /// <summary>Equimodal version (informational version, with the commit when the build knew it).</summary>
-    public string EquimodalVersion { get; init; } = "";
+    /// <summary>This build's Equimodal version: the informational version, with the commit when the build knew it (recorded as <see cref="RunConfig.EquimodalVersion"/>).</summary>
+    public static string CurrentVersion { get; } =
+        typeof(ReproducibilityInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(ReproducibilityInfo).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Git commit of the source tree, when available (from the build or the working folder's repository).</summary>
     public string? GitCommit { get; init; }
@@ -38,13 +40,10 @@ public sealed record ReproducibilityInfo
     /// <summary>Describes the current process; call after the trainer has configured threads and device.</summary>
     public static ReproducibilityInfo Capture(string device)
     {
-        string version = typeof(ReproducibilityInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? typeof(ReproducibilityInfo).Assembly.GetName().Version?.ToString() ?? "unknown";
-        int plus = version.IndexOf('+');
+        int plus = CurrentVersion.IndexOf('+');
         return new ReproducibilityInfo
         {
-            EquimodalVersion = version,
-            GitCommit = plus >= 0 ? version[(plus + 1)..] : GitHead(),
+            GitCommit = plus >= 0 ? CurrentVersion[(plus + 1)..] : GitHead(),
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             LibTorchVersion = torch.__version__,
             Device = device,

@@ -31,6 +31,6 @@ public sealed record RunConfig
     /// <summary>Software versions, device and threads of the run (filled in when the run starts).</summary>
     public ReproducibilityInfo? Environment { get; init; }
 
-    /// <summary>Equimodal version that wrote the run.</summary>
-    public string EquimodalVersion { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString() ?? "unknown";
+    /// <summary>Equimodal version that wrote the run (the informational version, with the commit when the build knew it); stored only here.</summary>
+    public string EquimodalVersion { get; init; } = ReproducibilityInfo.CurrentVersion;
 }

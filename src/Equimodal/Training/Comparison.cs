@@ -98,7 +98,7 @@ public sealed class Comparison
         var folder = new RunFolder(run.Folder);
         if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
-        ModelOptions built = MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions)).ConfigureModel(run.Config.Model);
+        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
         if (Comparable(folder.ReadConfig()) != Comparable(run.Config with { Model = built }))
             throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
         return folder.ReadResults();
@@ -139,8 +139,7 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         RunConfig config = folder.ReadConfig();
-        var names = splits.Modalities.Select(m => m.Name).ToList();
-        int[] indices = config.Modalities.Select(m => names.IndexOf(m.Name)).ToArray();
+        int[] indices = ModalityBinding.Indices(splits.Modalities, config.Modalities.Select(m => m.Name), $"The model of {run.Folder}");
         var device = DeviceSelector.Resolve(config.Training.Device);
         var model = folder.LoadModel();
         model.to(device);

@@ -19,11 +19,12 @@ public static class Experiment
         if (folder is not null)
         {
             DeviceSelector.ConfigureThreads(config.Training.Threads);
+            RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
             folder.Start(config with
             {
-                Modalities = method.SelectModalities(splits.Modalities).Select(i => splits.Modalities[i]).ToArray(),
+                Modalities = plan.Modalities,
                 ClassNames = splits.ClassNames,
-                Model = method.ConfigureModel(config.Model),
+                Model = plan.Model,
                 Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant()),
             });
             foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
@@ -12,22 +13,28 @@ namespace Equimodal.Training;
 /// <summary>
 /// The training loop, written once for every method: seeding, optimizer and schedule, per-epoch shuffling, the
 /// method's hooks, validation every epoch, model selection on validation accuracy only, and one test evaluation
-/// of the selected weights at the end.
+/// of the selected weights at the end. Data-parallel over a <see cref="ICollective"/> of several processes: rank 0's
+/// initial weights are broadcast, every rank trains on its shard of each epoch, the step runner averages gradients,
+/// the epoch's loss and accuracy sums are summed over the ranks every step, BatchNorm running statistics are taken from
+/// rank 0 at every epoch end, every rank evaluates the same model on the whole validation and test splits, and only
+/// rank 0 writes checkpoints.
 /// </summary>
 public sealed class Trainer
 {
     private readonly TrainingOptions _options;
     private readonly ModelOptions _modelOptions;
     private readonly ITrainingObserver? _observer;
+    private readonly ICollective _collective;
 
-    /// <summary>Creates a trainer; options are validated here.</summary>
-    public Trainer(TrainingOptions options, ModelOptions modelOptions, ITrainingObserver? observer = null)
+    /// <summary>Creates a trainer over <paramref name="collective"/> (default: one process); options are validated here.</summary>
+    public Trainer(TrainingOptions options, ModelOptions modelOptions, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         options.Validate();
         modelOptions.Validate();
         _options = options;
         _modelOptions = modelOptions;
         _observer = observer;
+        _collective = collective ?? SingleProcess.Instance;
     }
 
     /// <summary>The model of the last <c>Fit</c>, holding the selected (best-validation) weights.</summary>
@@ -49,21 +56,30 @@ public sealed class Trainer
     /// </summary>
     public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints, bool resume)
     {
+        if (_collective.World > 1 && !method.DataParallel.Exact)
+            throw new NotSupportedException($"{method.DataParallel.Reason} Train it in one process (without mpirun).");
         DeviceSelector.ConfigureThreads(_options.Threads);
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
-        IReadOnlyList<int> modalityIndices = method.SelectModalities(splits.Modalities);
-        var model = ModelFactory.Create(modalityIndices.Select(i => splits.Modalities[i]).ToArray(), splits.ClassNames.Count, method.ConfigureModel(_modelOptions));
+        RunPlan plan = RunPlan.Of(method, splits.Modalities, _modelOptions);
+        IReadOnlyList<int> modalityIndices = plan.ModalityIndices;
+        var model = ModelFactory.Create(plan.Modalities, splits.ClassNames.Count, plan.Model);
         Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
         if (restored is null) InitialWeights.Apply(model, _options);
         model.to(device);
         Model = model;
-        optim.Optimizer optimizer = InitialWeights.CreateOptimizer(model, _options);
+        optim.Optimizer optimizer = OptimizerFactory.Create(model, _options);
         optim.lr_scheduler.LRScheduler? schedule = CreateSchedule(optimizer);
-        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions) { Warn = message => _observer?.OnWarning(message) });
+        var steps = new StepRunner(_options, _collective);
+        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions)
+        {
+            Warn = message => _observer?.OnWarning(message),
+            Collective = _collective,
+            Steps = steps,
+        });
 
         IMultimodalDataset trainingSet = method.TrainingSet(splits);
-        var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed);
+        var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed, _collective.Rank, _collective.World);
         // Batches are read on a worker thread while the previous step trains; they equal the plain loader's bit for bit.
         var prefetching = new PrefetchingLoader(loader);
         var progress = new CheckpointProgress { Method = method.Name };
@@ -79,6 +95,8 @@ public sealed class Trainer
             history.AddRange(progress.History);
             Resumed?.Invoke(history);
         }
+        // Every rank starts from rank 0's weights (fresh or restored), whatever its own initialisation or files gave it.
+        _collective.Broadcast(model.state_dict().Values);
         int stepsPerEpoch = loader.BatchesPerEpoch;
 
         for (int epoch = progress.Epoch; epoch < _options.Epochs; epoch++)
@@ -95,21 +113,25 @@ public sealed class Trainer
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
                 long size = loaded.Size;
-                (double loss, long correct) = TrainStep(method, model, optimizer, modalityIndices, device, loaded, info);
+                (double loss, long correct) = TrainStep(method, steps, optimizer, model, modalityIndices, device, loaded, info);
                 step++;
+                // Summed over the ranks every step, so the progress (and a checkpoint of it) is the same on every rank.
+                double[] sums = _collective.Sum(new[] { loss * size, correct, size });
                 progress = progress with
                 {
-                    StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + loss * size,
-                    EpochCorrect = progress.EpochCorrect + correct, EpochSeen = progress.EpochSeen + size,
+                    StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + sums[0],
+                    EpochCorrect = progress.EpochCorrect + (long)sums[1], EpochSeen = progress.EpochSeen + (long)sums[2],
                 };
                 _observer?.OnStep(epoch, _options.Epochs, step - 1, stepsPerEpoch, loss);
                 bool stepCheckpoint = _options.CheckpointEverySteps > 0 && progress.GlobalStep % _options.CheckpointEverySteps == 0 && step < stepsPerEpoch;
-                if (checkpoints is not null && stepCheckpoint)
+                if (checkpoints is not null && stepCheckpoint && _collective.Rank == 0)
                     Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, optimizer, method, isBest: false);
                 FaultInjection.AfterStep(progress.GlobalStep);
             }
             double epochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds;
             schedule?.step();
+            // BatchNorm's running statistics come from each rank's own batches: rank 0's are kept, so every rank evaluates one model.
+            _collective.Broadcast(model.buffers());
 
             EvaluationResult validation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
@@ -133,7 +155,7 @@ public sealed class Trainer
             }
             progress = progress with { Epoch = epoch + 1, StepInEpoch = 0, TrainSeconds = progress.TrainSeconds + epochSeconds, History = history.ToArray() };
             EpochCompleted?.Invoke(model, record);
-            if (checkpoints is not null) Save(checkpoints, progress, model, bestState, optimizer, method, improved);
+            if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, optimizer, method, improved);
             _observer?.OnEpochEnd(record, _options.Epochs);
         }
 
@@ -156,7 +178,7 @@ public sealed class Trainer
     }
 
     /// <summary>One optimizer step on <paramref name="loaded"/>, which it disposes (the loader's worker created it outside any dispose scope).</summary>
-    private (double Loss, long Correct) TrainStep(TrainingMethod method, MultimodalClassifier model, optim.Optimizer optimizer,
+    private static (double Loss, long Correct) TrainStep(TrainingMethod method, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
         IReadOnlyList<int> modalityIndices, Device device, Batch loaded, StepInfo info)
     {
         using var scope = NewDisposeScope();
@@ -164,13 +186,7 @@ public sealed class Trainer
         Batch batch = owned.Select(modalityIndices).To(device);
         optimizer.zero_grad();
         StepOutput output = method.ComputeLoss(batch, info);
-        double loss = output.Loss.item<float>();
-        DivergenceGuard.CheckLoss(loss, method, info, _options);
-        method.Backward(output, info);
-        method.AdjustGradients(info);
-        DivergenceGuard.CheckGradients(model.parameters(), method, info, _options);
-        if (_options.GradientClip > 0) nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
-        optimizer.step();
+        double loss = steps.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
         method.AfterOptimizerStep(output, info);
         return (loss, output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
     }

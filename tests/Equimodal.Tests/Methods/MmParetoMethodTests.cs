@@ -52,7 +52,8 @@ public class MmParetoMethodTests
     {
         var method = (MmParetoMethod)MethodRegistry.Create("mmpareto");
         using var bench = new MethodTestBench(method);
-        var (_, output) = bench.ForwardBackward(epoch: 0);
+        var (step, output) = bench.ForwardBackward(epoch: 0);
+        method.AdjustGradients(step);
         Dictionary<string, Tensor> actual = bench.Gradients();
 
         // Hand recomputation with plain backward passes, one loss at a time (train mode: batch statistics, same logits).
@@ -108,7 +109,7 @@ public class MmParetoMethodTests
         var method = (MmParetoMethod)MethodRegistry.Create("mmpareto", MethodSettings.Parse(new[] { "gamma=1" }));
         using var bench = new MethodTestBench(method);
         method.OnEpochStart(0);
-        bench.ForwardBackward(epoch: 0);
+        method.AdjustGradients(bench.ForwardBackward(epoch: 0).Step);
         IReadOnlyDictionary<string, double> metrics = method.EpochMetrics();
         Assert.Equal(method.LastCosines[0], metrics["mmpareto.cos.audio"], 12);
         Assert.Equal(method.LastCosines[1] <= 0 ? 1 : 0, metrics["mmpareto.conflict.visual"]);

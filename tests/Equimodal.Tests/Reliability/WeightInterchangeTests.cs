@@ -70,7 +70,7 @@ public class WeightInterchangeTests
         Assert.False(donor.Encoder(0).state_dict().First().Value.eq(model.Encoder(0).state_dict().First().Value).all().item<bool>());
 
         var options = new TrainingOptions { Encoders = new[] { new EncoderTransfer { Modality = "visual", LearningRate = 1e-5 } } };
-        using var optimizer = InitialWeights.CreateOptimizer(model, options);
+        using var optimizer = OptimizerFactory.Create(model, options);
         Assert.Equal(new[] { options.LearningRate, 1e-5 }, optimizer.ParamGroups.Select(g => g.LearningRate));
 
         // Frozen: one epoch of training moves the audio encoder but not the pretrained visual one.

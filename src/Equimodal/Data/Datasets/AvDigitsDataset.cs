@@ -24,7 +24,7 @@ public static partial class AvDigitsDataset
     /// </summary>
     public static readonly SpectrogramSettings DefaultSpectrogram = new() { SampleRate = 8000, FftSize = 256, HopLength = 160, MelBands = 32, Seconds = 1.0 };
 
-    // Seeds derive from the data seed by fixed formulas (never HashCode, which is randomized per process).
+    // Seeds derive from the data seed through SeedStreams (never HashCode, which is randomized per process).
     // MNIST pixel statistics, the usual normalization of MNIST inputs.
     private const float MnistMean = 0.1307f;
     private const float MnistStd = 0.3081f;
@@ -52,7 +52,7 @@ public static partial class AvDigitsDataset
             {
                 Recording recording = Parse(path);
                 AudioClip clip = WavReader.Read(path);
-                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(unchecked(options.DataSeed * 1_000_003 + clips.Count)));
+                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(SeedStreams.AudioNoise(options.DataSeed, clips.Count)));
                 recordingsKept.Add(recording);
                 clips.Add(clip);
             }
@@ -119,7 +119,7 @@ public static partial class AvDigitsDataset
         Tensor batch = torch.tensor(values, new long[] { imageOf.Length, 1, images.Rows, images.Columns });
         if (digits.ImagePcaRemoval > 0) batch = ImageDegradation.RemovePrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows);
         if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
-        if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(unchecked(seed * 7919 + 1)));
+        if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(SeedStreams.ImageOcclusion(seed)));
         return ((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope();
     }
 

@@ -1,0 +1,33 @@
+namespace Equimodal.Data;
+
+/// <summary>
+/// Every seed the library derives, one named stream each, from one formula: seed * 1000003 + a * 7919 + b * 104729 + salt
+/// (wrapping 32-bit arithmetic), the salt telling the streams apart. A fixed formula, never HashCode (randomized per
+/// process), so runs repeat across processes and machines. The values are pinned by a test: changing them would move
+/// every measured table.
+/// </summary>
+public static class SeedStreams
+{
+    /// <summary>The sample order of an epoch.</summary>
+    public static int EpochOrder(int seed, int epoch) => Derive(seed, epoch, 0, 17);
+
+    /// <summary>The augmentation seed of a training batch.</summary>
+    public static int BatchAugmentation(int seed, int epoch, int batch) => Derive(seed, epoch, batch, 23);
+
+    /// <summary>The generator of one sample of an augmented batch, from the batch's seed and the sample's position in the (global) batch.</summary>
+    public static int SampleAugmentation(int batchSeed, int position) => Derive(batchSeed, position, 0, 31);
+
+    /// <summary>The order in which valuation spreads its re-sampled copies over an epoch.</summary>
+    public static int ValuationSchedule(int seed, int epoch) => Derive(seed, epoch, 0, 41);
+
+    /// <summary>The augmentation of valuation's re-sampled copies at a step.</summary>
+    public static int ValuationCopies(int seed, long globalStep) => Derive(seed, 0, (int)globalStep, 59);
+
+    /// <summary>AV-Digits: the noise added to clip number <paramref name="clip"/> (the clip number is the salt of this older stream).</summary>
+    public static int AudioNoise(int dataSeed, int clip) => Derive(dataSeed, 0, 0, clip);
+
+    /// <summary>AV-Digits: which image patches are hidden (an older stream without the seed multiplier).</summary>
+    public static int ImageOcclusion(int seed) => unchecked(seed * 7919 + 1);
+
+    private static int Derive(int seed, int a, int b, int salt) => unchecked(seed * 1_000_003 + a * 7919 + b * 104_729 + salt);
+}

@@ -1,0 +1,35 @@
+using Equimodal.Data;
+
+namespace Equimodal.Tests.Data;
+
+public class SeedStreamsTests
+{
+    // Expected values computed by hand (wrapping 32-bit) from the formulas the streams replaced; if one moves, every
+    // measured table of the README would move with it.
+    [Fact]
+    public void Every_stream_keeps_the_value_of_the_formula_it_replaced()
+    {
+        Assert.Equal(1_000_020, SeedStreams.EpochOrder(1, 0));                 // seed * 1000003 + epoch * 7919 + 17
+        Assert.Equal(7_023_795, SeedStreams.EpochOrder(7, 3));
+        Assert.Equal(8_175_820, SeedStreams.BatchAugmentation(7, 3, 11));      // ... + batch * 104729 + 23
+        Assert.Equal(-1_097_641_590, SeedStreams.SampleAugmentation(123_456, 5)); // batchSeed * 1000003 + position * 7919 + 31
+        Assert.Equal(7_015_900, SeedStreams.ValuationSchedule(7, 2));          // seed * 1000003 + epoch * 7919 + 41
+        Assert.Equal(33_182_330, SeedStreams.ValuationCopies(7, 250));         // seed * 1000003 + globalStep * 104729 + 59
+        Assert.Equal(1_234, SeedStreams.AudioNoise(0, 1_234));                 // dataSeed * 1000003 + clip
+        Assert.Equal(39_596, SeedStreams.ImageOcclusion(5));                   // seed * 7919 + 1
+        Assert.Equal(2_146_554_933, SeedStreams.EpochOrder(int.MaxValue, 9)); // wraps instead of throwing
+    }
+
+    [Fact]
+    public void The_loader_draws_its_order_and_augmentation_from_the_streams()
+    {
+        var data = new DatasetSubset(SyntheticAudioVisual.GenerateAll(new SyntheticOptions { Samples = 60 }), Enumerable.Range(0, 20).ToArray());
+        var loader = new BatchLoader(data, 4, shuffle: true, seed: 7);
+        int[] expected = Enumerable.Range(0, 20).ToArray();
+        new Random(SeedStreams.EpochOrder(7, 3)).Shuffle(expected);
+        Assert.Equal(expected, loader.Order(3));
+        Assert.Equal(SeedStreams.BatchAugmentation(7, 3, 2), loader.AugmentationOf(3, 2, training: true).Seed);
+        Assert.Equal(new Random(SeedStreams.SampleAugmentation(loader.AugmentationOf(3, 2, true).Seed, 1)).Next(),
+            loader.AugmentationOf(3, 2, training: true).ForSample(1).Next());
+    }
+}
