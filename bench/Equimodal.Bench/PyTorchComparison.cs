@@ -16,8 +16,8 @@ namespace Equimodal.Bench;
 /// run by Debian's python3-torch). Each measurement trains one method on one configuration, Equimodal in this process
 /// with the real trainer, PyTorch in a fresh Python process; the two sides alternate (Equimodal first in even rounds,
 /// PyTorch first in odd ones) and the method order rotates between rounds, so a slow phase of a shared machine hits
-/// both. Both sides leave out the same number of warm-up steps and report the median step; the table gives the median
-/// over rounds and the ratio Equimodal / PyTorch.
+/// both. Both sides leave out the same number of warm-up steps and report the median step's wall time and the process's
+/// CPU time per step; the table gives the medians over rounds and the ratios Equimodal / PyTorch.
 /// </summary>
 public static class PyTorchComparison
 {
@@ -45,24 +45,25 @@ public static class PyTorchComparison
         {
             StepTimeSetup setup = configuration.Setup();
             string[] methods = configuration.Evaluation ? new[] { "evaluate" } : TrainingMethods;
-            var measured = methods.ToDictionary(m => m, _ => new List<(double Equimodal, double PyTorch)>());
+            var measured = methods.ToDictionary(m => m, _ => new List<(StepTimes Equimodal, StepTimes PyTorch)>());
             for (int round = 0; round < rounds; round++)
             {
                 foreach (string method in StepTimeBenchmark.Rotate(methods, round))
                 {
-                    Func<double> ours = () => method == "evaluate" ? setup.EvaluationMillisecondsPerBatch() : setup.MillisecondsPerStep(method);
-                    Func<double> theirs = () => python.MillisecondsPerStep(configuration, method);
-                    (double e, double p) = round % 2 == 0 ? (ours(), theirs()) : Swap(theirs(), ours());
+                    Func<StepTimes> ours = () => method == "evaluate" ? setup.EvaluationPerBatch() : setup.Measure(method);
+                    Func<StepTimes> theirs = () => python.Measure(configuration, method);
+                    (StepTimes e, StepTimes p) = round % 2 == 0 ? (ours(), theirs()) : Swap(theirs(), ours());
                     measured[method].Add((e, p));
-                    Console.WriteLine(FormattableString.Invariant($"  round {round + 1}, {configuration.Name}, {method}: Equimodal {e:F1} ms, PyTorch {p:F1} ms, ratio {e / p:F2} (load {LoadAverage()})"));
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  round {round + 1}, {configuration.Name}, {method}: Equimodal {e.Wall:F1} ms ({e.Cpu:F1} CPU), PyTorch {p.Wall:F1} ms ({p.Cpu:F1} CPU), ratio {e.Wall / p.Wall:F2} (load {LoadAverage()})"));
                 }
             }
             rows.AddRange(methods.Select(m => new Row(configuration, m, measured[m])));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| configuration | step | Equimodal ms | PyTorch ms | Equimodal / PyTorch | per-round ratios |");
-        Console.WriteLine("|---|---|---:|---:|---:|---|");
+        Console.WriteLine("| configuration | step | Equimodal ms | PyTorch ms | Equimodal / PyTorch | per-round ratios | Equimodal CPU ms | PyTorch CPU ms | CPU ratio |");
+        Console.WriteLine("|---|---|---:|---:|---:|---|---:|---:|---:|");
         foreach (Row row in rows) Console.WriteLine(row.Markdown());
 
         if (options.Integer("--memory", 1) == 1)
@@ -75,7 +76,7 @@ public static class PyTorchComparison
         return 0;
     }
 
-    private static (double Equimodal, double PyTorch) Swap(double pyTorch, double equimodal) => (equimodal, pyTorch);
+    private static (StepTimes Equimodal, StepTimes PyTorch) Swap(StepTimes pyTorch, StepTimes equimodal) => (equimodal, pyTorch);
 
     /// <summary>Loads the exported run in both frameworks and has Python assert equal logits on the same random batch.</summary>
     private static void CheckSameNetwork(PythonSide python, string runFolder, string weights)
@@ -175,13 +176,14 @@ public static class PyTorchComparison
             : $"{(Encoder == "small" ? "default model" : "ResNet-18")}, {Frequency}x{Time} / {Frames}x{Image}x{Image}, {Threads} thread{(Threads > 1 ? "s" : "")}, batch {Batch}";
     }
 
-    private sealed record Row(Configuration Configuration, string Method, List<(double Equimodal, double PyTorch)> Rounds)
+    private sealed record Row(Configuration Configuration, string Method, List<(StepTimes Equimodal, StepTimes PyTorch)> Rounds)
     {
         public string Markdown()
         {
-            double e = StepTimeBenchmark.Median(Rounds.Select(r => r.Equimodal)), p = StepTimeBenchmark.Median(Rounds.Select(r => r.PyTorch));
-            string ratios = string.Join(", ", Rounds.Select(r => (r.Equimodal / r.PyTorch).ToString("F2", CultureInfo.InvariantCulture)));
-            return FormattableString.Invariant($"| {Configuration.Describe()} | {Method} | {e:F1} | {p:F1} | {e / p:F2} | {ratios} |");
+            double e = StepTimeBenchmark.Median(Rounds.Select(r => r.Equimodal.Wall)), p = StepTimeBenchmark.Median(Rounds.Select(r => r.PyTorch.Wall));
+            double eCpu = StepTimeBenchmark.Median(Rounds.Select(r => r.Equimodal.Cpu)), pCpu = StepTimeBenchmark.Median(Rounds.Select(r => r.PyTorch.Cpu));
+            string ratios = string.Join(", ", Rounds.Select(r => (r.Equimodal.Wall / r.PyTorch.Wall).ToString("F2", CultureInfo.InvariantCulture)));
+            return FormattableString.Invariant($"| {Configuration.Describe()} | {Method} | {e:F1} | {p:F1} | {e / p:F2} | {ratios} | {eCpu:F1} | {pCpu:F1} | {eCpu / pCpu:F2} |");
         }
     }
 
@@ -192,11 +194,12 @@ public static class PyTorchComparison
 
         public string Version() => ExternalProcess.Run(Interpreter, new[] { "-c", "import torch; print(torch.__version__)" }).Trim();
 
-        /// <summary>Median ms per step (evaluation: mean ms per batch, as the Equimodal side measures it).</summary>
-        public double MillisecondsPerStep(Configuration configuration, string method)
+        /// <summary>Median ms per step (evaluation: mean ms per batch, as the Equimodal side measures it) and CPU ms per step.</summary>
+        public StepTimes Measure(Configuration configuration, string method)
         {
             using JsonDocument result = JsonDocument.Parse(Run(configuration.PythonArguments(method)));
-            return result.RootElement.GetProperty(method == "evaluate" ? "ms_mean" : "ms_per_step").GetDouble();
+            return new StepTimes(result.RootElement.GetProperty(method == "evaluate" ? "ms_mean" : "ms_per_step").GetDouble(),
+                result.RootElement.GetProperty("cpu_ms_per_step").GetDouble());
         }
 
         public double PeakMegabytes()

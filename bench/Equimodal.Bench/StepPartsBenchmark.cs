@@ -27,10 +27,11 @@ public static class StepPartsBenchmark
         using MultimodalClassifier model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, new ModelOptions());
         using Batch batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), Augmentation.None);
         var training = new TrainingOptions();
-        optim.Optimizer optimizer = InitialWeights.CreateOptimizer(model, training);
+        optim.Optimizer optimizer = OptimizerFactory.Create(model, training);
         var method = new JointMethod(new MethodSettings());
         method.Setup(new MethodContext(model, optimizer, splits, new[] { 0, 1 }, training, CPU));
         var info = new StepInfo(0, 0, 0, 1);
+        var runner = new StepRunner(training);
         model.train();
         Console.WriteLine($"default model, batch {batchSize}, {threads} thread(s), median of {repetitions} after 3 warm-up repetitions; CPU ms = this process's CPU time");
         Console.WriteLine();
@@ -70,17 +71,12 @@ public static class StepPartsBenchmark
                 optimizer.step();
                 logits.argmax(1).eq(batch.Labels).sum().item<long>();
             }),
-            ("trainer's step contents (+ guard, Select/To, method hooks)", () =>
+            ("trainer's step (StepRunner: + loss check, gradient guard, Select/To, method hooks)", () =>
             {
                 Batch selected = batch.Select(new[] { 0, 1 }).To(CPU);
                 optimizer.zero_grad();
                 StepOutput output = method.ComputeLoss(selected, info);
-                double loss = output.Loss.item<float>();
-                DivergenceGuard.CheckLoss(loss, method, info, training);
-                method.Backward(output, info);
-                method.AdjustGradients(info);
-                DivergenceGuard.CheckGradients(model.parameters(), method, info, training);
-                optimizer.step();
+                runner.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
                 method.AfterOptimizerStep(output, info);
                 output.Logits.argmax(1).eq(selected.Labels).sum().item<long>();
             }),

@@ -41,7 +41,7 @@ public static class StepTimeBenchmark
         var milliseconds = methods.ToDictionary(m => m, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
-            foreach (string entry in Rotate(methods, round)) milliseconds[entry].Add(setup.MillisecondsPerStep(entry));
+            foreach (string entry in Rotate(methods, round)) milliseconds[entry].Add(setup.Measure(entry).Wall);
         }
 
         double joint = Median(milliseconds["joint"]);
@@ -76,6 +76,11 @@ public static class StepTimeBenchmark
     }
 }
 
+/// <summary>Time of one step (or one evaluation batch) in ms: wall time and the process's CPU time.</summary>
+/// <param name="Wall">Wall-clock milliseconds.</param>
+/// <param name="Cpu">CPU milliseconds of every thread of the process.</param>
+public readonly record struct StepTimes(double Wall, double Cpu);
+
 /// <summary>What one step-time measurement trains: options, architecture, data, and the warm-up steps left out.</summary>
 /// <param name="Training">Optimisation settings (epochs, batch, threads).</param>
 /// <param name="Model">Architecture.</param>
@@ -83,15 +88,18 @@ public static class StepTimeBenchmark
 /// <param name="WarmupSteps">Steps at the start of each measurement that are not counted (at least 1).</param>
 public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model, DatasetSplits Splits, int WarmupSteps)
 {
-    /// <summary>Trains <paramref name="entry"/> ("name" or "name@key=value;...") with the real trainer; the median step time in ms after the warm-up.</summary>
-    public double MillisecondsPerStep(string entry)
+    /// <summary>
+    /// Trains <paramref name="entry"/> ("name" or "name@key=value;...") with the real trainer; after the warm-up, the median
+    /// step's wall time and the process's CPU time per step (all threads: compute, prefetching, runtime), in ms.
+    /// </summary>
+    public StepTimes Measure(string entry)
     {
         (string name, MethodSettings settings) = Parse(entry);
         var clock = new StepClock();
         var trainer = new Trainer(Training, Model, clock);
         trainer.Fit(MethodRegistry.Create(name, settings), Splits);
         trainer.Model!.Dispose();
-        return clock.MedianMilliseconds(Math.Max(1, WarmupSteps));
+        return clock.Times(Math.Max(1, WarmupSteps));
     }
 
     /// <summary>
@@ -99,7 +107,7 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
     /// logits, Gradient x Input shares): ms per batch of a pass over the training split, after a warm-up pass over its
     /// first <see cref="WarmupSteps"/> batches. The model has its initial weights.
     /// </summary>
-    public double EvaluationMillisecondsPerBatch()
+    public StepTimes EvaluationPerBatch()
     {
         DeviceSelector.ConfigureThreads(Training.Threads);
         TorchSharp.torch.manual_seed(Training.Seed);
@@ -107,9 +115,17 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
         int[] modalities = Enumerable.Range(0, Splits.Modalities.Count).ToArray();
         var warmup = new DatasetSubset(Splits.Train, Enumerable.Range(0, Math.Min(Splits.Train.Count, Math.Max(1, WarmupSteps) * Training.BatchSize)).ToArray());
         Evaluator.Collect(model, warmup, modalities, Training.BatchSize, TorchSharp.torch.CPU);
+        TimeSpan cpu = ProcessorTime();
         var watch = Stopwatch.StartNew();
         Evaluator.Collect(model, Splits.Train, modalities, Training.BatchSize, TorchSharp.torch.CPU);
-        return watch.Elapsed.TotalMilliseconds / ((Splits.Train.Count + Training.BatchSize - 1) / Training.BatchSize);
+        int batches = (Splits.Train.Count + Training.BatchSize - 1) / Training.BatchSize;
+        return new StepTimes(watch.Elapsed.TotalMilliseconds / batches, (ProcessorTime() - cpu).TotalMilliseconds / batches);
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static (string Name, MethodSettings Settings) Parse(string entry)
@@ -123,12 +139,14 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
     {
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private readonly List<double> _intervals = new();
+        private readonly List<TimeSpan> _processorTimes = new();
         private double _previous = double.NaN;
         private int _epoch = -1;
 
         public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
         {
             double now = _watch.Elapsed.TotalMilliseconds;
+            _processorTimes.Add(ProcessorTime());
             // Intervals spanning validation (epoch ends) and the first step of the run are not step times.
             if (epoch == _epoch && step > 0) _intervals.Add(now - _previous);
             _epoch = epoch;
@@ -139,12 +157,16 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
         {
         }
 
-        /// <summary>Median of the step intervals after the first <paramref name="warmupSteps"/> steps of the run (whose first has no interval).</summary>
-        public double MedianMilliseconds(int warmupSteps)
+        /// <summary>
+        /// After the first <paramref name="warmupSteps"/> steps of the run (whose first has no interval): the median step
+        /// interval, and the CPU time from the end of the warm-up to the last step divided by the steps (one epoch).
+        /// </summary>
+        public StepTimes Times(int warmupSteps)
         {
             List<double> measured = _intervals.Skip(warmupSteps - 1).ToList();
             if (measured.Count == 0) throw new InvalidOperationException($"No step was measured after {warmupSteps} warm-up steps: give more samples or epochs.");
-            return StepTimeBenchmark.Median(measured);
+            int steps = _processorTimes.Count - warmupSteps;
+            return new StepTimes(StepTimeBenchmark.Median(measured), (_processorTimes[^1] - _processorTimes[warmupSteps - 1]).TotalMilliseconds / steps);
         }
     }
 }

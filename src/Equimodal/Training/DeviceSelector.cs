@@ -31,13 +31,9 @@ public static class DeviceSelector
         };
     }
 
-    /// <summary>
-    /// Prepares the process for compute: torch's intra-op threads (<paramref name="threads"/>, or the core count when 0)
-    /// and an allocator that keeps freed memory for the next step (<see cref="NativeMemory"/>).
-    /// </summary>
+    /// <summary>Sets torch's intra-op threads: <paramref name="threads"/>, or the core count when 0.</summary>
     public static int ConfigureThreads(int threads)
     {
-        NativeMemory.KeepFreedMemory();
         int count = threads > 0 ? threads : Environment.ProcessorCount;
         torch.set_num_threads(count);
         return count;
