@@ -4,7 +4,9 @@ using Equimodal.Bench;
 var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run)>
 {
     ["attribution"] = ("Cost of one attribution call relative to one forward+backward of the same batch.", AttributionBenchmark.Run),
-    ["step-time"] = ("Seconds per training step of each method relative to joint (same data, model and batch).", StepTimeBenchmark.Run),
+    ["pytorch"] = ("Milliseconds per step of Equimodal and of the same model and steps in PyTorch, interleaved, with their ratio.", PyTorchComparison.Run),
+    ["step-parts"] = ("Where a joint step's time goes (forward, backward, optimizer, guard, .item()), in wall and CPU time.", StepPartsBenchmark.Run),
+    ["step-time"] = ("Milliseconds per training step of each method relative to joint (same data, model and batch).", StepTimeBenchmark.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

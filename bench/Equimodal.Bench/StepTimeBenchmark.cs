@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Equimodal.Data;
+using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Training;
@@ -6,10 +8,12 @@ using Equimodal.Training;
 namespace Equimodal.Bench;
 
 /// <summary>
-/// `step-time`: seconds per training step of each method relative to `joint`, measured in one run by the real trainer
-/// (same data, model, seed and batch size for all; validation and set-up such as UMT's teachers are not counted).
-/// Methods are run in rounds (every method once per round) so slow phases of a shared machine hit all of them alike;
-/// the median over rounds is reported.
+/// `step-time`: milliseconds per training step of each method relative to `joint`, measured in one run by the real
+/// trainer (same data, model, seed and batch size for all). A step's time is the interval between two consecutive
+/// steps of the training loop (loading wait, the step, the loop's bookkeeping); the first warm-up steps of every
+/// measurement (JIT, first allocations) and everything outside the loop (set-up such as UMT's teachers, validation)
+/// are not counted. Methods run in rounds, every method once per round, starting one method later each round so that
+/// no method always runs first; the median over rounds of each measurement's median step is reported.
 /// </summary>
 public static class StepTimeBenchmark
 {
@@ -20,41 +24,108 @@ public static class StepTimeBenchmark
     /// </summary>
     public const string DefaultMethods = "joint,attr-reg,attr-reg@attribution=ig;steps=8,attr-reg-published,ogm-ge,modality-dropout,mmpareto,agm,gblend,mla,valuation@warmup=1,umt,mmcosine,cml,lfm,relearning@every=1,pmr,opm,amco,reconboost,mbsd,greedy";
 
-    /// <summary>Runs the benchmark; options: --methods LIST, --rounds N (3), --epochs N (2), --samples N (900), --threads N (2), --batch N (32).</summary>
+    /// <summary>Runs the benchmark; options: --methods LIST, --rounds N (3), --epochs N (2), --samples N (900), --threads N (2), --batch N (32), --warmup N (3 steps).</summary>
     public static int Run(string[] args)
     {
-        var options = new BenchmarkArguments(args, "--methods", "--rounds", "--epochs", "--samples", "--threads", "--batch");
+        var options = new BenchmarkArguments(args, "--methods", "--rounds", "--epochs", "--samples", "--threads", "--batch", "--warmup");
         string[] methods = options.Text("--methods", DefaultMethods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (!methods.Contains("joint")) methods = methods.Prepend("joint").ToArray();
         int rounds = options.Integer("--rounds", 3);
-        var training = new TrainingOptions
-        {
-            Epochs = options.Integer("--epochs", 2), BatchSize = options.Integer("--batch", 32), Threads = options.Integer("--threads", 2), Device = "cpu", Seed = 1,
-        };
-        DatasetSplits splits = SyntheticAudioVisual.Generate(new SyntheticOptions { Samples = options.Integer("--samples", 900) });
-        var modelOptions = new ModelOptions();
-        Console.WriteLine($"synthetic audio-visual, {splits.Train.Count} training samples, batch {training.BatchSize}, {training.Epochs} epochs per measurement, " +
-            $"encoder {modelOptions.Encoder} (width {modelOptions.Width}, depth {modelOptions.Depth}), {training.Threads} threads, median of {rounds} rounds");
+        var setup = new StepTimeSetup(
+            new TrainingOptions { Epochs = options.Integer("--epochs", 2), BatchSize = options.Integer("--batch", 32), Threads = options.Integer("--threads", 2), Device = "cpu", Seed = 1 },
+            new ModelOptions(), SyntheticAudioVisual.Generate(new SyntheticOptions { Samples = options.Integer("--samples", 900) }), options.Integer("--warmup", 3));
+        Console.WriteLine($"synthetic audio-visual, {setup.Splits.Train.Count} training samples, batch {setup.Training.BatchSize}, {setup.Training.Epochs} epochs per measurement " +
+            $"({setup.WarmupSteps} warm-up steps not counted), encoder {setup.Model.Encoder} (width {setup.Model.Width}, depth {setup.Model.Depth}), " +
+            $"{setup.Training.Threads} threads, median of {rounds} rounds");
 
-        var seconds = methods.ToDictionary(m => m, _ => new List<double>());
+        var milliseconds = methods.ToDictionary(m => m, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
         {
-            foreach (string entry in methods)
-            {
-                (string name, MethodSettings settings) = Parse(entry);
-                var trainer = new Trainer(training, modelOptions);
-                seconds[entry].Add(trainer.Fit(MethodRegistry.Create(name, settings), splits).SecondsPerStep);
-                trainer.Model!.Dispose();
-            }
+            foreach (string entry in Rotate(methods, round)) milliseconds[entry].Add(setup.Measure(entry).Wall);
         }
 
-        double joint = Median(seconds["joint"]);
+        double joint = Median(milliseconds["joint"]);
         Console.WriteLine();
         Console.WriteLine("| method | ms per step | x joint |");
         Console.WriteLine("|---|---:|---:|");
         foreach (string entry in methods)
-            Console.WriteLine($"| {entry} | {1000 * Median(seconds[entry]):F1} | {Median(seconds[entry]) / joint:F2} |");
+            Console.WriteLine($"| {entry} | {Median(milliseconds[entry]):F1} | {Median(milliseconds[entry]) / joint:F2} |");
+        Console.WriteLine();
+        Console.WriteLine($"peak resident memory: {PeakResidentMegabytes():F0} MiB");
         return 0;
+    }
+
+    /// <summary><paramref name="items"/> starting at item <paramref name="round"/> (modulo the count), wrapping around.</summary>
+    public static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, int round) =>
+        Enumerable.Range(0, items.Count).Select(i => items[(i + round) % items.Count]);
+
+    /// <summary>The median of <paramref name="values"/> (mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The process's peak resident set size in MiB (VmHWM, Linux), or NaN where /proc is not available.</summary>
+    public static double PeakResidentMegabytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return double.NaN;
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+}
+
+/// <summary>Time of one step (or one evaluation batch) in ms: wall time and the process's CPU time.</summary>
+/// <param name="Wall">Wall-clock milliseconds.</param>
+/// <param name="Cpu">CPU milliseconds of every thread of the process.</param>
+public readonly record struct StepTimes(double Wall, double Cpu);
+
+/// <summary>What one step-time measurement trains: options, architecture, data, and the warm-up steps left out.</summary>
+/// <param name="Training">Optimisation settings (epochs, batch, threads).</param>
+/// <param name="Model">Architecture.</param>
+/// <param name="Splits">The data.</param>
+/// <param name="WarmupSteps">Steps at the start of each measurement that are not counted (at least 1).</param>
+public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model, DatasetSplits Splits, int WarmupSteps)
+{
+    /// <summary>
+    /// Trains <paramref name="entry"/> ("name" or "name@key=value;...") with the real trainer; after the warm-up, the median
+    /// step's wall time and the process's CPU time per step (all threads: compute, prefetching, runtime), in ms.
+    /// </summary>
+    public StepTimes Measure(string entry)
+    {
+        (string name, MethodSettings settings) = Parse(entry);
+        var clock = new StepClock();
+        var trainer = new Trainer(Training, Model, clock);
+        trainer.Fit(MethodRegistry.Create(name, settings), Splits);
+        trainer.Model!.Dispose();
+        return clock.Times(Math.Max(1, WarmupSteps));
+    }
+
+    /// <summary>
+    /// Evaluation throughput as every epoch's validation pays it (<see cref="Evaluator.Collect"/>: fused and modality
+    /// logits, Gradient x Input shares): ms per batch of a pass over the training split, after a warm-up pass over its
+    /// first <see cref="WarmupSteps"/> batches. The model has its initial weights.
+    /// </summary>
+    public StepTimes EvaluationPerBatch()
+    {
+        DeviceSelector.ConfigureThreads(Training.Threads);
+        TorchSharp.torch.manual_seed(Training.Seed);
+        using MultimodalClassifier model = ModelFactory.Create(Splits.Modalities, Splits.ClassNames.Count, Model);
+        int[] modalities = Enumerable.Range(0, Splits.Modalities.Count).ToArray();
+        var warmup = new DatasetSubset(Splits.Train, Enumerable.Range(0, Math.Min(Splits.Train.Count, Math.Max(1, WarmupSteps) * Training.BatchSize)).ToArray());
+        Evaluator.Collect(model, warmup, modalities, Training.BatchSize, TorchSharp.torch.CPU);
+        TimeSpan cpu = ProcessorTime();
+        var watch = Stopwatch.StartNew();
+        Evaluator.Collect(model, Splits.Train, modalities, Training.BatchSize, TorchSharp.torch.CPU);
+        int batches = (Splits.Train.Count + Training.BatchSize - 1) / Training.BatchSize;
+        return new StepTimes(watch.Elapsed.TotalMilliseconds / batches, (ProcessorTime() - cpu).TotalMilliseconds / batches);
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static (string Name, MethodSettings Settings) Parse(string entry)
@@ -63,9 +134,39 @@ public static class StepTimeBenchmark
         return at < 0 ? (entry, new MethodSettings()) : (entry[..at], MethodSettings.Parse(entry[(at + 1)..].Split(';')));
     }
 
-    private static double Median(List<double> values)
+    /// <summary>Records when each training step ends; a step's time is the interval since the previous one in the same epoch.</summary>
+    private sealed class StepClock : ITrainingObserver
     {
-        double[] sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly List<double> _intervals = new();
+        private readonly List<TimeSpan> _processorTimes = new();
+        private double _previous = double.NaN;
+        private int _epoch = -1;
+
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
+        {
+            double now = _watch.Elapsed.TotalMilliseconds;
+            _processorTimes.Add(ProcessorTime());
+            // Intervals spanning validation (epoch ends) and the first step of the run are not step times.
+            if (epoch == _epoch && step > 0) _intervals.Add(now - _previous);
+            _epoch = epoch;
+            _previous = now;
+        }
+
+        public void OnEpochEnd(EpochRecord record, int epochs)
+        {
+        }
+
+        /// <summary>
+        /// After the first <paramref name="warmupSteps"/> steps of the run (whose first has no interval): the median step
+        /// interval, and the CPU time from the end of the warm-up to the last step divided by the steps (one epoch).
+        /// </summary>
+        public StepTimes Times(int warmupSteps)
+        {
+            List<double> measured = _intervals.Skip(warmupSteps - 1).ToList();
+            if (measured.Count == 0) throw new InvalidOperationException($"No step was measured after {warmupSteps} warm-up steps: give more samples or epochs.");
+            int steps = _processorTimes.Count - warmupSteps;
+            return new StepTimes(StepTimeBenchmark.Median(measured), (_processorTimes[^1] - _processorTimes[warmupSteps - 1]).TotalMilliseconds / steps);
+        }
     }
 }
