@@ -72,6 +72,8 @@ public static class ComparisonPlots
         plot.Title($"Test accuracy with a modality missing or corrupted (mean over {results.Seeds.Count} seeds)");
         plot.YLabel("accuracy %");
         plot.SavePng(file, Width, Height);
+    }
+
     /// <summary>File name of the modality-use figure (runs trained with attr-reg's diagnostics=on).</summary>
     public const string ModalityUseFile = "modality-use.png";
 

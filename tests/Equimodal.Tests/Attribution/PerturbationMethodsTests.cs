@@ -90,7 +90,7 @@ public class PerturbationMethodsTests
             }
             return Nonlinear(inputs)[.., 0];
         }).ToArray();
-        Tensor exact = stack(ShapleyValues.FromCoalitionValues(values), 1);
+        Tensor exact = stack(Equimodal.Models.ModalityCoalitions.Shapley(values), 1);
         Assert.True(exact.abs().max().item<double>() > 0.05);
         Assert.True(MaxDifference(result.GroupValues!, exact) < 1e-10);
         Assert.True(result.Delta!.abs().max().item<double>() < 1e-10);
