@@ -35,7 +35,9 @@ public class ReproducibilityTests
         Assert.Equal(1, environment.GetProperty("threads").GetInt32());
         Assert.StartsWith("0.107", environment.GetProperty("torchSharpVersion").GetString());
         Assert.Matches(@"^\d+\.\d+", environment.GetProperty("libTorchVersion").GetString()!);
-        Assert.False(string.IsNullOrEmpty(environment.GetProperty("equimodalVersion").GetString()));
+        // The version is stored once, at the top level, as the informational version.
+        Assert.False(environment.TryGetProperty("equimodalVersion", out _));
+        Assert.Equal(Equimodal.Reporting.ReproducibilityInfo.CurrentVersion, config.RootElement.GetProperty("equimodalVersion").GetString());
         // Defaults are filled in: options never set above appear with their values.
         Assert.Equal(0.9, config.RootElement.GetProperty("training").GetProperty("momentum").GetDouble());
         Assert.Equal(2, config.RootElement.GetProperty("training").GetProperty("keepCheckpoints").GetInt32());
