@@ -1,15 +1,18 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using TorchSharp;
 
 namespace Equimodal.Training;
 
 /// <summary>
 /// Settings for libtorch's native kernels that must be in place before the first convolution runs.
-/// On AMD Zen 5 processors (x86 family 0x1A), the oneDNN AVX-512 convolution kernels of libtorch 2.10 sometimes write
-/// NaN into the input gradient when they run on more than one thread (measured here: 11 of 100 backward passes of the
-/// test model at 2 threads; 0 of 100 with oneDNN limited to AVX2; 0 of 200 for PyTorch 1.13 on the same machine).
-/// Training then stops with a divergence error that has nothing to do with the learning rate. On such processors
-/// oneDNN is limited to AVX2 kernels, unless the user has set DNNL_MAX_CPU_ISA (or ONEDNN_MAX_CPU_ISA) to choose.
+/// On AMD Zen 5 processors (x86 family 0x1A) as this project's machines expose them (a virtual machine that reports no
+/// cache sizes), libtorch 2.10's oneDNN convolutions corrupt memory now and then: NaN input gradients (measured: 11 of
+/// 100 backward passes of the test model at 2 threads, 0 of 200 for PyTorch 1.13 on the same machine), and, rarer,
+/// NaN at the first step of a one-thread run or a garbage scalar type elsewhere. Limiting oneDNN to AVX2 made the
+/// gradient fault rare but not gone, so on such processors oneDNN is switched off for the process (libtorch then uses
+/// its own convolution kernels, as <c>torch.backends.mkldnn.enabled = False</c> does in PyTorch), unless the user
+/// has set DNNL_MAX_CPU_ISA or ONEDNN_MAX_CPU_ISA, which says they chose oneDNN's kernels themselves.
 /// The trainer, <see cref="DeviceSelector"/> and the CLI apply it; code that runs torch before them should call
 /// <see cref="Prepare"/> first.
 /// </summary>
@@ -35,17 +38,49 @@ public static partial class NativeRuntime
         return amd && ProcessorFamily() == 0x1A;
     }
 
+    /// <summary>Whether libtorch uses oneDNN (mkldnn) kernels, as <c>torch.backends.mkldnn.enabled</c> reports it.</summary>
+    public static bool OneDnnEnabled
+    {
+        get
+        {
+            IntPtr context = GlobalContext();
+            return context != IntPtr.Zero && UserEnabledMkldnn(context);
+        }
+    }
+
     /// <summary>Applies the workaround once per process; call before the first convolution.</summary>
     public static void Prepare()
     {
         if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
         if (OperatingSystem.IsWindows() || !IsAffectedProcessor()) return;
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
-        // oneDNN reads the variable natively; .NET's own environment block does not reach getenv on Unix.
-        Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", "AVX2");
-        _ = setenv("DNNL_MAX_CPU_ISA", "AVX2", 0);
+        IntPtr context = GlobalContext();
+        if (context != IntPtr.Zero) SetUserEnabledMkldnn(context, false);
     }
 
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int setenv(string name, string value, int overwrite);
+    // libtorch exports at::globalContext() and at::Context::setUserEnabledMkldnn(bool) only as C++ symbols; a member
+    // function takes `this` as its first argument in the x86-64 System V ABI.
+    private static unsafe IntPtr GlobalContext()
+    {
+        IntPtr library = TorchCpuLibrary();
+        if (library == IntPtr.Zero || !NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr function)) return IntPtr.Zero;
+        return ((delegate* unmanaged<IntPtr>)function)();
+    }
+
+    private static unsafe void SetUserEnabledMkldnn(IntPtr context, bool enabled)
+    {
+        if (NativeLibrary.TryGetExport(TorchCpuLibrary(), "_ZN2at7Context20setUserEnabledMkldnnEb", out IntPtr function))
+            ((delegate* unmanaged<IntPtr, byte, void>)function)(context, enabled ? (byte)1 : (byte)0);
+    }
+
+    private static unsafe bool UserEnabledMkldnn(IntPtr context) =>
+        NativeLibrary.TryGetExport(TorchCpuLibrary(), "_ZNK2at7Context17userEnabledMkldnnEv", out IntPtr function)
+        && ((delegate* unmanaged<IntPtr, byte>)function)(context) != 0;
+
+    private static IntPtr TorchCpuLibrary()
+    {
+        // Loads libtorch through TorchSharp first; dlopen by name then returns the copy already in the process.
+        _ = torch.get_num_threads();
+        return NativeLibrary.TryLoad("libtorch_cpu.so", out IntPtr handle) ? handle : IntPtr.Zero;
+    }
 }
