@@ -11,7 +11,8 @@ namespace Equimodal.Training;
 /// 100 backward passes of the test model at 2 threads, 0 of 200 for PyTorch 1.13 on the same machine), and, rarer,
 /// NaN at the first step of a one-thread run or a garbage scalar type elsewhere. Limiting oneDNN to AVX2 made the
 /// gradient fault rare but not gone, so on such processors oneDNN is switched off for the process (libtorch then uses
-/// its own convolution kernels, as <c>torch.backends.mkldnn.enabled = False</c> does in PyTorch), unless the user
+/// its own convolution kernels, as <c>torch.backends.mkldnn.enabled = False</c> does in PyTorch; NNPACK, its next
+/// choice, is switched off too: it does not support this processor and would log a warning at every convolution), unless the user
 /// has set DNNL_MAX_CPU_ISA or ONEDNN_MAX_CPU_ISA, which says they chose oneDNN's kernels themselves.
 /// The trainer, <see cref="DeviceSelector"/> and the CLI apply it; code that runs torch before them should call
 /// <see cref="Prepare"/> first.
@@ -39,14 +40,10 @@ public static partial class NativeRuntime
     }
 
     /// <summary>Whether libtorch uses oneDNN (mkldnn) kernels, as <c>torch.backends.mkldnn.enabled</c> reports it.</summary>
-    public static bool OneDnnEnabled
-    {
-        get
-        {
-            IntPtr context = GlobalContext();
-            return context != IntPtr.Zero && UserEnabledMkldnn(context);
-        }
-    }
+    public static bool OneDnnEnabled => ContextFlag("_ZNK2at7Context17userEnabledMkldnnEv");
+
+    /// <summary>Whether libtorch may use NNPACK kernels, as <c>torch.backends.nnpack.enabled</c> reports it.</summary>
+    public static bool NnpackEnabled => ContextFlag("_ZNK2at7Context17userEnabledNNPACKEv");
 
     /// <summary>Applies the workaround once per process; call before the first convolution.</summary>
     public static void Prepare()
@@ -55,7 +52,9 @@ public static partial class NativeRuntime
         if (OperatingSystem.IsWindows() || !IsAffectedProcessor()) return;
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
         IntPtr context = GlobalContext();
-        if (context != IntPtr.Zero) SetUserEnabledMkldnn(context, false);
+        if (context == IntPtr.Zero) return;
+        SetContextFlag(context, "_ZN2at7Context20setUserEnabledMkldnnEb", false);
+        SetContextFlag(context, "_ZN2at7Context20setUserEnabledNNPACKEb", false);
     }
 
     // libtorch exports at::globalContext() and at::Context::setUserEnabledMkldnn(bool) only as C++ symbols; a member
@@ -67,15 +66,19 @@ public static partial class NativeRuntime
         return ((delegate* unmanaged<IntPtr>)function)();
     }
 
-    private static unsafe void SetUserEnabledMkldnn(IntPtr context, bool enabled)
+    // at::Context::setUserEnabled...(bool), by its mangled name.
+    private static unsafe void SetContextFlag(IntPtr context, string setter, bool enabled)
     {
-        if (NativeLibrary.TryGetExport(TorchCpuLibrary(), "_ZN2at7Context20setUserEnabledMkldnnEb", out IntPtr function))
+        if (NativeLibrary.TryGetExport(TorchCpuLibrary(), setter, out IntPtr function))
             ((delegate* unmanaged<IntPtr, byte, void>)function)(context, enabled ? (byte)1 : (byte)0);
     }
 
-    private static unsafe bool UserEnabledMkldnn(IntPtr context) =>
-        NativeLibrary.TryGetExport(TorchCpuLibrary(), "_ZNK2at7Context17userEnabledMkldnnEv", out IntPtr function)
-        && ((delegate* unmanaged<IntPtr, byte>)function)(context) != 0;
+    private static unsafe bool ContextFlag(string getter)
+    {
+        IntPtr context = GlobalContext();
+        return context != IntPtr.Zero && NativeLibrary.TryGetExport(TorchCpuLibrary(), getter, out IntPtr function)
+            && ((delegate* unmanaged<IntPtr, byte>)function)(context) != 0;
+    }
 
     private static IntPtr TorchCpuLibrary()
     {

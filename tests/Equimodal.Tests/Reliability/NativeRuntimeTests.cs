@@ -14,7 +14,9 @@ public class NativeRuntimeTests
         int family = NativeRuntime.ProcessorFamily();
         Assert.True(family == -1 || family is >= 3 and <= 0x10F, $"family {family}");
         bool userChose = Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null;
-        if (OperatingSystem.IsLinux() && !userChose) Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.OneDnnEnabled);
+        if (!OperatingSystem.IsLinux() || userChose) return;
+        Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.OneDnnEnabled);
+        Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.NnpackEnabled);
     }
 
     /// <summary>
