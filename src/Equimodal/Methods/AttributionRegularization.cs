@@ -82,9 +82,10 @@ public sealed class AttributionRegularization : TrainingMethod
         else if (ratioText.Length > 0) throw new ArgumentException($"Method option ratios={ratioText} needs targets=ratios.");
     }
 
-    /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty depends on the whole batch at once.</summary>
-    public override DataParallelSupport DataParallel => _batchPenalty
-        ? DataParallelSupport.Unsupported($"{Name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
+    /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty and the inverse-variance targets depend on the whole batch at once.</summary>
+    public override DataParallelSupport DataParallel =>
+        _batchPenalty ? DataParallelSupport.Unsupported($"{Name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
+        : _ratios == "inverse-variance" ? DataParallelSupport.Unsupported($"{Name} with targets=inverse-variance estimates its targets from per-batch unimodal errors, which data-parallel training would take per rank.")
         : DataParallelSupport.Supported;
 
     /// <summary>Weight of the attribution penalty after the warm-up.</summary>

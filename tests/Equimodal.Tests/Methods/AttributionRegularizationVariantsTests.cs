@@ -244,4 +244,15 @@ public class AttributionRegularizationVariantsTests
         bench.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult()));
         Assert.Equal(measured["own-accuracy.b"], bench.Method.EpochMetrics()["attr-reg.use.own-accuracy.b"], 12);
     }
+
+    [Fact]
+    public void Targets_or_penalties_taken_over_the_whole_batch_are_refused_under_data_parallel_training()
+    {
+        Assert.True(MethodRegistry.Create("attr-reg").DataParallel.Exact);
+        Assert.True(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "targets=per-sample" })).DataParallel.Exact);
+        DataParallelSupport inverseVariance = MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "targets=inverse-variance" })).DataParallel;
+        Assert.False(inverseVariance.Exact);
+        Assert.Contains("targets=inverse-variance", inverseVariance.Reason);
+        Assert.False(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "penalty=batch" })).DataParallel.Exact);
+    }
 }
