@@ -39,6 +39,8 @@ public static class PyTorchComparison
         Configuration[] configurations = names.Select(Configuration.Named).ToArray();
         int rounds = options.Integer("--rounds", 3);
         Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()}; {rounds} rounds; PyTorch {python.Version()}, libtorch 2.10 (TorchSharp {typeof(torch).Assembly.GetName().Version})");
+        NativeRuntime.Prepare();
+        Console.WriteLine($"Equimodal: oneDNN {(NativeRuntime.OneDnnEnabled ? "on" : "off")}, glibc keeps freed memory: {(NativeRuntime.KeepsFreedMemory ? "yes" : "no")}; PyTorch: oneDNN {python.OneDnn()}");
 
         var rows = new List<Row>();
         foreach (Configuration configuration in configurations)
@@ -193,6 +195,9 @@ public static class PyTorchComparison
         public string Run(params string[] arguments) => ExternalProcess.Run(Interpreter, arguments.Prepend(Script));
 
         public string Version() => ExternalProcess.Run(Interpreter, new[] { "-c", "import torch; print(torch.__version__)" }).Trim();
+
+        /// <summary>Whether the script's PyTorch uses oneDNN (off with BENCH_PYTORCH_MKLDNN=0).</summary>
+        public string OneDnn() => ExternalProcess.Run(Interpreter, new[] { "-c", "import os, torch; print('off' if os.environ.get('BENCH_PYTORCH_MKLDNN') == '0' or not torch.backends.mkldnn.is_available() else 'on')" }).Trim();
 
         /// <summary>Median ms per step (evaluation: mean ms per batch, as the Equimodal side measures it) and CPU ms per step.</summary>
         public StepTimes Measure(Configuration configuration, string method)

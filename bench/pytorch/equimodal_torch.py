@@ -17,12 +17,18 @@ Usage (run with Debian's python3-torch, /usr/bin/python3):
 """
 import argparse
 import json
+import os
 import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+# BENCH_PYTORCH_MKLDNN=0 gives PyTorch the convolution kernels Equimodal uses where it switches oneDNN off (AMD Zen 5,
+# see bench/README.md), so the two sides can also be compared kernel for kernel.
+if os.environ.get("BENCH_PYTORCH_MKLDNN") == "0":
+    torch.backends.mkldnn.enabled = False
 
 EPSILON = 1e-12
 
