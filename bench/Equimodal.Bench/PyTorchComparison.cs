@@ -40,7 +40,8 @@ public static class PyTorchComparison
         int rounds = options.Integer("--rounds", 3);
         Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()}; {rounds} rounds; PyTorch {python.Version()}, libtorch 2.10 (TorchSharp {typeof(torch).Assembly.GetName().Version})");
         NativeRuntime.Prepare();
-        Console.WriteLine($"Equimodal: oneDNN {(NativeRuntime.OneDnnEnabled ? "on" : "off")}, glibc keeps freed memory: {(NativeRuntime.KeepsFreedMemory ? "yes" : "no")}; PyTorch: oneDNN {python.OneDnn()}");
+        string glibc = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { } threshold ? $"MALLOC_MMAP_THRESHOLD_={threshold}" : "glibc malloc defaults";
+        Console.WriteLine($"Equimodal: oneDNN {(NativeRuntime.OneDnnEnabled ? "on" : "off")}; PyTorch: oneDNN {python.OneDnn()}; both: {glibc}");
 
         var rows = new List<Row>();
         foreach (Configuration configuration in configurations)

@@ -16,13 +16,6 @@ namespace Equimodal.Training;
 /// has set DNNL_MAX_CPU_ISA or ONEDNN_MAX_CPU_ISA, which says they chose oneDNN's kernels themselves.
 /// The trainer, <see cref="DeviceSelector"/> and the CLI apply it; code that runs torch before them should call
 /// <see cref="Prepare"/> first.
-/// <para>
-/// On Linux with glibc, <see cref="Prepare"/> also keeps freed memory in the process (see <see cref="KeepsFreedMemory"/>):
-/// by default glibc returns large freed blocks to the system, and libtorch's CPU allocator frees every activation, so
-/// each training step faults the same memory back in, zeroed by the kernel. Measured on a one-epoch synthetic run at one
-/// thread: 457,000 page faults and 16.1 s CPU with glibc's defaults, 102,000 and 8.9 s with the thresholds below, with
-/// bit-identical weights.
-/// </para>
 /// </summary>
 public static partial class NativeRuntime
 {
@@ -52,43 +45,16 @@ public static partial class NativeRuntime
     /// <summary>Whether libtorch may use NNPACK kernels, as <c>torch.backends.nnpack.enabled</c> reports it.</summary>
     public static bool NnpackEnabled => ContextFlag("_ZNK2at7Context17userEnabledNNPACKEv");
 
-    /// <summary>
-    /// Blocks up to this size come from the heap instead of their own mapping (glibc's M_MMAP_THRESHOLD; its default
-    /// starts at 128 KiB and only rises after such blocks are freed, so the first steps of every run fault).
-    /// </summary>
-    public const int MmapThresholdBytes = 32 << 20;
-
-    /// <summary>Freed memory at the top of the heap is returned to the system only beyond this size (glibc's M_TRIM_THRESHOLD).</summary>
-    public const int TrimThresholdBytes = 1 << 30;
-
-    /// <summary>
-    /// True when <see cref="Prepare"/> set glibc's mmap and trim thresholds (<see cref="MmapThresholdBytes"/>,
-    /// <see cref="TrimThresholdBytes"/>); false elsewhere, and when the user set MALLOC_MMAP_THRESHOLD_ or
-    /// MALLOC_TRIM_THRESHOLD_ (glibc's own variables, which then decide).
-    /// </summary>
-    public static bool KeepsFreedMemory { get; private set; }
-
-    /// <summary>Applies the native settings once per process; call before the first convolution.</summary>
+    /// <summary>Applies the workaround once per process; call before the first convolution.</summary>
     public static void Prepare()
     {
         if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
-        KeepsFreedMemory = KeepFreedMemory();
         if (OperatingSystem.IsWindows() || !IsAffectedProcessor()) return;
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
         IntPtr context = GlobalContext();
         if (context == IntPtr.Zero) return;
         SetContextFlag(context, "_ZN2at7Context20setUserEnabledMkldnnEb", false);
         SetContextFlag(context, "_ZN2at7Context20setUserEnabledNNPACKEb", false);
-    }
-
-    private static unsafe bool KeepFreedMemory()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null) return false;
-        if (!NativeLibrary.TryLoad("libc.so.6", out IntPtr libc) || !NativeLibrary.TryGetExport(libc, "mallopt", out IntPtr mallopt)) return false;
-        var set = (delegate* unmanaged<int, int, int>)mallopt;
-        const int trimThreshold = -1, mmapThreshold = -3; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD in glibc's malloc.h
-        return set(mmapThreshold, MmapThresholdBytes) == 1 && set(trimThreshold, TrimThresholdBytes) == 1;
     }
 
     // libtorch exports at::globalContext() and at::Context::setUserEnabledMkldnn(bool) only as C++ symbols; a member

@@ -19,15 +19,6 @@ public class NativeRuntimeTests
         Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.NnpackEnabled);
     }
 
-    [Fact]
-    public void Glibc_keeps_freed_memory_unless_the_user_set_its_thresholds()
-    {
-        NativeRuntime.Prepare();
-        bool userChose = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null;
-        bool glibc = OperatingSystem.IsLinux() && System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out _);
-        Assert.Equal(glibc && !userChose, NativeRuntime.KeepsFreedMemory);
-    }
-
     /// <summary>
     /// On AMD Zen 5 with oneDNN on, about one backward pass in ten gave NaN input gradients at two threads, so forty
     /// passes all finite would happen by chance about once in seventy runs; elsewhere this checks that two threads
