@@ -30,6 +30,7 @@ public static class StepTimeBenchmark
         var options = new BenchmarkArguments(args, "--methods", "--rounds", "--epochs", "--samples", "--threads", "--batch", "--warmup");
         string[] methods = options.Text("--methods", DefaultMethods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (!methods.Contains("joint")) methods = methods.Prepend("joint").ToArray();
+        string[] unmeasured = MethodRegistry.Methods.Select(m => m.Name).Except(methods.Select(MethodName)).ToArray();
         int rounds = options.Integer("--rounds", 3);
         var setup = new StepTimeSetup(
             new TrainingOptions { Epochs = options.Integer("--epochs", 2), BatchSize = options.Integer("--batch", 32), Threads = options.Integer("--threads", 2), Device = "cpu", Seed = 1 },
@@ -37,6 +38,7 @@ public static class StepTimeBenchmark
         Console.WriteLine($"synthetic audio-visual, {setup.Splits.Train.Count} training samples, batch {setup.Training.BatchSize}, {setup.Training.Epochs} epochs per measurement " +
             $"({setup.WarmupSteps} warm-up steps not counted), encoder {setup.Model.Encoder} (width {setup.Model.Width}, depth {setup.Model.Depth}), " +
             $"{setup.Training.Threads} threads, median of {rounds} rounds");
+        if (unmeasured.Length > 0) Console.WriteLine($"registered methods not measured: {string.Join(", ", unmeasured)}");
 
         var milliseconds = methods.ToDictionary(m => m, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
@@ -54,6 +56,9 @@ public static class StepTimeBenchmark
         Console.WriteLine($"peak resident memory: {PeakResidentMegabytes():F0} MiB");
         return 0;
     }
+
+    /// <summary>The method name of a --methods entry ("name" or "name@key=value;...").</summary>
+    public static string MethodName(string entry) => entry.Split('@')[0];
 
     /// <summary><paramref name="items"/> starting at item <paramref name="round"/> (modulo the count), wrapping around.</summary>
     public static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, int round) =>
@@ -131,7 +136,7 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
     private static (string Name, MethodSettings Settings) Parse(string entry)
     {
         int at = entry.IndexOf('@');
-        return at < 0 ? (entry, new MethodSettings()) : (entry[..at], MethodSettings.Parse(entry[(at + 1)..].Split(';')));
+        return (StepTimeBenchmark.MethodName(entry), at < 0 ? new MethodSettings() : MethodSettings.Parse(entry[(at + 1)..].Split(';')));
     }
 
     /// <summary>Records when each training step ends; a step's time is the interval since the previous one in the same epoch.</summary>

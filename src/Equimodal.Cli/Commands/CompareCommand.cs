@@ -58,6 +58,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [Description("Also measure each method's test accuracy with each modality missing and under a default corruption of each (audio: white noise at 0 dB SNR; frames: half of each image occluded); adds columns and robustness.png.")]
         public bool Robustness { get; init; }
 
+        /// <summary>Linear-probe columns.</summary>
+        [CommandOption("--linear-probe")]
+        [Description("Also linear-probe each run's frozen encoders, as evaluate --linear-probe does (a linear classifier on the concatenated features and one per modality, fitted on train, its epoch selected on validation, seeded with the run's seed): adds test-accuracy columns probe(all) and probe(MODALITY). Works with --aggregate on runs trained without it.")]
+        public bool LinearProbe { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -70,8 +75,15 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         }
 
         /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
-        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out,
-            Robustness ? Comparison.DefaultDiagnostics.Append(new RobustnessDiagnostic()).ToArray() : null);
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics());
+
+        private IReadOnlyList<IModelDiagnostic> Diagnostics()
+        {
+            var diagnostics = Comparison.DefaultDiagnostics.ToList();
+            if (Robustness) diagnostics.Add(new RobustnessDiagnostic());
+            if (LinearProbe) diagnostics.Add(new LinearProbeDiagnostic());
+            return diagnostics;
+        }
     }
 
     /// <inheritdoc />

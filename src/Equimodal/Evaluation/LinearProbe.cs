@@ -23,7 +23,7 @@ public sealed record LinearProbeOptions
 }
 
 /// <summary>One probe's result: accuracy on validation at the selected epoch, and on test with those weights.</summary>
-/// <param name="Features">"all" for the concatenated features, else the modality name.</param>
+/// <param name="Features"><see cref="LinearProbe.AllFeatures"/> for the concatenated features, else the modality name.</param>
 /// <param name="ValidationAccuracy">Best validation accuracy over the epochs.</param>
 /// <param name="TestAccuracy">Test accuracy of the probe selected on validation.</param>
 /// <param name="Epoch">The selected epoch (1-based).</param>
@@ -38,6 +38,9 @@ public sealed record ProbeResult(string Features, double ValidationAccuracy, dou
 /// </summary>
 public static class LinearProbe
 {
+    /// <summary>The <see cref="ProbeResult.Features"/> of the probe on every modality's features concatenated.</summary>
+    public const string AllFeatures = "all";
+
     /// <summary>Probes of <paramref name="model"/>'s encoders: the concatenation first, then each modality.</summary>
     public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, IReadOnlyList<int> modalityIndices,
         int batchSize, Device device, LinearProbeOptions? options = null)
@@ -50,7 +53,7 @@ public static class LinearProbe
         {
             var results = new List<ProbeResult>();
             using (Tensor trainAll = cat(train, 1), validationAll = cat(validation, 1), testAll = cat(test, 1))
-                results.Add(Fit("all", trainAll, trainLabels, validationAll, validationLabels, testAll, testLabels, model.Classes, options));
+                results.Add(Fit(AllFeatures, trainAll, trainLabels, validationAll, validationLabels, testAll, testLabels, model.Classes, options));
             for (int m = 0; m < train.Length; m++)
                 results.Add(Fit(model.ModalityNames[m], train[m], trainLabels, validation[m], validationLabels, test[m], testLabels, model.Classes, options));
             return results;

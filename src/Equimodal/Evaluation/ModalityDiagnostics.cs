@@ -35,6 +35,12 @@ public sealed record ModelDiagnostics
     /// <summary>Test accuracy with each modality under its default corruption, when the robustness diagnostic ran.</summary>
     public IReadOnlyDictionary<string, double>? AccuracyCorrupted { get; init; }
 
+    /// <summary>
+    /// Linear probes of the frozen encoders, when the linear-probe diagnostic ran: the concatenated features
+    /// (<see cref="LinearProbe.AllFeatures"/>) first, then each modality the model reads.
+    /// </summary>
+    public IReadOnlyList<ProbeResult>? LinearProbes { get; init; }
+
     /// <summary>Seconds spent in training steps over all epochs.</summary>
     public double TrainSeconds { get; init; }
 
@@ -51,7 +57,8 @@ public sealed record ModelDiagnostics
 /// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
 /// <param name="BatchSize">Evaluation batch size.</param>
 /// <param name="Device">Device the model is on.</param>
-public sealed record DiagnosticContext(MultimodalClassifier Model, DatasetSplits Splits, IReadOnlyList<int> ModalityIndices, int BatchSize, Device Device);
+/// <param name="Seed">The run's training seed, for diagnostics that draw random numbers (linear probes).</param>
+public sealed record DiagnosticContext(MultimodalClassifier Model, DatasetSplits Splits, IReadOnlyList<int> ModalityIndices, int BatchSize, Device Device, int Seed = 0);
 
 /// <summary>
 /// A diagnostic that needs the trained model (e.g. Shapley values over modalities, attribution shares): it fills in its

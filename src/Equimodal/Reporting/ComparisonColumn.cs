@@ -1,4 +1,5 @@
 using System.Globalization;
+using Equimodal.Evaluation;
 
 namespace Equimodal.Reporting;
 
@@ -44,6 +45,10 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"share.{m}", $"share({m})", Better.Neither, r => Lookup(r.Diagnostics.AttributionShares, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"missing.{m}", $"no {m}", Better.Higher, r => Lookup(r.Diagnostics.AccuracyMissing, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"corrupted.{m}", $"{m} corrupted", Better.Higher, r => Lookup(r.Diagnostics.AccuracyCorrupted, m), ResultTable.Percent)));
+        // Linear probes of the frozen encoders: "probe(all)" on the concatenated features, "probe(m)" on m's alone.
+        columns.Add(new("probe", $"probe({LinearProbe.AllFeatures})", Better.Higher, r => r.Diagnostics.LinearProbes?[0].TestAccuracy, ResultTable.Percent));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"probe.{m}", $"probe({m})", Better.Higher,
+            r => r.Diagnostics.LinearProbes?.Skip(1).FirstOrDefault(p => p.Features == m)?.TestAccuracy, ResultTable.Percent)));
         columns.Add(new("secondsPerEpoch", "s/epoch", Better.Lower, r => r.Diagnostics.SecondsPerEpoch, v => Fixed(v, "F2")));
         columns.Add(new("secondsPerStep", "ms/step", Better.Lower, r => r.Diagnostics.SecondsPerStep, v => Fixed(1000 * v, "F1")));
         return columns;

@@ -189,7 +189,7 @@ public sealed class Comparison
         var device = DeviceSelector.Resolve(config.Training.Device);
         var model = folder.LoadModel();
         model.to(device);
-        return new DiagnosticContext(model, splits, indices, config.Training.BatchSize, device);
+        return new DiagnosticContext(model, splits, indices, config.Training.BatchSize, device, config.Training.Seed);
     }
 
     // The parts of a configuration that decide a run's result (not the thread count or logging, not what the trainer filled in).

@@ -11,9 +11,11 @@ public class ComparisonGridTests
     // Vector modalities (MLP encoders): fast, and free of the convolution encoders' intermittent NaN on this CPU.
     private static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
 
-    private static string[] Compare(string folder, params string[] extra) => new[]
+    private static string[] Compare(string folder, params string[] extra) => Compare(folder, 2, extra);
+
+    private static string[] Compare(string folder, int seeds, params string[] extra) => new[]
     {
-        "compare", "--dataset", "folder", "--data", Data.Value, "--methods", "joint,left-only", "--seeds", "2", "--epochs", "2",
+        "compare", "--dataset", "folder", "--data", Data.Value, "--methods", "joint,left-only", "--seeds", $"{seeds}", "--epochs", "2",
         "--batch-size", "8", "--threads", "1", "--device", "cpu", "--out", folder,
     }.Concat(extra).ToArray();
 
@@ -78,6 +80,39 @@ public class ComparisonGridTests
         Assert.DoesNotContain("missing", output);
         Assert.Equal(Results(plain).ToJsonString(), Results(grid).ToJsonString());
     }
+
+    [Fact]
+    public void Linear_probe_columns_aggregate_over_runs_trained_without_them_and_match_evaluate()
+    {
+        string plain = TestData.TempFolder(), grid = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(Compare(plain, 1, "--linear-probe"));
+        Assert.True(code == 0, output);
+        Assert.Contains("| probe(all) | probe(left) | probe(right) |", File.ReadAllText(Path.Combine(plain, Comparison.MarkdownFile)));
+        JsonNode runs = Results(plain)["runs"]!;
+        Assert.Equal(new[] { "all", "left", "right" }, Probes(runs[0]!).Select(p => p!["features"]!.GetValue<string>()));
+        Assert.Equal(new[] { "all", "left" }, Probes(runs[1]!).Select(p => p!["features"]!.GetValue<string>()));
+        JsonNode left = Results(plain)["summary"]![1]!["metrics"]!;
+        Assert.Null(left["probe.right"]);
+        Assert.Equal(Probes(runs[1]!)[1]!["testAccuracy"]!.GetValue<double>(), left["probe.left"]!["mean"]!.GetValue<double>());
+
+        // The same numbers as evaluate --linear-probe on the run folder.
+        (code, output) = CliRunner.Run("evaluate", "--run", Path.Combine(plain, "runs", "joint-seed1"), "--linear-probe", "--json");
+        Assert.True(code == 0, output);
+        Assert.Equal(JsonNode.Parse(output)!.ToJsonString(), Probes(runs[0]!).ToJsonString());
+
+        // Rows trained without the flag, as a scheduler runs them, then aggregated with it.
+        foreach (string row in new[] { "0", "1" })
+        {
+            (code, output) = CliRunner.Run(Compare(grid, 1, "--index", row));
+            Assert.True(code == 0, output);
+        }
+        (code, output) = CliRunner.Run(Compare(grid, 1, "--aggregate", "--linear-probe"));
+        Assert.True(code == 0, output);
+        Assert.Contains("probe(all)", output);
+        Assert.Equal(Results(plain).ToJsonString(), Results(grid).ToJsonString());
+    }
+
+    private static JsonArray Probes(JsonNode run) => run["diagnostics"]!["linearProbes"]!.AsArray();
 
     [Fact]
     public void An_index_outside_the_grid_names_the_valid_rows()
