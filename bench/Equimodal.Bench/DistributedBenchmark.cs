@@ -43,7 +43,7 @@ public static class DistributedBenchmark
                 $"{collective.World} rank(s) x batch {batch}, {setup.Training.Threads} thread(s) per rank, {setup.Splits.Train.Count} training samples, " +
                 $"{warmup} warm-up steps; {(collective.World == 1 ? "no all-reduce" : $"gradient buffer {timed.GradientFloats:N0} floats")}; load average {StepTimeBenchmark.LoadAverage()}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT encoder={encoder} ranks={collective.World} batch={batch} step_ms={step.Wall:F1} allreduce_ms={allReduceText} samples_per_s={samplesPerSecond:F1}"));
+                $"RESULT encoder={encoder} ranks={collective.World} batch={batch} step_ms={step.Wall:F1} allreduce_ms={allReduceText} samples_per_s={samplesPerSecond:F2}"));
             return 0;
         }, message => Console.Error.WriteLine($"error: {message}"));
     }

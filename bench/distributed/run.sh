@@ -40,8 +40,10 @@ printf '%s\n' "${results[@]}" | awk '
     {
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         model = v["encoder"] == "resnet18" ? "ResNet-18 (257x188, 3x224x224)" : "default (32x32, 3x24x24)"
-        if (v["ranks"] == 1) single[v["encoder"]] = v["samples_per_s"]
-        ratio = (v["ranks"] == 1 || !(v["encoder"] in single)) ? "" : sprintf("%.2f", v["samples_per_s"] / single[v["encoder"]])
+        # Samples per second from the step time itself, so that the ratio does not inherit the printed rounding.
+        throughput = v["ranks"] * v["batch"] * 1000 / v["step_ms"]
+        if (v["ranks"] == 1) single[v["encoder"]] = throughput
+        ratio = (v["ranks"] == 1 || !(v["encoder"] in single)) ? "" : sprintf("%.2f", throughput / single[v["encoder"]])
         allreduce = v["allreduce_ms"] == "n/a" ? "-" : v["allreduce_ms"]
-        printf "| %s | %s | %s | %s | %s | %s | %s |\n", model, v["ranks"], v["batch"], v["step_ms"], allreduce, v["samples_per_s"], ratio
+        printf "| %s | %s | %s | %s | %s | %.2f | %s |\n", model, v["ranks"], v["batch"], v["step_ms"], allreduce, throughput, ratio
     }'
