@@ -38,7 +38,7 @@ public static class PyTorchComparison
         string[] names = options.Text("--configs", string.Join(",", Configuration.All.Select(c => c.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Configuration[] configurations = names.Select(Configuration.Named).ToArray();
         int rounds = options.Integer("--rounds", 3);
-        Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()}; {rounds} rounds; PyTorch {python.Version()}, libtorch 2.10 (TorchSharp {typeof(torch).Assembly.GetName().Version})");
+        Console.WriteLine($"{Environment.ProcessorCount} cores; load average {StepTimeBenchmark.LoadAverage()}; {rounds} rounds; PyTorch {python.Version()}, libtorch 2.10 (TorchSharp {typeof(torch).Assembly.GetName().Version})");
         NativeRuntime.Prepare();
         string glibc = Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { } threshold ? $"MALLOC_MMAP_THRESHOLD_={threshold}" : "glibc malloc defaults";
         Console.WriteLine($"Equimodal: oneDNN {(NativeRuntime.OneDnnEnabled ? "on" : "off")}; PyTorch: oneDNN {python.OneDnn()}; both: {glibc}");
@@ -58,7 +58,7 @@ public static class PyTorchComparison
                     (StepTimes e, StepTimes p) = round % 2 == 0 ? (ours(), theirs()) : Swap(theirs(), ours());
                     measured[method].Add((e, p));
                     Console.WriteLine(FormattableString.Invariant(
-                        $"  round {round + 1}, {configuration.Name}, {method}: Equimodal {e.Wall:F1} ms ({e.Cpu:F1} CPU), PyTorch {p.Wall:F1} ms ({p.Cpu:F1} CPU), ratio {e.Wall / p.Wall:F2} (load {LoadAverage()})"));
+                        $"  round {round + 1}, {configuration.Name}, {method}: Equimodal {e.Wall:F1} ms ({e.Cpu:F1} CPU), PyTorch {p.Wall:F1} ms ({p.Cpu:F1} CPU), ratio {e.Wall / p.Wall:F2} (load {StepTimeBenchmark.LoadAverage()})"));
                 }
             }
             rows.AddRange(methods.Select(m => new Row(configuration, m, measured[m])));
@@ -119,9 +119,6 @@ public static class PyTorchComparison
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3], CultureInfo.InvariantCulture);
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
     private static string FindScript()
     {
         const string relative = "bench/pytorch/equimodal_torch.py";
@@ -152,18 +149,9 @@ public static class PyTorchComparison
             ?? throw new ArgumentException($"Unknown configuration '{name}'. Valid: {string.Join(", ", All.Select(c => c.Name))}.");
 
         /// <summary>The Equimodal side: synthetic data whose training split holds warm-up plus timed batches, one epoch.</summary>
-        public StepTimeSetup Setup()
-        {
-            const double trainFraction = 0.9;
-            int samples = (int)Math.Ceiling((Steps + Warmup) * Batch / trainFraction) + 12;
-            var data = new SyntheticOptions
-            {
-                Samples = samples, FrequencyBins = Frequency, TimeSteps = Time, ImageSize = Image, Frames = Frames,
-                ValidationFraction = (1 - trainFraction) / 2, TestFraction = (1 - trainFraction) / 2,
-            };
-            var training = new TrainingOptions { Epochs = 1, BatchSize = Batch, Threads = Threads, Device = "cpu", Seed = 1 };
-            return new StepTimeSetup(training, new ModelOptions { Encoder = Encoder }, SyntheticAudioVisual.Generate(data), Warmup);
-        }
+        public StepTimeSetup Setup() => StepTimeSetup.OneEpoch(
+            new TrainingOptions { BatchSize = Batch, Threads = Threads, Device = "cpu", Seed = 1 }, new ModelOptions { Encoder = Encoder },
+            new SyntheticOptions { FrequencyBins = Frequency, TimeSteps = Time, ImageSize = Image, Frames = Frames }, Batch, Steps, Warmup);
 
         public string[] PythonArguments(string method) => new[]
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Equimodal.Data;
+using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
@@ -71,6 +72,10 @@ public static class StepTimeBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), or "unknown": printed with measurements of a shared machine.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     /// <summary>The process's peak resident set size in MiB (VmHWM, Linux), or NaN where /proc is not available.</summary>
     public static double PeakResidentMegabytes()
     {
@@ -94,14 +99,31 @@ public readonly record struct StepTimes(double Wall, double Cpu);
 public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model, DatasetSplits Splits, int WarmupSteps)
 {
     /// <summary>
-    /// Trains <paramref name="entry"/> ("name" or "name@key=value;...") with the real trainer; after the warm-up, the median
-    /// step's wall time and the process's CPU time per step (all threads: compute, prefetching, runtime), in ms.
+    /// One epoch of synthetic data shaped like <paramref name="shapes"/> whose training split holds
+    /// <paramref name="warmupSteps"/> + <paramref name="timedSteps"/> steps of <paramref name="samplesPerStep"/> samples
+    /// (over all ranks), with small validation and test splits so that evaluation costs little.
     /// </summary>
-    public StepTimes Measure(string entry)
+    public static StepTimeSetup OneEpoch(TrainingOptions training, ModelOptions model, SyntheticOptions shapes, int samplesPerStep, int timedSteps, int warmupSteps)
+    {
+        int trainingSamples = (timedSteps + warmupSteps) * samplesPerStep;
+        // Validation and test splits of about 5% each, but at least two samples per class each (an empty validation split
+        // selects no epoch); a class's worth of slack against the stratified split's rounding.
+        int heldOut = Math.Max((int)Math.Ceiling(trainingSamples * 0.05 / 0.9), 2 * shapes.Classes);
+        int samples = trainingSamples + 2 * heldOut + shapes.Classes;
+        var data = shapes with { Samples = samples, ValidationFraction = (double)heldOut / samples, TestFraction = (double)heldOut / samples };
+        return new StepTimeSetup(training with { Epochs = 1 }, model, SyntheticAudioVisual.Generate(data), warmupSteps);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="entry"/> ("name" or "name@key=value;...") with the real trainer, data-parallel over
+    /// <paramref name="collective"/> when given (default: one process); after the warm-up, the median step's wall time and the process's CPU
+    /// time per step (all threads: compute, prefetching, runtime), in ms.
+    /// </summary>
+    public StepTimes Measure(string entry, ICollective? collective = null)
     {
         (string name, MethodSettings settings) = Parse(entry);
         var clock = new StepClock();
-        var trainer = new Trainer(Training, Model, clock);
+        var trainer = new Trainer(Training, Model, clock, collective);
         trainer.Fit(MethodRegistry.Create(name, settings), Splits);
         trainer.Model!.Dispose();
         return clock.Times(Math.Max(1, WarmupSteps));

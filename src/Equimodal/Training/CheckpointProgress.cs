@@ -9,6 +9,12 @@ public sealed record CheckpointProgress
     /// <summary>Method that wrote the checkpoint (a resume with another method is refused).</summary>
     public string Method { get; init; } = "";
 
+    /// <summary>Number of ranks (processes) that trained up to this checkpoint; 1 without MPI.</summary>
+    public int World { get; init; } = 1;
+
+    /// <summary>Batch size of each rank up to this checkpoint (0 in checkpoints that predate the field: the configured batch size).</summary>
+    public int BatchSize { get; init; }
+
     /// <summary>Zero-based epoch to continue in (equals the number of finished epochs when <see cref="StepInEpoch"/> is 0).</summary>
     public int Epoch { get; init; }
 

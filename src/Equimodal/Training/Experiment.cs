@@ -39,8 +39,8 @@ public static class Experiment
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its newest readable checkpoint (or from the start when it
-    /// has none), with the configuration in its config.json; the result equals that of an uninterrupted run (with the same
-    /// number of ranks).
+    /// has none), with the configuration in its config.json; the result equals that of an uninterrupted run. On another
+    /// number of ranks than the checkpoint's, see <see cref="WorldSizeOnResume"/>.
     /// </summary>
     public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {

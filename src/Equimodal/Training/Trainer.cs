@@ -79,17 +79,21 @@ public sealed class Trainer
         });
 
         IMultimodalDataset trainingSet = method.TrainingSet(splits);
-        var loader = new BatchLoader(trainingSet, _options.BatchSize, shuffle: true, _options.Seed, _collective.Rank, _collective.World);
+        // A checkpoint of another number of ranks continues with the same samples per step, or is refused.
+        int batchSize = restored is null ? _options.BatchSize : WorldSizeOnResume.RankBatchSize(restored.Progress, _collective.World, _options.BatchSize, trainingSet.Count);
+        if (restored is not null && restored.Progress.World != _collective.World && _collective.Rank == 0)
+            _observer?.OnWarning($"Resuming on {_collective.World} rank(s) a checkpoint of {restored.Progress.World}: batch {batchSize} per rank keeps {batchSize * _collective.World} samples per step.");
+        var loader = new BatchLoader(trainingSet, batchSize, shuffle: true, _options.Seed, _collective.Rank, _collective.World);
         // Batches are read on a worker thread while the previous step trains; they equal the plain loader's bit for bit.
         var prefetching = new PrefetchingLoader(loader);
-        var progress = new CheckpointProgress { Method = method.Name };
+        var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
         if (restored is not null)
         {
             using (restored)
             {
-                progress = Restore(restored, model, optimizer, schedule, method, device);
+                progress = Restore(restored, model, optimizer, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
             }
             history.AddRange(progress.History);
