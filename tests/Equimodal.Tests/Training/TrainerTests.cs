@@ -27,6 +27,15 @@ public class TrainerTests
     }
 
     [Fact]
+    public void An_empty_validation_split_is_refused_before_training_because_selection_needs_it()
+    {
+        var splits = TestData.Small with { Validation = new Equimodal.Data.DatasetSubset(TestData.Small.Validation, Array.Empty<int>()) };
+        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(MethodRegistry.Create("joint"), splits));
+        Assert.Contains("validation split is empty", error.Message);
+    }
+
+    [Fact]
     public void Unimodal_methods_train_a_model_on_one_modality()
     {
         var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
