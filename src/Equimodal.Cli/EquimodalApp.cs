@@ -53,7 +53,7 @@ public static class EquimodalApp
                 config.ConfigureConsole(console);
             }
             config.AddCommand<DemoCommand>("demo")
-                .WithDescription("Train audio-only, visual-only and joint models on the built-in synthetic benchmark and compare them.");
+                .WithDescription("Train audio-only, visual-only, joint and attr-reg models on a small version of the built-in synthetic benchmark (--samples, --epochs and --batch-size set its size) and compare them.");
             config.AddCommand<TrainCommand>("train")
                 .WithDescription($"Train one method on a dataset and write a run folder. Methods (options: equimodal methods): {Markup.Escape(MethodRegistry.ValidNames)}.")
                 .WithExample("train", "--dataset", "synthetic", "--method", "joint", "--fusion", "concat", "--epochs", "10", "--seed", "1", "--out", "runs/joint-1");

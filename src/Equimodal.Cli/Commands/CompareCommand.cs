@@ -15,7 +15,7 @@ namespace Equimodal.Cli.Commands;
 public sealed class CompareCommand : Command<CompareCommand.Settings>
 {
     /// <summary>Flags of `compare`.</summary>
-    public sealed class Settings : TrainingSettings
+    public sealed class Settings : StandardTrainingSettings
     {
         /// <summary>Methods to compare.</summary>
         [CommandOption("--methods <LIST>")]

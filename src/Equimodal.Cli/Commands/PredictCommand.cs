@@ -22,7 +22,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
 
         /// <summary>Raw videos.</summary>
         [CommandOption("--videos <DIR>")]
-        [Description("A folder of videos: audio and 1 fps frames are extracted with ffmpeg as 'prepare' does (into a temporary folder), then predicted.")]
+        [Description("A folder of videos: audio and 1 fps frames are extracted with ffmpeg as 'prepare' does (into a temporary folder), then predicted; a video without audio or frames is predicted from the other.")]
         public string? Videos { get; init; }
 
         /// <summary>Output file.</summary>
@@ -69,7 +69,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         {
             if (prepared is not null)
             {
-                foreach (string line in new VideoPreparation().Prepare("cremad", settings.Videos!, prepared, (done, total) => AnsiConsole.WriteLine($"prepare: {done}/{total} videos")))
+                foreach (string line in new VideoPreparation().Prepare("cremad", settings.Videos!, prepared, (done, total) => AnsiConsole.WriteLine($"prepare: {done}/{total} videos"), keepSingleStream: true))
                     AnsiConsole.WriteLine(line);
             }
             return Predict(predictor, PredictionInputs.Read(prepared ?? settings.Data!, modalities), modalities, settings);

@@ -15,7 +15,7 @@ namespace Equimodal.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Flags of `train`.</summary>
-    public sealed class Settings : TrainingSettings
+    public sealed class Settings : StandardTrainingSettings
     {
         /// <summary>Method name.</summary>
         [CommandOption("--method <NAME>")]

@@ -7,9 +7,15 @@ using Spectre.Console.Cli;
 
 namespace Equimodal.Cli.Settings;
 
-/// <summary>The data part of the training flags: which dataset and how it is read; builds a <see cref="DatasetRequest"/>.</summary>
-public class DataSettings : CheckedSettings
+/// <summary>
+/// The data part of the training flags: which dataset and how it is read; builds a <see cref="DatasetRequest"/>.
+/// <see cref="Samples"/> is declared by the command's settings, which choose its default (<see cref="StandardTrainingSettings"/>).
+/// </summary>
+public abstract class DataSettings : CheckedSettings
 {
+    /// <summary>Help text of --samples.</summary>
+    protected const string SamplesHelp = "Synthetic benchmark: samples over all splits.";
+
     /// <summary>Dataset name.</summary>
     [CommandOption("--dataset <NAME>")]
     [Description("Dataset: synthetic (built in), avdigits, cremad, vggsound or folder (read from --data; see docs/data.md).")]
@@ -27,11 +33,8 @@ public class DataSettings : CheckedSettings
     [DefaultFrom(typeof(SyntheticOptions), nameof(SyntheticOptions.Classes))]
     public int Classes { get; init; }
 
-    /// <summary>Synthetic: samples.</summary>
-    [CommandOption("--samples <N>")]
-    [Description("Synthetic benchmark: samples over all splits.")]
-    [DefaultFrom(typeof(SyntheticOptions), nameof(SyntheticOptions.Samples))]
-    public int Samples { get; init; }
+    /// <summary>Synthetic: samples (the flag --samples, declared with its default by the command's settings).</summary>
+    public abstract int Samples { get; init; }
 
     /// <summary>Synthetic: audio noise.</summary>
     [CommandOption("--audio-noise <STD>")]

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace Equimodal.Cli.Settings;
 
 /// <summary>The architecture part of the training flags; builds <see cref="ModelOptions"/>.</summary>
-public class ModelSettings : DataSettings
+public abstract class ModelSettings : DataSettings
 {
     /// <summary>Fusion head.</summary>
     [CommandOption("--fusion <NAME>")]

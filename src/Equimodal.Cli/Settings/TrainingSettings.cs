@@ -10,20 +10,21 @@ namespace Equimodal.Cli.Settings;
 /// <summary>
 /// The optimisation part of the training flags, on top of the data and model parts: the settings of every command
 /// that trains (train, compare, demo). <see cref="ToConfig"/> assembles the library's <see cref="RunConfig"/>.
+/// <see cref="Epochs"/> and <see cref="BatchSize"/> are declared by the command's settings, which choose its default (<see cref="StandardTrainingSettings"/>).
 /// </summary>
-public class TrainingSettings : ModelSettings
+public abstract class TrainingSettings : ModelSettings
 {
-    /// <summary>Epochs.</summary>
-    [CommandOption("--epochs <N>")]
-    [Description("Passes over the training split.")]
-    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.Epochs))]
-    public int Epochs { get; init; }
+    /// <summary>Help text of --epochs.</summary>
+    protected const string EpochsHelp = "Passes over the training split.";
 
-    /// <summary>Batch size.</summary>
-    [CommandOption("--batch-size <N>")]
-    [Description("Samples per mini-batch.")]
-    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.BatchSize))]
-    public int BatchSize { get; init; }
+    /// <summary>Help text of --batch-size.</summary>
+    protected const string BatchSizeHelp = "Samples per mini-batch.";
+
+    /// <summary>Epochs (the flag --epochs, declared with its default by the command's settings).</summary>
+    public abstract int Epochs { get; init; }
+
+    /// <summary>Batch size (the flag --batch-size, declared with its default by the command's settings).</summary>
+    public abstract int BatchSize { get; init; }
 
     /// <summary>Learning rate.</summary>
     [CommandOption("--lr <RATE>")]

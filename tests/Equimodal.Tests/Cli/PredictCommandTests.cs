@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
+using Equimodal.Data.Preparation;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
@@ -9,8 +10,8 @@ namespace Equimodal.Tests.Cli;
 
 public class PredictCommandTests
 {
-    [Fact]
-    public void Predict_writes_one_row_per_clip_of_a_prepare_layout_and_names_a_missing_modality()
+    /// <summary>A one-epoch run on a tiny CREMA-D layout; returns the layout's folder and the run folder.</summary>
+    private static (string Root, string Run) TrainTinyCremaD()
     {
         string root = TinyLayouts.CremaD();
         var config = new RunConfig
@@ -21,6 +22,13 @@ public class PredictCommandTests
         };
         string run = TestData.TempFolder();
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
+        return (root, run);
+    }
+
+    [Fact]
+    public void Predict_writes_one_row_per_clip_of_a_prepare_layout_and_names_a_missing_modality()
+    {
+        var (root, run) = TrainTinyCremaD();
         string clip = Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(root, CremaDDataset.AudioFolder), "*.wav").Order().First());
         File.Delete(Path.Combine(root, CremaDDataset.AudioFolder, clip + ".wav"));
         string output = Path.Combine(TestData.TempFolder(), "predictions.jsonl");
@@ -35,5 +43,36 @@ public class PredictCommandTests
         Assert.Equal("audio", row.RootElement.GetProperty("missing")[0].GetString());
         Assert.Equal(2, row.RootElement.GetProperty("top").GetArrayLength());
         Assert.Equal(0, row.RootElement.GetProperty("shares").GetProperty("audio").GetDouble(), 4);
+    }
+
+    [SkippableFact]
+    public void Predict_on_real_videos_names_the_missing_stream_of_a_silent_and_of_an_audio_only_video()
+    {
+        string? ffmpeg = VideoPreparation.FindFfmpeg();
+        Skip.If(ffmpeg is null, "ffmpeg is not installed: apt-get install ffmpeg");
+        var (_, run) = TrainTinyCremaD();
+        string videos = TestData.TempFolder();
+        TestMedia.WriteVideo(ffmpeg!, Path.Combine(videos, "both.mp4"), 2);
+        TestMedia.WriteVideo(ffmpeg!, Path.Combine(videos, "silent.mp4"), 2, tone: false);
+        TestMedia.WriteVideo(ffmpeg!, Path.Combine(videos, "sound.mp4"), 2, frames: false);
+        File.WriteAllText(Path.Combine(videos, "broken.mp4"), "not a video");
+        string output = Path.Combine(TestData.TempFolder(), "predictions.jsonl");
+
+        var (code, text) = CliRunner.Run("predict", "--run", run, "--videos", videos, "--out", output, "--device", "cpu");
+
+        Assert.True(code == 0, text);
+        Assert.Contains("silent.mp4: no audio extracted (Stream map '0:a:0' matches no streams.); kept its frames", text);
+        Assert.Contains("sound.mp4: no frames extracted (Stream map '0:v:0' matches no streams.); kept its audio", text);
+        Assert.Contains("broken.mp4: ffmpeg failed", text);
+        Assert.Contains("2 from the modalities present", text);
+        var rows = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(r => r.GetProperty("id").GetString()!);
+        // The file that is no video has no row; each of the others is predicted from what it has, the missing one named.
+        Assert.Equal(new[] { "both", "silent", "sound" }, rows.Keys.Order());
+        foreach (var (id, missing) in new[] { ("both", ""), ("silent", "audio"), ("sound", "visual") })
+        {
+            Assert.Equal(missing, string.Join(",", rows[id].GetProperty("missing").EnumerateArray().Select(m => m.GetString())));
+            double audioShare = rows[id].GetProperty("shares").GetProperty("audio").GetDouble();
+            Assert.Equal(missing switch { "audio" => 0, "visual" => 1, _ => audioShare }, audioShare, 4);
+        }
     }
 }

@@ -4,6 +4,7 @@ using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Reporting;
+using Equimodal.Training;
 using Spectre.Console.Cli;
 using Spectre.Console.Testing;
 
@@ -30,6 +31,38 @@ public class SettingsTests
         RunConfig parsed = settings!.ToConfig(settings.Method);
         RunConfig library = new();
         Assert.Equal(Serialize(library with { EquimodalVersion = "" }), Serialize(parsed with { EquimodalVersion = "" }));
+    }
+
+    [Fact]
+    public void Demo_has_its_own_smaller_size_defaults_and_still_takes_the_benchmark_size()
+    {
+        var (demo, code, output) = Parse<DemoCommand.Settings>("demo");
+        Assert.True(code == 0, output);
+        RunConfig small = demo!.ToConfig("joint");
+        Assert.Equal((DemoCommand.Settings.DefaultSamples, DemoCommand.Settings.DefaultEpochs, DemoCommand.Settings.DefaultBatchSize),
+            (small.Dataset.Synthetic.Samples, small.Training.Epochs, small.Training.BatchSize));
+        Assert.True(small.Dataset.Synthetic.Samples < new SyntheticOptions().Samples && small.Training.Epochs < new TrainingOptions().Epochs);
+        // Everything else is the library's default, as for train; the benchmark's size is three flags away.
+        RunConfig library = new() { Method = "joint" };
+        Assert.Equal(Serialize(library with { EquimodalVersion = "" }), Serialize(small with
+        {
+            EquimodalVersion = "", Dataset = small.Dataset with { Synthetic = library.Dataset.Synthetic },
+            Training = small.Training with { Epochs = library.Training.Epochs, BatchSize = library.Training.BatchSize },
+        }));
+        var (full, _, _) = Parse<DemoCommand.Settings>("demo", "--samples", "1800", "--epochs", "10", "--batch-size", "32");
+        RunConfig benchmark = full!.ToConfig("joint");
+        Assert.Equal((1800, 10, 32), (benchmark.Dataset.Synthetic.Samples, benchmark.Training.Epochs, benchmark.Training.BatchSize));
+        // --help shows each command's own default.
+        Assert.Contains($"{DemoCommand.Settings.DefaultEpochs}", HelpLine("demo", "--epochs"));
+        Assert.Contains($"{new TrainingOptions().Epochs}", HelpLine("train", "--epochs"));
+    }
+
+    private static string HelpLine(string command, string flag)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 400;
+        EquimodalApp.Run(new[] { command, "--help" }, console);
+        return console.Output.Split('\n').Single(l => l.TrimStart().StartsWith(flag + " ", StringComparison.Ordinal));
     }
 
     [Fact]

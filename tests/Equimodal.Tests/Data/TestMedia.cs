@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using NAudio.Wave;
 using SkiaSharp;
 
 namespace Equimodal.Tests.Data;
 
-/// <summary>Writes real media files (WAV through NAudio, JPEG/PNG through SkiaSharp) for data tests.</summary>
+/// <summary>Writes real media files (WAV through NAudio, JPEG/PNG through SkiaSharp, videos through ffmpeg) for data tests.</summary>
 public static class TestMedia
 {
     /// <summary>Writes <paramref name="samples"/> (already encoded as bytes) with <paramref name="format"/>.</summary>
@@ -48,5 +49,22 @@ public static class TestMedia
     {
         for (int i = 1; i <= count; i++) WriteImage(Path.Combine(folder, $"frame_{i:D4}.jpg"), size, size, color);
         return folder;
+    }
+
+    /// <summary>
+    /// Writes a <paramref name="seconds"/> s video with the real <paramref name="ffmpeg"/>: a 64 x 48 test pattern at 10 fps
+    /// when <paramref name="frames"/>, a 440 Hz tone when <paramref name="tone"/> (a file with one stream only when the other is false).
+    /// </summary>
+    public static string WriteVideo(string ffmpeg, string path, double seconds, bool frames = true, bool tone = true)
+    {
+        var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
+        string inputs = (frames ? $" -f lavfi -i testsrc=duration={seconds}:size=64x48:rate=10" : "") + (tone ? $" -f lavfi -i sine=frequency=440:duration={seconds}" : "");
+        foreach (string argument in $"-loglevel error{inputs} -shortest {path}".Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            start.ArgumentList.Add(argument);
+        using Process process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        return path;
     }
 }

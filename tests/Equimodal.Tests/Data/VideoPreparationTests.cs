@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Equimodal.Data;
 using Equimodal.Data.Audio;
 using Equimodal.Data.Datasets;
@@ -43,13 +42,45 @@ public class VideoPreparationTests
         Assert.Equal(30, splits.Train.Count + splits.Validation.Count + splits.Test.Count);
     }
 
-    /// <summary>A stand-in for ffmpeg that writes what the real one would: the WAV after pcm_s16le and two frames at the last path.</summary>
+    /// <summary>A stand-in for ffmpeg that writes what the real one would: the WAV after pcm_s16le and two frames at the last path (each when asked for).</summary>
     private static (int, string) FakeFfmpeg(IReadOnlyList<string> arguments, List<IReadOnlyList<string>>? calls = null)
     {
         calls?.Add(arguments);
-        TestMedia.WriteTone(arguments[arguments.ToList().IndexOf("pcm_s16le") + 1], 440, 22_050, 0.2);
-        TestMedia.WriteFrames(Path.GetDirectoryName(arguments[^1])!, 2, SkiaSharp.SKColors.Gray, 16);
+        int wav = arguments.ToList().IndexOf("pcm_s16le") + 1;
+        if (wav > 0) TestMedia.WriteTone(arguments[wav], 440, 22_050, 0.2);
+        if (arguments.Contains("0:v:0")) TestMedia.WriteFrames(Path.GetDirectoryName(arguments[^1])!, 2, SkiaSharp.SKColors.Gray, 16);
         return (0, "");
+    }
+
+    /// <summary>The fake ffmpeg on a video that lacks <paramref name="stream"/> ("0:a:0" or "0:v:0"): any run that maps it fails as the real one does.</summary>
+    private static (int, string) FakeFfmpegWithout(string stream, IReadOnlyList<string> arguments, List<IReadOnlyList<string>> calls)
+    {
+        calls.Add(arguments);
+        return arguments.Contains(stream) ? (1, $"Stream map '{stream}' matches no streams.") : FakeFfmpeg(arguments);
+    }
+
+    [Theory]
+    [InlineData("0:a:0", "audio", "frames")]
+    [InlineData("0:v:0", "frames", "audio")]
+    public void A_video_without_one_stream_is_dropped_for_prepare_and_kept_with_the_other_for_predict(string stream, string missing, string kept)
+    {
+        string videos = TestData.TempFolder();
+        File.WriteAllText(Path.Combine(videos, "1001_DFA_ANG_XX.mp4"), "");
+        string wav = Path.Combine(CremaDDataset.AudioFolder, "1001_DFA_ANG_XX.wav"), frames = Path.Combine(CremaDDataset.FramesFolder, "1001_DFA_ANG_XX");
+        foreach (bool keep in new[] { false, true })
+        {
+            string output = TestData.TempFolder();
+            var calls = new List<IReadOnlyList<string>>();
+            IReadOnlyList<string> lines = new VideoPreparation(arguments => FakeFfmpegWithout(stream, arguments, calls)).Prepare("cremad", videos, output, keepSingleStream: keep);
+            string reason = $"(Stream map '{stream}' matches no streams.)";
+            Assert.Contains(lines, l => l.EndsWith(keep ? $"no {missing} extracted {reason}; kept its {kept}" : $"ffmpeg failed {reason}", StringComparison.Ordinal));
+            Assert.Equal($"Prepared {(keep ? 1 : 0)} of 1 videos into {output}.", lines[^1]);
+            // Prepare keeps nothing of the clip; predict keeps the stream that exists.
+            Assert.Equal(keep && kept == "audio", File.Exists(Path.Combine(output, wav)));
+            Assert.Equal(keep && kept == "frames", Directory.Exists(Path.Combine(output, frames)));
+            // Predict runs each stream alone after the joint run fails: three runs.
+            Assert.Equal(keep ? 3 : 1, calls.Count);
+        }
     }
 
     [Fact]
@@ -82,20 +113,10 @@ public class VideoPreparationTests
 
     private const double ClipSeconds = 2;
 
-    /// <summary>Makes a <see cref="ClipSeconds"/> s test-pattern video with a sine tone, named after each of <paramref name="clips"/>, and prepares them with the real ffmpeg.</summary>
-    /// <summary>Prepares copies of one generated video named <paramref name="clips"/>, plus a file <paramref name="broken"/>.mp4 that is not a video.</summary>
+    /// <summary>Prepares copies of one generated video (test pattern and tone) named <paramref name="clips"/>, plus a file <paramref name="broken"/>.mp4 that is not a video.</summary>
     private static (string Output, IReadOnlyList<string> Lines) PrepareWithRealFfmpeg(string ffmpeg, string dataset, IReadOnlyList<string> clips, string? broken = null)
     {
-        string source = Path.Combine(TestData.TempFolder(), "source.mp4");
-        var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in $"-loglevel error -f lavfi -i testsrc=duration={ClipSeconds}:size=64x48:rate=10 -f lavfi -i sine=frequency=440:duration={ClipSeconds} -shortest {source}".Split(' '))
-            start.ArgumentList.Add(argument);
-        using (Process process = Process.Start(start)!)
-        {
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, error);
-        }
+        string source = TestMedia.WriteVideo(ffmpeg, Path.Combine(TestData.TempFolder(), "source.mp4"), ClipSeconds);
         string videos = TestData.TempFolder(), output = TestData.TempFolder();
         foreach (string clip in clips) File.Copy(source, Path.Combine(videos, clip + ".mp4"));
         if (broken is not null) File.WriteAllText(Path.Combine(videos, broken + ".mp4"), "not a video");

@@ -5,6 +5,7 @@ using Equimodal.Inference;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
+using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Tests.Inference;
@@ -100,5 +101,59 @@ public class PredictorTests
         InputPreprocessing visual = recorded.Of("visual")!;
         Assert.Equal(TinyLayouts.Options.Image, visual.Image);
         Assert.Equal(Equimodal.Data.Images.ImageTransform.Mean, visual.PixelMean);
+    }
+
+    /// <summary>Writes a 28 x 28 grey PNG of the tiny AV-Digits image of <paramref name="digit"/>: black with a white bar on row 2 digit + 4.</summary>
+    private static string DigitPng(string folder, int digit)
+    {
+        string path = Path.Combine(folder, $"digit{digit}.png");
+        using var bitmap = new SKBitmap(28, 28, SKColorType.Rgba8888, SKAlphaType.Premul);
+        bitmap.Erase(SKColors.Black);
+        for (int x = 0; x < 28; x++) bitmap.SetPixel(x, 2 * digit + 4, SKColors.White);
+        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, png.ToArray());
+        return path;
+    }
+
+    [Fact]
+    public void An_av_digits_run_predicts_wav_and_png_files_as_evaluate_does_through_its_pca_removal_and_blur()
+    {
+        // Indices 5 and 6 are training recordings: 4 per digit, one of them for validation.
+        string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 7);
+        var config = new RunConfig
+        {
+            Dataset = new DatasetRequest
+            {
+                Name = "avdigits", Path = root, Files = new DataLoadingOptions { ValidationFraction = 0.25 },
+                AvDigits = new AvDigitsOptions { ImagePcaRemoval = 0.5, ImageBlur = 1 },
+            },
+            Model = TestData.TinyModel,
+            Training = TestData.ShortTraining with { Epochs = 1 },
+        };
+        DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
+        string run = TestData.TempFolder();
+        Experiment.Run(config, splits, run);
+        // The user's files: the test recordings (FSDD rule: index 0-4, in name order as the test split) and a PNG of each
+        // one's digit (every tiny MNIST image of digit d is the same bar, so this is the image the recording was paired with).
+        string images = TestData.TempFolder();
+        string[] recordings = Directory.GetFiles(Path.Combine(root, "fsdd", "recordings"), "*.wav").Order(StringComparer.Ordinal)
+            .Where(f => int.Parse(Path.GetFileNameWithoutExtension(f).Split('_')[2]) <= 4).ToArray();
+        string manifest = Path.Combine(TestData.TempFolder(), "manifest.csv");
+        File.WriteAllLines(manifest, new[] { "id,audio,visual" }.Concat(recordings.Select(wav =>
+            $"{Path.GetFileNameWithoutExtension(wav)},{wav},{DigitPng(images, Path.GetFileName(wav)[0] - '0')}")));
+
+        using var model = new RunFolder(run).LoadModel();
+        Evaluator.Scores expected = Evaluator.Collect(model, splits.Test, new[] { 0, 1 }, 32, CPU);
+        using Predictor predictor = Predictor.Open(run);
+        var (predictions, failures) = predictor.PredictFiles(PredictionInputs.Read(manifest, new[] { "audio", "visual" }));
+
+        Assert.Empty(failures);
+        Assert.Equal(splits.Test.Count, predictions.Count);
+        for (int i = 0; i < predictions.Count; i++)
+        {
+            Assert.Empty(predictions[i].Missing);
+            double[] probabilities = Softmax(expected.Fused, i);
+            for (int c = 0; c < probabilities.Length; c++) Assert.Equal(probabilities[c], predictions[i].Probabilities[c], 5);
+        }
     }
 }

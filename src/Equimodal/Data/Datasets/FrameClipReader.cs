@@ -9,10 +9,10 @@ public sealed class FrameClipReader : IModalityReader
     private readonly ImageSettings _settings;
     private readonly ImageTransform _transform;
 
-    /// <summary>Creates the reader of modality <paramref name="name"/>.</summary>
-    public FrameClipReader(string name, ImageSettings settings)
+    /// <summary>Creates the reader of modality <paramref name="name"/>; pixel statistics as in <see cref="ImageTransform"/> (default ImageNet).</summary>
+    public FrameClipReader(string name, ImageSettings settings, IReadOnlyList<float>? pixelMean = null, IReadOnlyList<float>? pixelStd = null)
     {
-        _transform = new ImageTransform(settings);
+        _transform = new ImageTransform(settings, pixelMean, pixelStd);
         _settings = settings;
         Spec = new ModalitySpec(name, ModalityKind.Video, new long[] { settings.Frames, settings.Channels, settings.Size, settings.Size });
     }
@@ -24,8 +24,7 @@ public sealed class FrameClipReader : IModalityReader
     public InputPreprocessing Preprocessing => new()
     {
         Modality = Spec.Name, Reader = "frames", Shape = Spec.Shape, Image = _settings,
-        PixelMean = _settings.Channels == 3 ? ImageTransform.Mean : new[] { ImageTransform.Mean.Average() },
-        PixelStd = _settings.Channels == 3 ? ImageTransform.Std : new[] { ImageTransform.Std.Average() },
+        PixelMean = _transform.PixelMean.ToArray(), PixelStd = _transform.PixelStd.ToArray(),
     };
 
     /// <inheritdoc />

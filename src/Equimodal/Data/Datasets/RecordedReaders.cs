@@ -1,3 +1,7 @@
+using Equimodal.Data.Images;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace Equimodal.Data.Datasets;
 
 /// <summary>Rebuilds the reader of a modality from its recorded <see cref="InputPreprocessing"/>, outside any dataset loader.</summary>
@@ -5,9 +9,9 @@ public static class RecordedReaders
 {
     /// <summary>
     /// The reader that turns a file into the same input training saw: WAV files through the recorded spectrogram settings
-    /// (then the recorded standardisation), frame folders or images through the recorded image settings and ImageNet
-    /// normalisation, feature files of the recorded length. Throws <see cref="NotSupportedException"/> for inputs that
-    /// have no file form (the generated benchmark) or whose image pipeline is not the frame reader's (AV-Digits' MNIST images).
+    /// (then the recorded standardisation), frame folders or images through the recorded image settings, removed principal
+    /// components, blur and pixel normalisation (AV-Digits' MNIST pipeline included), feature files of the recorded length.
+    /// Throws <see cref="NotSupportedException"/> for inputs that have no file form (the generated benchmark).
     /// </summary>
     public static IModalityReader Create(InputPreprocessing recorded)
     {
@@ -17,10 +21,9 @@ public static class RecordedReaders
                 var spectrogram = new SpectrogramReader(recorded.Modality, recorded.Spectrogram ?? throw Incomplete(recorded, "spectrogram settings"));
                 return recorded.Standardization is { } fitted ? new StandardizedReader(spectrogram, fitted) : spectrogram;
             case "frames":
-                var frames = new FrameClipReader(recorded.Modality, recorded.Image ?? throw Incomplete(recorded, "image settings"));
-                if (recorded.RemovedComponents is not null || recorded.Blur > 0 || !frames.Preprocessing.PixelMean!.SequenceEqual(recorded.PixelMean ?? Array.Empty<float>()))
-                    throw new NotSupportedException($"Modality '{recorded.Modality}' was made from images by a dataset-specific pipeline (normalisation, removed components or blur) that the frame reader does not apply; predict on tensors instead.");
-                return frames;
+                ImageSettings image = recorded.Image ?? throw Incomplete(recorded, "image settings");
+                if (recorded.RemovedComponents is null && recorded.Blur == 0) return new FrameClipReader(recorded.Modality, image, recorded.PixelMean, recorded.PixelStd);
+                return new DegradedFrameReader(recorded, new FrameClipReader(recorded.Modality, image, Enumerable.Repeat(0f, image.Channels).ToArray(), Enumerable.Repeat(1f, image.Channels).ToArray()));
             case "vector":
                 return new VectorFileReader(recorded.Modality, (int)recorded.Shape[0]);
             default:
@@ -30,6 +33,40 @@ public static class RecordedReaders
 
     private static InvalidDataException Incomplete(InputPreprocessing recorded, string what) =>
         new($"The recorded preprocessing of '{recorded.Modality}' lacks its {what}.");
+
+    /// <summary>
+    /// Frames read as values in [0, 1] (<paramref name="unit"/>), then AV-Digits' order of operations: the recorded principal
+    /// components projected out of each frame, the recorded blur, then the recorded pixel normalisation.
+    /// </summary>
+    private sealed class DegradedFrameReader(InputPreprocessing recorded, FrameClipReader unit) : IModalityReader
+    {
+        public ModalitySpec Spec => unit.Spec;
+
+        public InputPreprocessing Preprocessing => recorded;
+
+        public float[] Read(string path, bool training, Random random)
+        {
+            using var scope = torch.NewDisposeScope();
+            long[] shape = Spec.Shape;
+            long channels = shape[1], plane = shape[2] * shape[3];
+            // One image per frame: [frames, channels, height, width].
+            Tensor frames = torch.tensor(unit.Read(path, training, random), shape);
+            if (recorded.RemovedComponents is { } removed) frames = ImageDegradation.RemoveComponents(frames, removed);
+            if (recorded.Blur > 0)
+            {
+                if (channels != 1) throw new NotSupportedException($"Modality '{recorded.Modality}': the recorded blur applies to grey images only.");
+                frames = ImageDegradation.Blur(frames, recorded.Blur);
+            }
+            float[] values = frames.data<float>().ToArray();
+            IReadOnlyList<float> mean = recorded.PixelMean ?? ImageTransform.DefaultMean((int)channels), std = recorded.PixelStd ?? ImageTransform.DefaultStd((int)channels);
+            for (int i = 0; i < values.Length; i++)
+            {
+                int c = (int)(i / plane % channels);
+                values[i] = (values[i] - mean[c]) / std[c];
+            }
+            return values;
+        }
+    }
 
     /// <summary>A reader followed by a fitted standardisation (x - mean) / std, as the dataset applied it.</summary>
     private sealed class StandardizedReader(IModalityReader inner, Standardization fitted) : IModalityReader

@@ -5,7 +5,7 @@ namespace Equimodal.Data.Images;
 /// <summary>
 /// The torchvision-style image pipeline on SkiaSharp bitmaps: random resized crop (area scale
 /// [MinCropScale, 1], aspect ratio [3/4, 4/3]) and horizontal flip for training, plain resize for evaluation,
-/// then ImageNet normalization. Output is channel-major [C, H, W].
+/// then normalization (ImageNet statistics unless others are given). Output is channel-major [C, H, W].
 /// </summary>
 public sealed class ImageTransform
 {
@@ -18,13 +18,35 @@ public sealed class ImageTransform
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.None);
 
     private readonly ImageSettings _settings;
+    private readonly float[] _mean;
+    private readonly float[] _std;
 
-    /// <summary>Creates the transform; settings are validated.</summary>
-    public ImageTransform(ImageSettings settings)
+    /// <summary>
+    /// Creates the transform; settings are validated. Each channel c becomes (value in [0, 1] - mean[c]) / std[c], one
+    /// statistic per output channel; default: the ImageNet ones (<see cref="DefaultMean"/>, <see cref="DefaultStd"/>).
+    /// </summary>
+    public ImageTransform(ImageSettings settings, IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null)
     {
         settings.Validate();
         _settings = settings;
+        _mean = (mean ?? DefaultMean(settings.Channels)).ToArray();
+        _std = (std ?? DefaultStd(settings.Channels)).ToArray();
+        if (_mean.Length != settings.Channels || _std.Length != settings.Channels)
+            throw new ArgumentException($"Pixel statistics need one mean and one std per channel ({settings.Channels}), got {_mean.Length} and {_std.Length}.");
+        if (_std.Any(v => !(v > 0))) throw new ArgumentException("Pixel standard deviations must be positive.");
     }
+
+    /// <summary>The ImageNet means for <paramref name="channels"/> channels (grey: their average).</summary>
+    public static float[] DefaultMean(int channels) => channels == 3 ? Mean : new[] { Mean.Average() };
+
+    /// <summary>The ImageNet standard deviations for <paramref name="channels"/> channels (grey: their average).</summary>
+    public static float[] DefaultStd(int channels) => channels == 3 ? Std : new[] { Std.Average() };
+
+    /// <summary>The per-channel means this transform subtracts.</summary>
+    public IReadOnlyList<float> PixelMean => _mean;
+
+    /// <summary>The per-channel standard deviations this transform divides by.</summary>
+    public IReadOnlyList<float> PixelStd => _std;
 
     /// <summary>Values per image: channels x size x size.</summary>
     public int Length => _settings.Channels * _settings.Size * _settings.Size;
@@ -70,13 +92,13 @@ public sealed class ImageTransform
             int target = y * size + x;
             if (_settings.Channels == 3)
             {
-                for (int c = 0; c < 3; c++) output[c * plane + target] = (rgba[source + c] / 255f - Mean[c]) / Std[c];
+                for (int c = 0; c < 3; c++) output[c * plane + target] = (rgba[source + c] / 255f - _mean[c]) / _std[c];
             }
             else
             {
-                // Grey: ITU-R BT.601 luma, normalized with the mean of the ImageNet statistics.
+                // Grey: ITU-R BT.601 luma.
                 float grey = (0.299f * rgba[source] + 0.587f * rgba[source + 1] + 0.114f * rgba[source + 2]) / 255f;
-                output[target] = (grey - Mean.Average()) / Std.Average();
+                output[target] = (grey - _mean[0]) / _std[0];
             }
         }
         return output;

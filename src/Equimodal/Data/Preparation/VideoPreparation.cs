@@ -32,9 +32,11 @@ public sealed class VideoPreparation
     /// <summary>
     /// Prepares <paramref name="dataset"/> from <paramref name="videos"/> into <paramref name="output"/>; returns one line per
     /// problem plus a summary. <paramref name="onProgress"/> gets (videos done, videos in all) before each video and once
-    /// at the end, for a progress display (a full CREMA-D run takes about an hour).
+    /// at the end, for a progress display (a full CREMA-D run takes about an hour). A video lacking its audio or frames
+    /// (no such stream, or none that decodes) is dropped and listed, unless <paramref name="keepSingleStream"/> is set
+    /// (prediction): then what could be extracted is kept, the line names what is missing, and the clip counts as prepared.
     /// </summary>
-    public IReadOnlyList<string> Prepare(string dataset, string videos, string output, Action<int, int>? onProgress = null)
+    public IReadOnlyList<string> Prepare(string dataset, string videos, string output, Action<int, int>? onProgress = null, bool keepSingleStream = false)
     {
         if (!Datasets.Contains(dataset)) throw new ArgumentException($"Cannot prepare '{dataset}'. Valid datasets: {string.Join(", ", Datasets)}.");
         if (!Directory.Exists(videos)) throw new DataFileException(videos, "videos folder not found");
@@ -52,24 +54,46 @@ public sealed class VideoPreparation
             string video = files[index];
             string clip = Path.GetFileNameWithoutExtension(video);
             string frames = Directory.CreateDirectory(Path.Combine(framesRoot, clip)).FullName;
-            // One ffmpeg run with two outputs decodes the video once: the first audio stream as mono 16-bit WAV, the first
-            // video stream as JPEG frames at 1 fps. A video without either stream fails and is listed.
             string wav = Path.Combine(audioFolder, clip + ".wav");
-            (int exit, string error) = _ffmpeg(new[]
-            {
-                "-y", "-loglevel", "error", "-i", video,
-                "-map", "0:a:0", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", wav,
-                "-map", "0:v:0", "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg"),
-            });
-            if (exit == 0)
+            // The first audio stream as mono 16-bit WAV, the first video stream as JPEG frames at 1 fps.
+            string[] audio = { "-map", "0:a:0", "-ac", "1", "-ar", cremad ? "22050" : "16000", "-c:a", "pcm_s16le", wav };
+            string[] images = { "-map", "0:v:0", "-vf", "fps=1", "-q:v", "2", Path.Combine(frames, "frame_%04d.jpg") };
+            // One ffmpeg run with both outputs decodes the video once; it fails when either stream is missing.
+            (int exit, string error) = Extract(video, audio.Concat(images));
+            bool hasAudio = exit == 0, hasFrames = exit == 0 && HasFrames(frames);
+            if (hasAudio && hasFrames)
             {
                 done.Add(clip);
                 continue;
             }
-            lines.Add($"{video}: ffmpeg failed ({error.Trim()})");
+            if (keepSingleStream)
+            {
+                // Each stream on its own tells which one is missing; the error kept is the missing stream's.
+                if (!hasAudio)
+                {
+                    (int audioExit, string audioError) = Extract(video, audio);
+                    hasAudio = audioExit == 0;
+                    if (!hasAudio) error = audioError;
+                }
+                if (!hasFrames)
+                {
+                    (int framesExit, string framesError) = Extract(video, images);
+                    hasFrames = framesExit == 0 && HasFrames(frames);
+                    if (!hasFrames) error = framesError;
+                }
+            }
             // No half-prepared clip is left behind for a loader to trip over.
-            File.Delete(wav);
-            Directory.Delete(frames, recursive: true);
+            if (!hasAudio) File.Delete(wav);
+            if (!hasFrames) Directory.Delete(frames, recursive: true);
+            // ffmpeg's first line says what failed; the next one suggests its own workaround ("add a trailing '?'").
+            string reason = error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "no frames decoded";
+            if (hasAudio || hasFrames)
+            {
+                lines.Add($"{video}: {(hasAudio ? "no frames" : "no audio")} extracted ({reason}); kept its {(hasAudio ? "audio" : "frames")}");
+                done.Add(clip);
+                continue;
+            }
+            lines.Add($"{video}: ffmpeg failed ({reason})");
         }
         onProgress?.Invoke(files.Length, files.Length);
         if (cremad) lines.AddRange(WriteCremaDLists(output, done));
@@ -101,6 +125,11 @@ public sealed class VideoPreparation
         File.WriteAllLines(test, testLines.Order(StringComparer.Ordinal));
         return new[] { $"Wrote {trainLines.Count} training and {testLines.Count} test clips to {train} and {test} (seeded 80/20 per emotion, at least one test clip per emotion)." };
     }
+
+    private (int ExitCode, string Error) Extract(string video, IEnumerable<string> outputs) =>
+        _ffmpeg(new[] { "-y", "-loglevel", "error", "-i", video }.Concat(outputs).ToArray());
+
+    private static bool HasFrames(string frames) => Directory.Exists(frames) && Directory.EnumerateFiles(frames).Any();
 
     private static (int, string) RunFfmpeg(IReadOnlyList<string> arguments)
     {
