@@ -26,11 +26,11 @@ public static class PyTorchComparison
     /// <summary>
     /// Runs the comparison; options: --rounds N (3), --python PATH (/usr/bin/python3), --script FILE (found from the
     /// working folder or the binary), --configs LIST (all), --check-run DIR and --check-weights FILE (an exported run whose
-    /// logits both sides must agree on before anything is timed), --memory 0|1 (1: peak RSS of a short run per side).
+    /// logits both sides must agree on before anything is timed), --memory 0|1 (1: peak RSS of a joint run per side), --memory-epochs N (10).
     /// </summary>
     public static int Run(string[] args)
     {
-        var options = new BenchmarkArguments(args, "--rounds", "--python", "--script", "--configs", "--check-run", "--check-weights", "--memory");
+        var options = new BenchmarkArguments(args, "--rounds", "--python", "--script", "--configs", "--check-run", "--check-weights", "--memory", "--memory-epochs");
         var python = new PythonSide(options.Text("--python", "/usr/bin/python3"), options.Text("--script", FindScript()));
         string checkRun = options.Text("--check-run", ""), checkWeights = options.Text("--check-weights", "");
         if (checkRun.Length > 0) CheckSameNetwork(python, checkRun, checkWeights);
@@ -71,10 +71,11 @@ public static class PyTorchComparison
 
         if (options.Integer("--memory", 1) == 1)
         {
+            int epochs = options.Integer("--memory-epochs", 10);
             Console.WriteLine();
-            Console.WriteLine("Peak resident memory of a short joint run (default model, 1 thread, 1 epoch of the 1,800-sample synthetic set, 34 steps):");
-            Console.WriteLine($"  Equimodal: {EquimodalPeakMegabytes():F0} MiB (the trainer: dataset, model, validation and test passes)");
-            Console.WriteLine($"  PyTorch:   {python.PeakMegabytes():F0} MiB (the training loop over the same number of samples)");
+            Console.WriteLine($"Peak resident memory of a joint run (default model, 1 thread, {epochs} epochs of the 1,800-sample synthetic set, {StepsPerEpoch * epochs} steps):");
+            Console.WriteLine($"  Equimodal: {EquimodalPeakMegabytes(epochs):F0} MiB (the trainer: dataset, model, validation and test passes)");
+            Console.WriteLine($"  PyTorch:   {python.PeakMegabytes(StepsPerEpoch * epochs):F0} MiB (the training loop over the same number of samples)");
         }
         return 0;
     }
@@ -108,12 +109,15 @@ public static class PyTorchComparison
         }
     }
 
-    private static double EquimodalPeakMegabytes()
+    // 1,080 training samples of the 1,800-sample synthetic set in batches of 32.
+    private const int StepsPerEpoch = 34;
+
+    private static double EquimodalPeakMegabytes(int epochs)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark's own executable is unknown.");
         var arguments = new List<string>();
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") arguments.Add(typeof(PyTorchComparison).Assembly.Location);
-        arguments.AddRange(new[] { "step-time", "--methods", "joint", "--rounds", "1", "--epochs", "1", "--samples", "1800", "--threads", "1" });
+        arguments.AddRange(new[] { "step-time", "--methods", "joint", "--rounds", "1", "--epochs", $"{epochs}", "--samples", "1800", "--threads", "1" });
         string output = ExternalProcess.Run(self, arguments);
         string line = output.Split('\n').Single(l => l.StartsWith("peak resident memory:", StringComparison.Ordinal));
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3], CultureInfo.InvariantCulture);
@@ -196,9 +200,10 @@ public static class PyTorchComparison
                 result.RootElement.GetProperty("cpu_ms_per_step").GetDouble());
         }
 
-        public double PeakMegabytes()
+        public double PeakMegabytes(int steps)
         {
-            using JsonDocument result = JsonDocument.Parse(Run("time", "--method", "joint", "--threads", "1", "--steps", "31", "--warmup", "3", "--samples", "1800"));
+            const int warmup = 3;
+            using JsonDocument result = JsonDocument.Parse(Run("time", "--method", "joint", "--threads", "1", "--steps", $"{steps - warmup}", "--warmup", $"{warmup}", "--samples", "1800"));
             return result.RootElement.GetProperty("peak_rss_mb").GetDouble();
         }
     }
