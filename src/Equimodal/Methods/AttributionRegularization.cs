@@ -88,6 +88,7 @@ public sealed class AttributionRegularization : TrainingMethod
         _teacherWeight = settings.Number("teachers", 0.0, 0, 1e6, "weight of UMT's feature distillation toward unimodal teachers trained first (0: no teachers)");
         int teacherEpochs = UnimodalTeachers.EpochsOption(settings);
         if (_teacherWeight > 0) _teachers = new UnimodalTeachers("attr-reg.teachers.", teacherEpochs);
+        else if (teacherEpochs != -1) throw new ArgumentException($"Method option teacher-epochs={teacherEpochs} needs teachers above 0 (e.g. teachers=1).");
         if (_ratios == "ratios") _givenRatios = ParseRatios(ratioText);
         else if (ratioText.Length > 0) throw new ArgumentException($"Method option ratios={ratioText} needs targets=ratios.");
     }

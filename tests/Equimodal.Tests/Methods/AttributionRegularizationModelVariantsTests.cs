@@ -253,5 +253,6 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         Assert.False(method.DataParallel.Exact);
         Assert.Contains("teachers", method.DataParallel.Reason);
         Assert.True(Create("teachers=0").DataParallel.Exact);
+        Assert.Contains("needs teachers", Assert.Throws<ArgumentException>(() => Create("teacher-epochs=3")).Message);
     }
 }
