@@ -23,8 +23,8 @@ public abstract class AttributionMethod
 
     /// <summary>
     /// Attributes the target over <paramref name="inputs"/> (one tensor per modality, batch first), at the layer given by
-    /// the options: the raw inputs, or the embeddings (encoded once; only the fusion head is re-run per evaluation).
-    /// The model runs in evaluation mode during the call and gets its modes back afterwards.
+    /// the options: the raw inputs, the embeddings, or the encoders' last blocks (encoded once; only what follows the
+    /// layer is re-run per evaluation). The model runs in evaluation mode during the call and gets its modes back afterwards.
     /// </summary>
     public AttributionResult Attribute(IReadOnlyList<Tensor> inputs, AttributionTarget target, AttributionOptions? options = null)
     {
@@ -32,11 +32,12 @@ public abstract class AttributionMethod
         MultimodalClassifier model = Model;
         using var evaluation = new EvaluationModeScope(model);
         if (options.Layer == AttributionLayer.Input)
-            return Attribute(x => model.Fuse(model.Encode(x)), inputs, target, options);
+            return Attribute(LayerFunction(model, AttributionLayer.Input), inputs, target, options);
         using var scope = NewDisposeScope();
-        Tensor[] embeddings;
-        using (options.Differentiable ? null : no_grad()) embeddings = model.Encode(inputs);
-        return Attribute(model.Fuse, embeddings, target, options).MoveToOuterDisposeScope();
+        Tensor[] activations;
+        using (options.Differentiable ? null : no_grad())
+            activations = options.Layer == AttributionLayer.LastBlock ? model.EncodeFeatures(inputs) : model.Encode(inputs);
+        return Attribute(LayerFunction(model, options.Layer), activations, target, options).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -44,12 +45,30 @@ public abstract class AttributionMethod
     /// so nothing is encoded twice). In differentiable mode embeddings that carry a graph keep it, so a loss on the
     /// attributions reaches the encoders as well as the fusion head.
     /// </summary>
-    public AttributionResult AttributeEmbeddings(IReadOnlyList<Tensor> embeddings, AttributionTarget target, AttributionOptions? options = null)
+    public AttributionResult AttributeEmbeddings(IReadOnlyList<Tensor> embeddings, AttributionTarget target, AttributionOptions? options = null) =>
+        AttributeActivations(embeddings, target, (options ?? new AttributionOptions()) with { Layer = AttributionLayer.Embedding });
+
+    /// <summary>
+    /// Attributes at <paramref name="options"/>' layer (<see cref="AttributionLayer.Embedding"/> or
+    /// <see cref="AttributionLayer.LastBlock"/>) from that layer's activations the caller already has (embeddings, or
+    /// <see cref="MultimodalClassifier.EncodeFeatures"/>); graphs are kept in differentiable mode as for embeddings.
+    /// </summary>
+    public AttributionResult AttributeActivations(IReadOnlyList<Tensor> activations, AttributionTarget target, AttributionOptions options)
     {
+        if (options.Layer == AttributionLayer.Input) throw new ArgumentException("AttributeActivations takes embeddings or last-block features; attribute raw inputs with Attribute(inputs, ...).");
         MultimodalClassifier model = Model;
         using var evaluation = new EvaluationModeScope(model);
-        return Attribute(model.Fuse, embeddings, target, (options ?? new AttributionOptions()) with { Layer = AttributionLayer.Embedding });
+        return Attribute(LayerFunction(model, options.Layer), activations, target, options);
     }
+
+    /// <summary>The model's logits as a function of the activations at <paramref name="layer"/>.</summary>
+    public static LogitsFunction LayerFunction(MultimodalClassifier model, AttributionLayer layer) => layer switch
+    {
+        AttributionLayer.Input => x => model.Fuse(model.Encode(x)),
+        AttributionLayer.Embedding => model.Fuse,
+        AttributionLayer.LastBlock => model.FuseFeatures,
+        _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, "Unknown attribution layer."),
+    };
 
     /// <summary>
     /// The core: attributes the target of <paramref name="function"/> over <paramref name="points"/> (one tensor per

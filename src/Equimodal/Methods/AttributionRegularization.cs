@@ -33,6 +33,7 @@ public sealed class AttributionRegularization : TrainingMethod
     private static readonly string[] SwitchChoices = { "off", "on" };
     private static readonly string[] ScopeChoices = { "fusion", "all" };
     private static readonly string[] PenaltyChoices = { "sample", "batch" };
+    private static readonly string[] LayerChoices = { "fusion", "last-block" };
 
     private readonly string _attribution;
     private readonly int _integrationSteps;
@@ -48,6 +49,10 @@ public sealed class AttributionRegularization : TrainingMethod
     private readonly bool _meanBaseline;
     private readonly double _unimodalWeight;
     private readonly bool _diagnostics;
+    private readonly AttributionLayer _layer;
+    private readonly string _normalize;
+    private readonly double _teacherWeight;
+    private readonly UnimodalTeachers? _teachers;
     private IReadOnlyDictionary<string, double> _diagnosed = new Dictionary<string, double>();
     private EpochMeans? _unimodalErrors;
     private AttributionMethod? _attributor;
@@ -78,18 +83,35 @@ public sealed class AttributionRegularization : TrainingMethod
         _meanBaseline = settings.Choice("baseline", "mean", BaselineChoices, "replacement of quantity=drop: the batch-mean embedding or zero") == "mean";
         _unimodalWeight = settings.Number("unimodal", 0.0, 0, 1e6, "weight of the added unimodal cross-entropies of each modality's own logits");
         _diagnostics = settings.Choice("diagnostics", "off", SwitchChoices, "log per-epoch modality-use diagnostics (embedding and fusion-weight norms, shares, ablation drops, own accuracy)") == "on";
+        _layer = settings.Choice("layer", "fusion", LayerChoices, "where attributions are taken: the fusion input, or each encoder's last block before pooling") == "last-block" ? AttributionLayer.LastBlock : AttributionLayer.Embedding;
+        _normalize = settings.Choice("normalize", "none", ModelOptions.EmbeddingNorms.ToArray(), "normalisation of the embeddings the model fuses (kept at test time): none, l2, or layernorm without affine");
+        _teacherWeight = settings.Number("teachers", 0.0, 0, 1e6, "weight of UMT's feature distillation toward unimodal teachers trained first (0: no teachers)");
+        int teacherEpochs = UnimodalTeachers.EpochsOption(settings);
+        if (_teacherWeight > 0) _teachers = new UnimodalTeachers("attr-reg.teachers.", teacherEpochs);
+        else if (teacherEpochs != -1) throw new ArgumentException($"Method option teacher-epochs={teacherEpochs} needs teachers above 0 (e.g. teachers=1).");
         if (_ratios == "ratios") _givenRatios = ParseRatios(ratioText);
         else if (ratioText.Length > 0) throw new ArgumentException($"Method option ratios={ratioText} needs targets=ratios.");
     }
 
-    /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty and the inverse-variance targets depend on the whole batch at once.</summary>
+    /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty and the inverse-variance targets depend on the whole batch at once; teachers are trained by a nested single-process trainer.</summary>
     public override DataParallelSupport DataParallel =>
-        _batchPenalty ? DataParallelSupport.Unsupported($"{Name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
+        _teachers is not null ? DataParallelSupport.Unsupported($"{Name} with teachers trains its teachers with a nested single-process trainer, which does not shard or average.")
+        : _batchPenalty ? DataParallelSupport.Unsupported($"{Name} with penalty=batch penalises the batch-mean shares, which data-parallel training would take per rank; use penalty=sample.")
         : _ratios == "inverse-variance" ? DataParallelSupport.Unsupported($"{Name} with targets=inverse-variance estimates its targets from per-batch unimodal errors, which data-parallel training would take per rank.")
         : DataParallelSupport.Supported;
 
     /// <summary>Weight of the attribution penalty after the warm-up.</summary>
     public double Lambda { get; }
+
+    /// <summary>Where the attributions are taken: <see cref="AttributionLayer.Embedding"/> (option layer=fusion) or <see cref="AttributionLayer.LastBlock"/>.</summary>
+    public AttributionLayer Layer => _layer;
+
+    /// <summary>The frozen unimodal teachers of option teachers (empty when it is 0 or before they are trained).</summary>
+    public IReadOnlyList<MultimodalClassifier> Teachers => _teachers?.Models ?? Array.Empty<MultimodalClassifier>();
+
+    /// <summary>Option normalize: the model fuses normalised embeddings (<see cref="ModelOptions.EmbeddingNorm"/>), in training and at test time.</summary>
+    public override ModelOptions ConfigureModel(ModelOptions options) =>
+        _normalize == "none" ? base.ConfigureModel(options) : base.ConfigureModel(options) with { EmbeddingNorm = _normalize };
 
     /// <summary>The current target share of each modality (normalised to sum 1).</summary>
     public IReadOnlyList<double> Targets => _targets;
@@ -97,7 +119,9 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override void Setup(MethodContext context)
     {
+        if (_teachers is not null) UnimodalTeachers.CheckContext(context, Name);
         base.Setup(context);
+        _teachers?.Dispose();
         int modalities = context.ModalityIndices.Count;
         if (_givenRatios is not null && _givenRatios.Length != modalities)
             throw new ArgumentException($"Method option ratios has {_givenRatios.Length} values for {modalities} modalities ({string.Join(", ", context.Model.ModalityNames)}).");
@@ -118,6 +142,7 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override void OnEpochStart(int epoch)
     {
+        _teachers?.Train(Context);
         _epochMeans?.Reset();
         _unimodalErrors?.Reset();
     }
@@ -128,11 +153,14 @@ public sealed class AttributionRegularization : TrainingMethod
     /// <inheritdoc />
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
-        var output = Context.Model.Forward(batch.Inputs);
+        MultimodalClassifier model = Context.Model;
+        // Attributions at the last block need its activations, which the embeddings are pooled from in the same pass.
+        Tensor[] activations = _layer == AttributionLayer.LastBlock ? model.EncodeFeatures(batch.Inputs) : model.Encode(batch.Inputs);
+        Tensor[] embeddings = _layer == AttributionLayer.LastBlock ? activations.Select((f, m) => model.Embed(m, f)).ToArray() : activations;
+        var output = new ModelOutput(model.Fuse(embeddings), embeddings, () => model.ModalityLogits(embeddings));
         Tensor crossEntropy = nn.functional.cross_entropy(output.Logits, batch.Labels);
-        // Fusion scope: the penalty sees the embeddings as constants, so its gradient reaches only the fusion layers.
-        IReadOnlyList<Tensor> embeddings = _fusionOnly ? output.Embeddings.Select(e => e.detach()).ToArray() : output.Embeddings;
-        Tensor shares = Shares(embeddings, batch.Labels);
+        // Fusion scope: the penalty sees the activations as constants, so its gradient reaches only the layers after them.
+        Tensor shares = Shares(_fusionOnly ? activations.Select(a => a.detach()).ToArray() : activations, batch.Labels);
         Tensor penalty;
         if (_ratios == "per-sample")
         {
@@ -144,6 +172,7 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor loss = crossEntropy + weight * penalty;
         if (_unimodalWeight > 0)
             loss = loss + _unimodalWeight * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean();
+        if (_teachers is not null) loss = loss + _teachers.Distillation(output.Embeddings, batch) * _teacherWeight;
         if (_ratios == "inverse-variance") _unimodalErrors!.Add(UnimodalErrors(output.ModalityLogits, batch.Labels));
         _crossEntropy = crossEntropy;
         _penalty = weight * penalty;
@@ -153,24 +182,26 @@ public sealed class AttributionRegularization : TrainingMethod
     }
 
     /// <summary>
-    /// The differentiable shares [batch, modalities] of <paramref name="embeddings"/>, by the quantity option. logit:
-    /// Gradient x Input (or IG) of the top or true logit, pooled. log-prob: the same of the log-softmax of that class,
-    /// which ignores what a modality adds to every class alike. drop: each modality's outcome contribution
-    /// max(0, log p_y(e) - log p_y(e with e_m replaced by its batch mean or zero)), y the label, over their sum.
+    /// The differentiable shares [batch, modalities] of the <paramref name="activations"/> at the layer option (the
+    /// embeddings, or each encoder's last-block features), by the quantity option. logit: Gradient x Input (or IG) of the
+    /// top or true logit, pooled. log-prob: the same of the log-softmax of that class, which ignores what a modality adds
+    /// to every class alike. drop: each modality's outcome contribution max(0, log p_y(a) - log p_y(a with a_m replaced
+    /// by its batch mean or zero)), y the label, over their sum.
     /// </summary>
-    public Tensor Shares(IReadOnlyList<Tensor> embeddings, Tensor labels)
+    public Tensor Shares(IReadOnlyList<Tensor> activations, Tensor labels)
     {
-        if (_quantity == "drop") return DropShares(Context.Model.Fuse, embeddings, labels, _meanBaseline);
+        MultimodalClassifier model = Context.Model;
+        LogitsFunction logits = AttributionMethod.LayerFunction(model, _layer);
+        if (_quantity == "drop") return DropShares(logits, activations, labels, _meanBaseline);
         AttributionTarget target = _trueClass ? AttributionTarget.Classes(labels) : AttributionTarget.MaxLogit;
-        var options = new AttributionOptions { Differentiable = true, ComputeDelta = false, Steps = _integrationSteps };
+        var options = new AttributionOptions { Differentiable = true, ComputeDelta = false, Steps = _integrationSteps, Layer = _layer };
         AttributionResult result;
         if (_quantity == "log-prob")
         {
-            MultimodalClassifier model = Context.Model;
             using var evaluation = new EvaluationModeScope(model);
-            result = _attributor!.Attribute(e => model.Fuse(e).log_softmax(1), embeddings, target, options with { Layer = AttributionLayer.Embedding });
+            result = _attributor!.Attribute(a => logits(a).log_softmax(1), activations, target, options);
         }
-        else result = _attributor!.AttributeEmbeddings(embeddings, target, options);
+        else result = _attributor!.AttributeActivations(activations, target, options);
         return AttributionShares.Shares(result.PerModality, _pooling);
     }
 
@@ -316,6 +347,7 @@ public sealed class AttributionRegularization : TrainingMethod
             foreach (var (name, value) in _unimodalErrors!.Metrics()) metrics[name] = value;
         }
         foreach (var (name, value) in _diagnosed) metrics[$"attr-reg.use.{name}"] = value;
+        if (_teachers is not null) metrics["attr-reg.teacher-seconds"] = _teachers.Seconds;
         return metrics;
     }
 
@@ -325,6 +357,7 @@ public sealed class AttributionRegularization : TrainingMethod
         state["attr-reg.targets"] = tensor(_targets, ScalarType.Float64);
         _epochMeans?.SaveState(state);
         _unimodalErrors?.SaveState(state);
+        _teachers?.Save(state);
         if (_fusionOptimizer is null) return;
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) ((OptimizerHelper)_fusionOptimizer).save_state_dict(writer);
@@ -337,6 +370,7 @@ public sealed class AttributionRegularization : TrainingMethod
         if (state.TryGetValue("attr-reg.targets", out Tensor? targets)) _targets = targets.data<double>().ToArray();
         _epochMeans?.LoadState(state);
         _unimodalErrors?.LoadState(state);
+        _teachers?.Load(Context, state);
         if (_fusionOptimizer is null || !state.TryGetValue("attr-reg.fusion-optimizer", out Tensor? blob)) return;
         using var reader = new BinaryReader(new MemoryStream(blob.data<byte>().ToArray()));
         ((OptimizerHelper)_fusionOptimizer).load_state_dict(reader);

@@ -26,8 +26,8 @@ public sealed class MlpEncoder : ModalityEncoder
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    /// <summary>The last Linear-ReLU layer's output, which is the embedding (nothing is pooled).</summary>
+    public override Tensor Features(Tensor input)
     {
         if (input.dim() != 2) throw new ArgumentException($"A feature batch must be [batch, features], got [{string.Join(", ", input.shape)}].");
         return layers.forward(input);

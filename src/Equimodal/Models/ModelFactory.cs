@@ -11,7 +11,7 @@ public static class ModelFactory
         options.Validate();
         var encoders = modalities.Select(m => (m.Name, CreateEncoder(m, options))).ToArray();
         FusionHead fusion = FusionFactory.Create(options.Fusion, encoders.Select(e => e.Item2.EmbeddingSize).ToArray(), classes, options.FusionHidden);
-        return new MultimodalClassifier(encoders, fusion);
+        return new MultimodalClassifier(encoders, fusion, options.EmbeddingNorm);
     }
 
     /// <summary>Creates the encoder for one modality.</summary>

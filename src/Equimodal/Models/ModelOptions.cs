@@ -24,6 +24,15 @@ public sealed record ModelOptions
     /// <summary>Common width inside the film, gated and attention heads (and the shared head when embedding widths differ).</summary>
     public int FusionHidden { get; init; } = 128;
 
+    /// <summary>
+    /// Normalisation of every embedding before fusion: "none", "l2" (unit L2 norm) or "layernorm" (zero mean, unit
+    /// variance over the features, no learned affine). Set by attr-reg's option normalize; part of the saved model.
+    /// </summary>
+    public string EmbeddingNorm { get; init; } = "none";
+
+    /// <summary>Valid embedding normalisations.</summary>
+    public static readonly IReadOnlyList<string> EmbeddingNorms = new[] { "none", "l2", "layernorm" };
+
     /// <summary>Valid encoder families.</summary>
     public static readonly IReadOnlyList<string> Encoders = new[] { "small", "resnet18" };
 
@@ -32,6 +41,7 @@ public sealed record ModelOptions
     {
         if (!Encoders.Contains(Encoder)) throw new ArgumentException($"Unknown encoder '{Encoder}'. Valid encoders: {string.Join(", ", Encoders)}.");
         if (!FusionFactory.Names.Contains(Fusion)) throw new ArgumentException($"Unknown fusion '{Fusion}'. Valid fusions: {string.Join(", ", FusionFactory.Names)}.");
+        if (!EmbeddingNorms.Contains(EmbeddingNorm)) throw new ArgumentException($"Unknown embedding normalisation '{EmbeddingNorm}'. Valid normalisations: {string.Join(", ", EmbeddingNorms)}.");
         if (Width is < 1 or > 1024) throw new ArgumentException($"Encoder width must be in 1..1024, got {Width}.");
         if (Depth < 1 || Depth > 6) throw new ArgumentException($"Encoder depth must be in 1..6, got {Depth}.");
         if (BlocksPerStage < 1) throw new ArgumentException($"Blocks per stage must be at least 1, got {BlocksPerStage}.");

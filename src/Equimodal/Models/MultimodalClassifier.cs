@@ -34,9 +34,15 @@ public sealed class MultimodalClassifier : nn.Module
     private readonly ModuleDict<ModalityEncoder> encoders;
     private readonly FusionHead fusion;
 
-    /// <summary>Creates the model; <paramref name="encoders"/> are in input order.</summary>
-    public MultimodalClassifier(IReadOnlyList<(string Modality, ModalityEncoder Encoder)> encoders, FusionHead fusion) : base(nameof(MultimodalClassifier))
+    /// <summary>
+    /// Creates the model; <paramref name="encoders"/> are in input order; <paramref name="embeddingNorm"/> (see
+    /// <see cref="ModelOptions.EmbeddingNorm"/>) normalises every present modality's embedding before fusion.
+    /// </summary>
+    public MultimodalClassifier(IReadOnlyList<(string Modality, ModalityEncoder Encoder)> encoders, FusionHead fusion, string embeddingNorm = "none") : base(nameof(MultimodalClassifier))
     {
+        if (!ModelOptions.EmbeddingNorms.Contains(embeddingNorm))
+            throw new ArgumentException($"Unknown embedding normalisation '{embeddingNorm}'. Valid normalisations: {string.Join(", ", ModelOptions.EmbeddingNorms)}.");
+        EmbeddingNorm = embeddingNorm;
         if (encoders.Count != fusion.EmbeddingSizes.Count)
             throw new ArgumentException($"{encoders.Count} encoders but the fusion head expects {fusion.EmbeddingSizes.Count} embeddings.");
         for (int m = 0; m < encoders.Count; m++)
@@ -52,6 +58,9 @@ public sealed class MultimodalClassifier : nn.Module
 
     /// <summary>Modality names, in input order.</summary>
     public IReadOnlyList<string> ModalityNames { get; }
+
+    /// <summary>Normalisation of every embedding before fusion: "none", "l2" or "layernorm" (no learned affine).</summary>
+    public string EmbeddingNorm { get; }
 
     /// <summary>Number of classes.</summary>
     public int Classes => fusion.Classes;
@@ -73,8 +82,31 @@ public sealed class MultimodalClassifier : nn.Module
         Tensor first = inputs.FirstOrDefault(x => x is not null) ?? throw new ArgumentException("Every modality is missing: at least one input is needed.");
         return inputs.Select((x, m) => x is null
             ? zeros(new[] { first.shape[0], Encoder(m).EmbeddingSize }, dtype: first.dtype, device: first.device)
-            : Encoder(m).forward(x)).ToArray();
+            : Embed(m, Encoder(m).Features(x))).ToArray();
     }
+
+    /// <summary>Each modality's last-block features (<see cref="ModalityEncoder.Features"/>), before pooling; every input is needed.</summary>
+    public Tensor[] EncodeFeatures(IReadOnlyList<Tensor> inputs)
+    {
+        if (inputs.Count != ModalityNames.Count)
+            throw new ArgumentException($"The model takes {ModalityNames.Count} inputs ({string.Join(", ", ModalityNames)}), got {inputs.Count}.");
+        return inputs.Select((x, m) => Encoder(m).Features(x)).ToArray();
+    }
+
+    /// <summary>Modality <paramref name="index"/>'s embedding (the fusion input) from its last-block features: pooled, then normalised by <see cref="EmbeddingNorm"/>.</summary>
+    public Tensor Embed(int index, Tensor features)
+    {
+        Tensor embedding = Encoder(index).Pool(features);
+        return EmbeddingNorm switch
+        {
+            "l2" => embedding / embedding.norm(1, keepdim: true).clamp_min(1e-12),
+            "layernorm" => nn.functional.layer_norm(embedding, new[] { embedding.shape[1] }),
+            _ => embedding,
+        };
+    }
+
+    /// <summary>Fused logits from last-block features (pooling, normalisation and fusion are re-run).</summary>
+    public Tensor FuseFeatures(IReadOnlyList<Tensor> features) => Fuse(features.Select((f, m) => Embed(m, f)).ToArray());
 
     /// <summary>Fused logits from embeddings (re-runs only the fusion and classifier).</summary>
     public Tensor Fuse(IReadOnlyList<Tensor> embeddings) => fusion.Forward(embeddings);

@@ -53,14 +53,20 @@ public sealed class ResNet2d : Module<Tensor, Tensor>
     public long OutputFeatures { get; }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Pool(Features(input));
+
+    /// <summary>The last stage's output [batch, channels, H', W'], before pooling.</summary>
+    public Tensor Features(Tensor input)
     {
         using var scope = NewDisposeScope();
         Tensor x = functional.relu(bn1.forward(conv1.forward(input)));
         if (maxpool is not null) x = maxpool.forward(x);
         foreach (Sequential stage in layers) x = stage.forward(x);
-        return x.mean(new long[] { 2, 3 }).MoveToOuterDisposeScope();
+        return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Global average pooling [batch, channels, H, W] to [batch, channels].</summary>
+    public static Tensor Pool(Tensor features) => features.mean(new long[] { 2, 3 });
 
     /// <summary>Names stages layer1, layer2, ... as torchvision does.</summary>
     protected override void RegisterComponents()

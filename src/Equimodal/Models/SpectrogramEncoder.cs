@@ -14,10 +14,13 @@ public sealed class SpectrogramEncoder : ModalityEncoder
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    /// <summary>The last ResNet stage's output [batch, channels, frequency', time'].</summary>
+    public override Tensor Features(Tensor input)
     {
         if (input.dim() != 4) throw new ArgumentException($"A spectrogram batch must be [batch, channels, frequency, time], got [{string.Join(", ", input.shape)}].");
-        return backbone.forward(input);
+        return backbone.Features(input);
     }
+
+    /// <summary>Global average pooling of the last stage's output.</summary>
+    public override Tensor Pool(Tensor features) => ResNet2d.Pool(features);
 }
