@@ -22,6 +22,9 @@ public class MethodResumeTests
     {
         var data = new TheoryData<string, string>();
         foreach (MethodAttribute method in MethodRegistry.Methods) data.Add(method.Name, ShortRunOptions.GetValueOrDefault(method.Name, ""));
+        // attr-reg's options that add state (the teachers) or change the model (normalised embeddings, last-block attributions).
+        data.Add("attr-reg", "teachers=1 teacher-epochs=1 normalize=l2");
+        data.Add("attr-reg", "layer=last-block normalize=layernorm");
         return data;
     }
 
@@ -35,7 +38,7 @@ public class MethodResumeTests
     [MemberData(nameof(EveryMethod))]
     public void Every_method_resumes_bit_identical_to_an_uninterrupted_run(string name, string option)
     {
-        TrainingMethod Create() => MethodRegistry.Create(name, MethodSettings.Parse(option.Length == 0 ? Array.Empty<string>() : new[] { option }));
+        TrainingMethod Create() => MethodRegistry.Create(name, MethodSettings.Parse(option.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
         var uninterrupted = ResumeTests.Train(options, store: null, resume: false, method: Create);
         Assert.All(uninterrupted.Result.History, epoch => Assert.True(double.IsFinite(epoch.TrainLoss)));
