@@ -23,6 +23,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [DefaultValue("audio-only,visual-only,joint,modality-dropout,ogm-ge")]
         public string Methods { get; init; } = "audio-only,visual-only,joint,modality-dropout,ogm-ge";
 
+        /// <summary>Variants: rows that train a method with their own options.</summary>
+        [CommandOption("--variant <NAME=METHOD>")]
+        [Description("A row NAME (listed in --methods) that trains METHOD with its own options, given as --method-option NAME:key=value on top of METHOD's; repeatable. E.g. --methods joint,attr-reg,uni --variant uni=attr-reg --method-option uni:unimodal=1.")]
+        public string[] Variants { get; init; } = Array.Empty<string>();
+
         /// <summary>Seeds per method.</summary>
         [CommandOption("--seeds <N>")]
         [Description("Seeds per method: --seed, --seed + 1, ...")]
@@ -69,13 +74,25 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             if (Seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {Seeds}.");
             if (MethodList.Count == 0) throw new ArgumentException("--methods needs at least one method.");
             if (new[] { Plan, Index is not null, Aggregate }.Count(chosen => chosen) > 1) throw new ArgumentException("Choose at most one of --plan, --index and --aggregate.");
-            foreach (string method in MethodList) MethodRegistry.Validate(method);
             base.Check();
             _ = Grid();
         }
 
         /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
-        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics());
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics(), VariantMap());
+
+        private Dictionary<string, string> VariantMap()
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string variant in Variants)
+            {
+                string[] parts = variant.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                    throw new ArgumentException($"--variant {variant}: expected NAME=METHOD, e.g. uni=attr-reg.");
+                if (!map.TryAdd(parts[0], parts[1])) throw new ArgumentException($"--variant {parts[0]} is given twice.");
+            }
+            return map;
+        }
 
         private IReadOnlyList<IModelDiagnostic> Diagnostics()
         {

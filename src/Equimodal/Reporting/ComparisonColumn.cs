@@ -56,7 +56,8 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
 
     /// <summary>
     /// The summary table of <paramref name="results"/> in Markdown: one row per method, "mean ± std" cells, the best mean
-    /// of each column with a direction in bold. Columns no method has are left out.
+    /// of each column with a direction in bold. Columns no method has are left out. Followed by the paired per-seed
+    /// differences in accuracy against the baseline (<see cref="PairedDifferences"/>).
     /// </summary>
     public static string Markdown(ComparisonResults results)
     {
@@ -79,7 +80,9 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
             table.Rows.Add(cells);
         }
         string[] report = results.DataReport.Lines().ToArray();
-        return table.ToMarkdown() + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
+        string variants = string.Concat(results.Variants.Select(v => $"- {v.Key}: {v.Value}\n"));
+        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + PairedDifferences.Markdown(results.PairedAccuracy)
+            + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
 
     private static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)

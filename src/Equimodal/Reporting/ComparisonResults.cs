@@ -76,6 +76,12 @@ public sealed record ComparisonResults
     /// <summary>What loading the dataset left out (samples skipped by --on-bad-sample skip, notices): every run saw the same data.</summary>
     public LoadReport DataReport { get; init; } = LoadReport.Empty;
 
+    /// <summary>Rows that trained a method with options of their own: row name to "method key=value ...".</summary>
+    public IReadOnlyDictionary<string, string> Variants { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
+    public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
+
     /// <summary>Builds the results, summarizing <paramref name="runs"/> per method over the columns they have.</summary>
     public static ComparisonResults Create(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, IReadOnlyList<string> modalities, IReadOnlyList<ComparisonRecord> runs)
     {
@@ -91,6 +97,8 @@ public sealed record ComparisonResults
             }
             return new MethodSummary(method, metrics);
         }).ToArray();
-        return new ComparisonResults { Methods = methods, Seeds = seeds, Modalities = modalities, Runs = runs, Summary = summary };
+        string? baseline = PairedDifferences.BaselineOf(methods);
+        IReadOnlyList<PairedDifference> paired = baseline is null ? Array.Empty<PairedDifference>() : PairedDifferences.Against(methods, runs, baseline);
+        return new ComparisonResults { Methods = methods, Seeds = seeds, Modalities = modalities, Runs = runs, Summary = summary, PairedAccuracy = paired };
     }
 }

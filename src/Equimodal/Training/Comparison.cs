@@ -9,7 +9,7 @@ using TorchSharp;
 namespace Equimodal.Training;
 
 /// <summary>One planned training of a comparison.</summary>
-/// <param name="Method">Method name.</param>
+/// <param name="Method">Row name: the method, or a variant's name (its method is <c>Config.Method</c>).</param>
 /// <param name="Seed">Training seed.</param>
 /// <param name="Config">The run's full configuration.</param>
 /// <param name="Folder">The run folder (DIR/runs/{method}-seed{seed}).</param>
@@ -45,26 +45,84 @@ public sealed class Comparison
     /// <summary>
     /// Plans the comparison of <paramref name="methods"/>, each trained with seeds <c>baseConfig.Training.Seed</c> to
     /// <c>Seed + seeds - 1</c>. A method option "METHOD:key=value" applies to METHOD only; "key=value" to every method.
+    /// <paramref name="variants"/> names rows that train a method with options of their own (name to method, e.g.
+    /// "uni" to "attr-reg"): such a row takes its method's options, then those prefixed with its own name ("uni:key=value"),
+    /// so one comparison can hold a method and its variants side by side.
     /// </summary>
-    public Comparison(RunConfig baseConfig, IReadOnlyList<string> methods, int seeds, string outputFolder, IReadOnlyList<IModelDiagnostic>? diagnostics = null)
+    public Comparison(RunConfig baseConfig, IReadOnlyList<string> methods, int seeds, string outputFolder, IReadOnlyList<IModelDiagnostic>? diagnostics = null,
+        IReadOnlyDictionary<string, string>? variants = null)
     {
         if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method.");
         if (methods.Distinct().Count() != methods.Count) throw new ArgumentException($"--methods lists a method twice: {string.Join(",", methods)}.");
         if (seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {seeds}.");
-        foreach (string method in methods) MethodRegistry.Validate(method);
+        Variants = variants ?? new Dictionary<string, string>();
+        CheckVariants(Variants, methods);
+        foreach (string method in methods) MethodRegistry.Validate(MethodOf(method));
+        CheckOptionPrefixes(baseConfig.MethodOptions, methods);
         OutputFolder = Path.GetFullPath(outputFolder);
         Methods = methods;
         Seeds = Enumerable.Range(baseConfig.Training.Seed, seeds).ToArray();
         _diagnostics = diagnostics ?? DefaultDiagnostics;
-        Runs = methods.SelectMany(method => Seeds.Select(seed => new ComparisonRun(method, seed,
+        Runs = methods.SelectMany(row => Seeds.Select(seed => new ComparisonRun(row, seed,
             baseConfig with
             {
-                Method = method,
-                MethodOptions = OptionsFor(method, baseConfig.MethodOptions),
+                Method = MethodOf(row),
+                MethodOptions = RowOptions(row, baseConfig.MethodOptions),
                 Training = baseConfig.Training with { Seed = seed },
             },
-            Path.Combine(OutputFolder, RunsFolder, $"{method}-seed{seed}")))).ToArray();
-        foreach (ComparisonRun run in Runs) MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions));
+            Path.Combine(OutputFolder, RunsFolder, $"{row}-seed{seed}")))).ToArray();
+        foreach (ComparisonRun run in Runs) MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
+    }
+
+    /// <summary>Rows that train a method with options of their own: row name to method name.</summary>
+    public IReadOnlyDictionary<string, string> Variants { get; }
+
+    private string MethodOf(string row) => Variants.TryGetValue(row, out string? method) ? method : row;
+
+    private IReadOnlyDictionary<string, string> RowOptions(string row, IReadOnlyDictionary<string, string> options)
+    {
+        string method = MethodOf(row);
+        if (method == row) return OptionsFor(method, options);
+        var result = new Dictionary<string, string>(OptionsFor(method, options), StringComparer.Ordinal);
+        foreach ((string key, string value) in OptionsFor(row, options).Where(o => options.ContainsKey($"{row}:{o.Key}"))) result[key] = value;
+        return result;
+    }
+
+    private static void CheckVariants(IReadOnlyDictionary<string, string> variants, IReadOnlyList<string> methods)
+    {
+        foreach ((string name, string method) in variants)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]*$"))
+                throw new ArgumentException($"--variant {name}={method}: a variant's name must be lower-case letters, digits, '.', '_' or '-' (it names the run folders).");
+            if (IsMethodName(name)) throw new ArgumentException($"--variant {name}={method}: '{name}' is a method's own name; give the variant another name.");
+            if (!IsMethodName(method)) throw new ArgumentException($"--variant {name}={method}: unknown method '{method}'. Valid methods: {MethodRegistry.ValidNames}.");
+            if (!methods.Contains(name)) throw new ArgumentException($"--variant {name}={method} is not listed in --methods ({string.Join(",", methods)}); add it there to train it.");
+        }
+    }
+
+    private static bool IsMethodName(string name)
+    {
+        try
+        {
+            MethodRegistry.Validate(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    // A prefixed option that reaches no row is a typo or a forgotten --methods entry, not something to ignore silently.
+    private void CheckOptionPrefixes(IReadOnlyDictionary<string, string> options, IReadOnlyList<string> rows)
+    {
+        var reached = rows.Concat(rows.Select(MethodOf)).ToHashSet(StringComparer.Ordinal);
+        foreach (string key in options.Keys.Where(k => k.Contains(':')))
+        {
+            string prefix = key[..key.IndexOf(':')];
+            if (!reached.Contains(prefix))
+                throw new ArgumentException($"--method-option {key}: '{prefix}' is neither a method nor a variant of --methods ({string.Join(",", rows)}).");
+        }
     }
 
     /// <summary>Absolute path of the comparison folder.</summary>
@@ -104,7 +162,7 @@ public sealed class Comparison
         var folder = new RunFolder(run.Folder);
         if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
-        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
+        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
         if (Comparable(folder.ReadConfig()) != Comparable(run.Config with { Model = built }))
             throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
         return folder.ReadResults();
@@ -173,12 +231,23 @@ public sealed class Comparison
             MacroAuc = result.Test.MacroAuc,
             Diagnostics = ModalityDiagnostics.Compute(result, _diagnostics, () => LoadContext(run, splits)),
         }).ToArray();
-        ComparisonResults comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records) with { DataReport = splits.Report };
+        ComparisonResults comparison = ComparisonResults.Create(Methods, Seeds, splits.Modalities.Select(m => m.Name).ToArray(), records) with
+        {
+            DataReport = splits.Report,
+            Variants = Variants.ToDictionary(v => v.Key, v => Describe(v.Key)),
+        };
         File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
         var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
         ComparisonPlots.Write(OutputFolder, comparison, runsByMethod);
         return comparison;
+    }
+
+    // "attr-reg unimodal=1 normalize=l2": what a variant row trains, for the report.
+    private string Describe(string row)
+    {
+        ComparisonRun run = Runs.First(r => r.Method == row);
+        return string.Join(" ", run.Config.MethodOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}").Prepend(run.Config.Method));
     }
 
     private static DiagnosticContext LoadContext(ComparisonRun run, DatasetSplits splits)

@@ -117,6 +117,51 @@ public class ComparisonTests
     }
 
     [Fact]
+    public void Paired_differences_against_joint_are_per_seed_with_a_student_t_interval()
+    {
+        ComparisonRecord Run(string method, int seed, double accuracy) => new() { Method = method, Seed = seed, Accuracy = accuracy };
+        var runs = new[]
+        {
+            Run("joint", 1, 0.90), Run("joint", 2, 0.92), Run("joint", 3, 0.91),
+            Run("steady", 1, 0.93), Run("steady", 2, 0.94), Run("steady", 3, 0.93),
+            Run("noisy", 1, 0.88), Run("noisy", 2, 0.95), Run("noisy", 3, 0.91),
+            Run("one-seed", 2, 0.90), Run("unpaired", 4, 0.99),
+        };
+        var results = ComparisonResults.Create(new[] { "steady", "joint", "noisy", "one-seed", "unpaired" }, new[] { 1, 2, 3 }, new[] { "audio" }, runs);
+
+        Assert.Equal(new[] { "steady", "noisy", "one-seed" }, results.PairedAccuracy.Select(d => d.Method));
+        Assert.All(results.PairedAccuracy, d => Assert.Equal("joint", d.Baseline));
+        PairedDifference steady = results.PairedAccuracy[0];
+        Assert.Equal(new[] { 1, 2, 3 }, steady.Seeds);
+        Assert.Equal(new[] { 3.0, 2.0, 2.0 }, steady.Differences.Select(v => Math.Round(v, 9)));
+        // mean 7/3, sample std sqrt(1/3), half-width t(2) * std / sqrt(3) = 4.303 / 3
+        Assert.Equal(7.0 / 3, steady.Mean, 9);
+        Assert.Equal(7.0 / 3 - 4.303 / 3, steady.Low, 9);
+        Assert.Equal(7.0 / 3 + 4.303 / 3, steady.High, 9);
+        Assert.True(steady.BeyondSeedNoise);
+        PairedDifference noisy = results.PairedAccuracy[1];
+        Assert.Equal(1.0 / 3, noisy.Mean, 9);
+        Assert.False(noisy.BeyondSeedNoise);
+        Assert.True(double.IsNaN(results.PairedAccuracy[2].Low));
+        Assert.False(results.PairedAccuracy[2].BeyondSeedNoise);
+
+        string markdown = ComparisonColumn.Markdown(results);
+        Assert.Contains("Paired differences in test accuracy against joint", markdown);
+        Assert.Contains("| steady | 3 | +2.3 | [+0.9, +3.8] | yes | 1: +3.0, 2: +2.0, 3: +2.0 | 3 / 0 / 0 |", markdown);
+        Assert.Contains("| noisy | 3 | +0.3 | [-5.9, +6.6] | no | 1: -2.0, 2: +3.0, 3: 0.0 | 1 / 1 / 1 |", markdown);
+        Assert.Contains("| one-seed | 1 | -2.0 | - | - | 2: -2.0 | 0 / 0 / 1 |", markdown);
+
+        ComparisonResults reread = JsonSerializer.Deserialize<ComparisonResults>(JsonSerializer.Serialize(results, Json.Indented), Json.Indented)!;
+        Assert.Equal(steady.High, reread.PairedAccuracy[0].High, 12);
+
+        Assert.Equal("first", PairedDifferences.BaselineOf(new[] { "first", "second" }));
+        Assert.Null(PairedDifferences.BaselineOf(new[] { "only" }));
+        Assert.Equal(2.042, PairedDifference.StudentT975(30), 3);
+        Assert.Equal(2.0395, PairedDifference.StudentT975(31), 3);
+        Assert.Equal(1.9623, PairedDifference.StudentT975(1000), 3);
+    }
+
+    [Fact]
     public void Method_options_with_a_method_prefix_apply_to_that_method_only()
     {
         var options = new Dictionary<string, string> { ["ogm-ge:alpha"] = "0.5", ["modality-dropout:p"] = "0.1", ["shared"] = "1" };
@@ -126,6 +171,52 @@ public class ComparisonTests
         Assert.Equal("0.5", comparison.Runs[1].Config.MethodOptions["alpha"]);
         Assert.Empty(comparison.Runs[0].Config.MethodOptions);
         Assert.Contains("Valid options", Assert.Throws<ArgumentException>(() => new Comparison(Tiny with { MethodOptions = new Dictionary<string, string> { ["ogm-ge:beta"] = "1" } }, new[] { "ogm-ge" }, 1, TestData.TempFolder())).Message);
+    }
+
+    [Fact]
+    public void A_variant_row_trains_its_method_with_its_own_options_next_to_the_method()
+    {
+        string folder = TestData.TempFolder();
+        var options = new Dictionary<string, string> { ["ogm-ge:alpha"] = "0.5", ["strong:alpha"] = "0.9" };
+        var variants = new Dictionary<string, string> { ["strong"] = "ogm-ge" };
+        var comparison = new Comparison(Tiny with { MethodOptions = options, Training = Tiny.Training with { Epochs = 1 } }, new[] { "ogm-ge", "strong" }, 1, folder, variants: variants);
+
+        Assert.Equal(("ogm-ge", "0.5"), (comparison.Runs[0].Config.Method, comparison.Runs[0].Config.MethodOptions["alpha"]));
+        Assert.Equal(("ogm-ge", "0.9"), (comparison.Runs[1].Config.Method, comparison.Runs[1].Config.MethodOptions["alpha"]));
+        Assert.Equal(Path.Combine(folder, "runs", "strong-seed7"), comparison.Runs[1].Folder);
+
+        ComparisonResults results = comparison.Run(TestData.Small);
+        Assert.Equal(new[] { "ogm-ge", "strong" }, results.Summary.Select(s => s.Method));
+        Assert.Equal("ogm-ge alpha=0.9", results.Variants["strong"]);
+        Assert.Equal("ogm-ge", new RunFolder(comparison.Runs[1].Folder).ReadConfig().Method);
+        string markdown = File.ReadAllText(Path.Combine(folder, Comparison.MarkdownFile));
+        Assert.Contains("\n| strong | ", markdown);
+        Assert.Contains("- strong: ogm-ge alpha=0.9", markdown);
+        Assert.Contains("| strong | 1 | ", markdown); // paired against the first row, ogm-ge
+
+        // The finished variant is read back, not retrained, and a changed option is refused rather than reported stale.
+        Assert.Equal(results.Runs[1].Accuracy, new Comparison(Tiny with { MethodOptions = options, Training = Tiny.Training with { Epochs = 1 } }, new[] { "ogm-ge", "strong" }, 1, folder, variants: variants).Run(TestData.Small).Runs[1].Accuracy);
+        var changed = new Dictionary<string, string>(options) { ["strong:alpha"] = "0.8" };
+        Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() =>
+            new Comparison(Tiny with { MethodOptions = changed, Training = Tiny.Training with { Epochs = 1 } }, new[] { "ogm-ge", "strong" }, 1, folder, variants: variants).Run(TestData.Small)).Message);
+    }
+
+    [Theory]
+    [InlineData("ogm-ge", "joint", "ogm-ge,joint", "is a method's own name")]
+    [InlineData("strong", "no-such-method", "joint,strong", "unknown method 'no-such-method'")]
+    [InlineData("strong", "ogm-ge", "joint", "is not listed in --methods")]
+    [InlineData("Strong", "ogm-ge", "joint,Strong", "must be lower-case")]
+    public void Variants_that_cannot_be_trained_are_refused_with_the_reason(string name, string method, string methods, string reason)
+    {
+        var variants = new Dictionary<string, string> { [name] = method };
+        Assert.Contains(reason, Assert.Throws<ArgumentException>(() => new Comparison(Tiny, methods.Split(','), 1, TestData.TempFolder(), variants: variants)).Message);
+    }
+
+    [Fact]
+    public void A_method_option_for_a_row_that_is_not_compared_is_refused()
+    {
+        var options = new Dictionary<string, string> { ["ogm-ge:alpha"] = "0.5" };
+        Assert.Contains("'ogm-ge' is neither a method nor a variant", Assert.Throws<ArgumentException>(() => new Comparison(Tiny with { MethodOptions = options }, new[] { "joint" }, 1, TestData.TempFolder())).Message);
     }
 
     private sealed class CountingObserver : ITrainingObserver
