@@ -86,6 +86,10 @@ public sealed class ResNet2d : Module<Tensor, Tensor>
         private readonly BatchNorm2d bn2;
         private readonly Sequential? downsample;
 
+        // Held for the process: `x + shortcut` would pass an implicit Scalar 1 that a garbage collection can finalize
+        // during the native call (TorchSharp 0.107; the rare "toFloat" crash, bench/README.md). Same value, same kernel.
+        private static readonly Scalar One = 1.ToScalar();
+
         public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
         {
             conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
@@ -103,7 +107,7 @@ public sealed class ResNet2d : Module<Tensor, Tensor>
             Tensor x = functional.relu(bn1.forward(conv1.forward(input)));
             x = bn2.forward(conv2.forward(x));
             Tensor shortcut = downsample is null ? input : downsample.forward(input);
-            return functional.relu(x + shortcut).MoveToOuterDisposeScope();
+            return functional.relu(x.add(shortcut, One)).MoveToOuterDisposeScope();
         }
     }
 }

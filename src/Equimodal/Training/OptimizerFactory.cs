@@ -52,18 +52,19 @@ public static class OptimizerFactory
     {
         double decay = weightDecay ?? options.WeightDecay;
         return options.Optimizer == "sgd"
-            ? optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: decay)
-            : optim.AdamW(parameters, options.LearningRate, weight_decay: decay);
+            ? new HeldScalars.SGD(new[] { new SGD.ParamGroup { Parameters = parameters } }, options.LearningRate, options.Momentum, decay)
+            : new HeldScalars.AdamW(new[] { new AdamW.ParamGroup { Parameters = parameters } }, options.LearningRate, decay);
     }
 
+    // TorchSharp's AdamW and SGD with their Scalars held (HeldScalars, HeldScalarOptimizers.cs): same results and state, no finalizer race.
     private static optim.Optimizer Create(IReadOnlyList<Parameter[]> groups, IReadOnlyList<double?> rates, TrainingOptions options)
     {
         if (options.Optimizer == "sgd")
         {
             var sgdGroups = groups.Select((g, i) => new SGD.ParamGroup(g, new SGD.Options { LearningRate = rates[i] ?? options.LearningRate }));
-            return optim.SGD(sgdGroups, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay);
+            return new HeldScalars.SGD(sgdGroups, options.LearningRate, options.Momentum, options.WeightDecay);
         }
         var adamGroups = groups.Select((g, i) => new AdamW.ParamGroup(g, new AdamW.Options { LearningRate = rates[i] ?? options.LearningRate }));
-        return optim.AdamW(adamGroups, options.LearningRate, weight_decay: options.WeightDecay);
+        return new HeldScalars.AdamW(adamGroups, options.LearningRate, options.WeightDecay);
     }
 }
