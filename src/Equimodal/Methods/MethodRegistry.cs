@@ -71,11 +71,13 @@ public static class MethodRegistry
     /// <summary>Valid names for error messages and --help.</summary>
     public static string ValidNames => string.Join(", ", Registered.Value.Keys.Order(StringComparer.Ordinal).Append("NAME-only (e.g. audio-only)"));
 
+    /// <summary>Whether <paramref name="name"/> is a method name: a registered method or the unimodal "NAME-only" pattern.</summary>
+    public static bool IsKnown(string name) => Registered.Value.ContainsKey(name) || IsUnimodal(name);
+
     /// <summary>Throws a clear error when <paramref name="name"/> is not a method name (modalities are checked at training time).</summary>
     public static void Validate(string name)
     {
-        if (!Registered.Value.ContainsKey(name) && !IsUnimodal(name))
-            throw new ArgumentException($"Unknown method '{name}'. Valid methods: {ValidNames}.");
+        if (!IsKnown(name)) throw new ArgumentException($"Unknown method '{name}'. Valid methods: {ValidNames}.");
     }
 
     /// <summary>Creates the method <paramref name="name"/> with its options (the registration's presets as defaults).</summary>

@@ -94,22 +94,9 @@ public sealed class Comparison
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]*$"))
                 throw new ArgumentException($"--variant {name}={method}: a variant's name must be lower-case letters, digits, '.', '_' or '-' (it names the run folders).");
-            if (IsMethodName(name)) throw new ArgumentException($"--variant {name}={method}: '{name}' is a method's own name; give the variant another name.");
-            if (!IsMethodName(method)) throw new ArgumentException($"--variant {name}={method}: unknown method '{method}'. Valid methods: {MethodRegistry.ValidNames}.");
+            if (MethodRegistry.IsKnown(name)) throw new ArgumentException($"--variant {name}={method}: '{name}' is a method's own name; give the variant another name.");
+            if (!MethodRegistry.IsKnown(method)) throw new ArgumentException($"--variant {name}={method}: unknown method '{method}'. Valid methods: {MethodRegistry.ValidNames}.");
             if (!methods.Contains(name)) throw new ArgumentException($"--variant {name}={method} is not listed in --methods ({string.Join(",", methods)}); add it there to train it.");
-        }
-    }
-
-    private static bool IsMethodName(string name)
-    {
-        try
-        {
-            MethodRegistry.Validate(name);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
