@@ -84,7 +84,7 @@ public sealed class Comparison
         string method = MethodOf(row);
         if (method == row) return OptionsFor(method, options);
         var result = new Dictionary<string, string>(OptionsFor(method, options), StringComparer.Ordinal);
-        foreach ((string key, string value) in OptionsFor(row, options).Where(o => options.ContainsKey($"{row}:{o.Key}"))) result[key] = value;
+        foreach ((string key, string value) in options.Where(o => o.Key.StartsWith($"{row}:", StringComparison.Ordinal))) result[key[(row.Length + 1)..]] = value;
         return result;
     }
 
