@@ -83,6 +83,16 @@ public static class MethodRegistry
     /// <summary>Creates the method <paramref name="name"/> with its options (the registration's presets as defaults).</summary>
     public static TrainingMethod Create(string name, MethodSettings? settings = null) => Create(name, settings ?? new MethodSettings(), out _);
 
+    /// <summary>
+    /// Every option method <paramref name="name"/> reads, with the value it uses given <paramref name="options"/> (the given
+    /// value, else the default for this name); what config.json records.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ResolvedOptions(string name, IReadOnlyDictionary<string, string> options)
+    {
+        Create(name, new MethodSettings(options), out MethodSettings read);
+        return read.Resolved;
+    }
+
     /// <summary>The options of method <paramref name="name"/>, with their defaults for this name.</summary>
     public static IReadOnlyList<MethodOption> Options(string name)
     {

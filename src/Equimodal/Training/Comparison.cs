@@ -249,8 +249,11 @@ public sealed class Comparison
     }
 
     // The parts of a configuration that decide a run's result (not the thread count or logging, not what the trainer filled in).
+    // Method options are compared as the method resolves them: folders written before config.json recorded every option's
+    // value hold only the given ones.
     private static string Comparable(RunConfig config) => JsonSerializer.Serialize(config with
     {
+        MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
         TensorBoard = true,
         Modalities = Array.Empty<ModalitySpec>(),
         ClassNames = Array.Empty<string>(),

@@ -11,7 +11,7 @@ public static class Experiment
 {
     /// <summary>
     /// Trains <paramref name="config"/>'s method on <paramref name="splits"/>; when <paramref name="outputFolder"/> is given,
-    /// writes config.json first (with the software versions, device and threads), one metrics.jsonl line per epoch (and,
+    /// writes config.json first (with every method option's value, the software versions, device and threads), one metrics.jsonl line per epoch (and,
     /// unless <see cref="RunConfig.TensorBoard"/> is off, a TensorBoard event), checkpoints, then the weights and
     /// results.json. Data-parallel over <paramref name="collective"/>; only rank 0 writes.
     /// </summary>
@@ -26,6 +26,7 @@ public static class Experiment
             RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
             folder.Start(config with
             {
+                MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
                 Modalities = plan.Modalities,
                 ClassNames = splits.ClassNames,
                 Model = plan.Model,

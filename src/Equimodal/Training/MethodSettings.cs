@@ -33,6 +33,13 @@ public sealed class MethodSettings
     /// <summary>The options read so far, in reading order, with their defaults after presets.</summary>
     public IReadOnlyList<MethodOption> Declared => _declared;
 
+    /// <summary>
+    /// Every option read so far with the value the method uses (the given one, else its default after presets), by key:
+    /// what a run folder records, so that a later change of a default does not change what resuming the run trains.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Resolved =>
+        new SortedDictionary<string, string>(_declared.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => _values.GetValueOrDefault(g.Key) ?? g.First().Default), StringComparer.Ordinal);
+
     /// <summary>Settings with the same given pairs whose defaults are replaced by <paramref name="presets"/> ("key=value").</summary>
     public MethodSettings WithPresets(IEnumerable<string> presets)
     {

@@ -145,6 +145,9 @@ public class MpiJobTests
     [InlineData("ogm-ge", "parameters=all")]
     [InlineData("mmpareto")]
     [InlineData("attr-reg")]
+    [InlineData("attr-reg", "unimodal=1")]
+    [InlineData("attr-reg", "layer=last-block")]
+    [InlineData("attr-reg", "normalize=l2")]
     public void Two_ranks_at_batch_b_train_what_one_process_trains_at_batch_2b(string method, string? option = null)
     {
         string[] extra = option is null ? Array.Empty<string>() : new[] { "--method-option", option };

@@ -34,6 +34,24 @@ public class MethodRegistryTests
     }
 
     [Fact]
+    public void Resolved_options_are_the_given_values_and_every_other_options_default_after_presets()
+    {
+        var given = new Dictionary<string, string> { ["alpha"] = "0.3" };
+        IReadOnlyDictionary<string, string> resolved = MethodRegistry.ResolvedOptions("ogm", given);
+        Assert.Equal("0.3", resolved["alpha"]);
+        Assert.Equal("off", resolved["noise"]);
+        Assert.Equal(MethodRegistry.Options("ogm").Select(o => o.Key).Order(StringComparer.Ordinal), resolved.Keys);
+        Assert.Equal("on", MethodRegistry.ResolvedOptions("ogm-ge", given)["noise"]);
+        Assert.Empty(MethodRegistry.ResolvedOptions("audio-only", new Dictionary<string, string>()));
+        // Every method accepts its own resolved defaults back and resolves them to themselves.
+        foreach (MethodAttribute method in MethodRegistry.Methods)
+        {
+            IReadOnlyDictionary<string, string> defaults = MethodRegistry.ResolvedOptions(method.Name, new Dictionary<string, string>());
+            Assert.Equal(defaults, MethodRegistry.ResolvedOptions(method.Name, defaults));
+        }
+    }
+
+    [Fact]
     public void Requirements_are_checked_with_the_reason()
     {
         Assert.Equal("2 modalities", MethodRegistry.Methods.Single(m => m.Name == "valuation").Requirements);

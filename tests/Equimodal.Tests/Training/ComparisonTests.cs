@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using SkiaSharp;
@@ -199,6 +200,27 @@ public class ComparisonTests
         var changed = new Dictionary<string, string>(options) { ["strong:alpha"] = "0.8" };
         Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() =>
             new Comparison(Tiny with { MethodOptions = changed, Training = Tiny.Training with { Epochs = 1 } }, new[] { "ogm-ge", "strong" }, 1, folder, variants: variants).Run(TestData.Small)).Message);
+    }
+
+    [Fact]
+    public void A_run_folder_records_every_method_option_and_a_folder_that_recorded_only_the_given_ones_is_still_read_back()
+    {
+        string folder = TestData.TempFolder();
+        var options = new Dictionary<string, string> { ["alpha"] = "0.5" };
+        RunConfig config = Tiny with { MethodOptions = options, Training = Tiny.Training with { Epochs = 1 } };
+        ComparisonResults results = new Comparison(config, new[] { "ogm-ge" }, 1, folder).Run(TestData.Small);
+        var runFolder = new RunFolder(Path.Combine(folder, "runs", "ogm-ge-seed7"));
+        RunConfig recorded = runFolder.ReadConfig();
+        Assert.Equal(MethodRegistry.ResolvedOptions("ogm-ge", options), recorded.MethodOptions);
+        Assert.Equal("on", recorded.MethodOptions["noise"]);
+
+        // Folders written before options were resolved hold only the given ones: still the same configuration.
+        string configFile = Path.Combine(runFolder.Path, RunFolder.ConfigFile);
+        File.WriteAllText(configFile, JsonSerializer.Serialize(recorded with { MethodOptions = options }, Json.Indented));
+        Assert.Equal(results.Runs[0].Accuracy, new Comparison(config, new[] { "ogm-ge" }, 1, folder).Run(TestData.Small).Runs[0].Accuracy);
+        var noiseOff = new Dictionary<string, string>(options) { ["noise"] = "off" };
+        Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() =>
+            new Comparison(config with { MethodOptions = noiseOff }, new[] { "ogm-ge" }, 1, folder).Run(TestData.Small)).Message);
     }
 
     [Theory]
