@@ -41,18 +41,21 @@ public static class StepTimeBenchmark
             $"{setup.Training.Threads} threads, median of {rounds} rounds");
         if (unmeasured.Length > 0) Console.WriteLine($"registered methods not measured: {string.Join(", ", unmeasured)}");
 
-        var milliseconds = methods.ToDictionary(m => m, _ => new List<double>());
+        var times = methods.ToDictionary(m => m, _ => new List<StepTimes>());
         for (int round = 0; round < rounds; round++)
         {
-            foreach (string entry in Rotate(methods, round)) milliseconds[entry].Add(setup.Measure(entry).Wall);
+            foreach (string entry in Rotate(methods, round)) times[entry].Add(setup.Measure(entry));
         }
 
-        double joint = Median(milliseconds["joint"]);
+        // CPU time per step moves less than wall time when other work shares the machine (it does not count waiting for a core).
+        double Wall(string entry) => Median(times[entry].Select(t => t.Wall));
+        double Cpu(string entry) => Median(times[entry].Select(t => t.Cpu));
         Console.WriteLine();
-        Console.WriteLine("| method | ms per step | x joint |");
-        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"load average after the measurements: {LoadAverage()}");
+        Console.WriteLine("| method | ms per step | x joint | CPU ms per step | x joint (CPU) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (string entry in methods)
-            Console.WriteLine($"| {entry} | {Median(milliseconds[entry]):F1} | {Median(milliseconds[entry]) / joint:F2} |");
+            Console.WriteLine($"| {entry} | {Wall(entry):F1} | {Wall(entry) / Wall("joint"):F2} | {Cpu(entry):F1} | {Cpu(entry) / Cpu("joint"):F2} |");
         Console.WriteLine();
         Console.WriteLine($"peak resident memory: {PeakResidentMegabytes():F0} MiB");
         return 0;
