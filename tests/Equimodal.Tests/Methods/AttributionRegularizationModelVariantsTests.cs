@@ -18,7 +18,7 @@ namespace Equimodal.Tests.Methods;
 public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained) : IClassFixture<TrainedTeachers>
 {
     private static AttributionRegularization Create(params string[] options) =>
-        (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(options));
+        (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(AttributionRegularizationTests.PenaltyOnly(options)));
 
     [Fact]
     public void Encoders_split_into_last_block_features_and_pooling_without_changing_the_embedding()

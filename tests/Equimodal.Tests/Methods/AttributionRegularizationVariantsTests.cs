@@ -195,6 +195,13 @@ public class AttributionRegularizationVariantsTests
     }
 
     [Fact]
+    public void The_default_trains_each_modalitys_own_logits_and_the_published_variant_does_not()
+    {
+        Assert.Equal("1", MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string>())["unimodal"]);
+        Assert.Equal("0", MethodRegistry.ResolvedOptions("attr-reg-published", new Dictionary<string, string>())["unimodal"]);
+    }
+
+    [Fact]
     public void Unimodal_heads_add_the_mean_cross_entropy_of_each_modalitys_own_logits()
     {
         using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal=0.5", "lambda=2");
