@@ -46,7 +46,8 @@ public static class Experiment
     public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         var folder = new RunFolder(runFolder);
-        RunConfig config = folder.ReadConfig();
+        RunConfig recorded = folder.ReadConfig();
+        RunConfig config = recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }

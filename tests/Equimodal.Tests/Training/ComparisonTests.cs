@@ -223,6 +223,23 @@ public class ComparisonTests
             new Comparison(config with { MethodOptions = noiseOff }, new[] { "ogm-ge" }, 1, folder).Run(TestData.Small)).Message);
     }
 
+    [Fact]
+    public void An_attr_reg_folder_from_before_the_unimodal_default_is_read_as_what_it_trained()
+    {
+        string folder = TestData.TempFolder();
+        RunConfig config = Tiny with { Training = Tiny.Training with { Epochs = 1 } };
+        new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small);
+        string configFile = Path.Combine(folder, "runs", "attr-reg-seed7", RunFolder.ConfigFile);
+        RunConfig recorded = new RunFolder(Path.GetDirectoryName(configFile)!).ReadConfig();
+        Assert.Equal("1", recorded.MethodOptions["unimodal"]);
+
+        // As an older version wrote it (no option given, none recorded): attr-reg then meant unimodal=0.
+        File.WriteAllText(configFile, JsonSerializer.Serialize(recorded with { MethodOptions = new Dictionary<string, string>() }, Json.Indented));
+        Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small)).Message);
+        var former = new Dictionary<string, string> { ["attr-reg:unimodal"] = "0" };
+        Assert.Single(new Comparison(config with { MethodOptions = former }, new[] { "attr-reg" }, 1, folder).Run(TestData.Small).Runs);
+    }
+
     [Theory]
     [InlineData("ogm-ge", "joint", "ogm-ge,joint", "is a method's own name")]
     [InlineData("strong", "no-such-method", "joint,strong", "unknown method 'no-such-method'")]
