@@ -108,11 +108,11 @@ public static class MethodRegistry
     public static IReadOnlyDictionary<string, string> RecordedOptions(string name, IReadOnlyDictionary<string, string> recorded)
     {
         if (!Registered.Value.TryGetValue(name, out var registered)) return recorded;
+        IReadOnlyDictionary<string, string> read = ResolvedOptions(name, recorded);
         var completed = new Dictionary<string, string>(recorded, StringComparer.Ordinal);
         foreach (var (key, value) in MethodSettings.Parse(registered.Registration.FormerDefaults).Values)
         {
-            if (!ResolvedOptions(name, recorded).ContainsKey(key) || recorded.ContainsKey(key)) continue;
-            completed[key] = value;
+            if (read.ContainsKey(key) && !recorded.ContainsKey(key)) completed[key] = value;
         }
         return completed;
     }
