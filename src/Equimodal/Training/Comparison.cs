@@ -150,9 +150,7 @@ public sealed class Comparison
         if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        RunConfig recorded = folder.ReadConfig();
-        recorded = recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
-        if (Comparable(recorded) != Comparable(run.Config with { Model = built }))
+        if (Comparable(Experiment.ReadTrainedConfig(folder)) != Comparable(run.Config with { Model = built }))
             throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
         return folder.ReadResults();
     }

@@ -46,10 +46,19 @@ public static class Experiment
     public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         var folder = new RunFolder(runFolder);
-        RunConfig recorded = folder.ReadConfig();
-        RunConfig config = recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
+        RunConfig config = ReadTrainedConfig(folder);
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
+    }
+
+    /// <summary>
+    /// config.json of <paramref name="folder"/> with the method options the run was trained with: a folder written before
+    /// config.json recorded every option's value is completed by <see cref="MethodRegistry.RecordedOptions"/>.
+    /// </summary>
+    internal static RunConfig ReadTrainedConfig(RunFolder folder)
+    {
+        RunConfig recorded = folder.ReadConfig();
+        return recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
     }
 
     private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
