@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run
     ["attribution"] = ("Cost of one attribution call relative to one forward+backward of the same batch.", AttributionBenchmark.Run),
     ["distributed"] = ("Data-parallel cost under mpirun: ms per step and per gradient all-reduce, samples per second (bench/distributed/run.sh).", DistributedBenchmark.Run),
     ["pytorch"] = ("Milliseconds per step of Equimodal and of the same model and steps in PyTorch, interleaved, with their ratio.", PyTorchComparison.Run),
+    ["scalar-race"] = ("Failures from TorchSharp's Scalar finalizer race, made frequent by a collecting thread (implicit, held or train workload).", ScalarRaceBenchmark.Run),
     ["step-parts"] = ("Where a joint step's time goes (forward, backward, optimizer, guard, .item()), in wall and CPU time.", StepPartsBenchmark.Run),
     ["step-time"] = ("Milliseconds per training step of each method relative to joint (same data, model and batch).", StepTimeBenchmark.Run),
 };

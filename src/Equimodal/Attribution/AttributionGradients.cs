@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -71,7 +72,7 @@ internal static class AttributionGradients
         Tensor total = TargetValues(function, points, classes, options.Output).sum();
         // A modality the function ignores would be outside the graph, which autograd.grad rejects; adding each input
         // times zero keeps all of them in the graph and gives the ignored ones the exact gradient 0.
-        foreach (Tensor p in points) total = total + p.sum() * 0;
+        foreach (Tensor p in points) total = total.add(p.sum() * Held(0), One);
         IList<Tensor> gradients = torch.autograd.grad(new[] { total }, points.ToArray(),
             retain_graph: options.Differentiable, create_graph: options.Differentiable);
         return options.Differentiable ? gradients.ToArray() : gradients.Select(g => g.detach()).ToArray();

@@ -1,3 +1,4 @@
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -23,7 +24,7 @@ public static class AttributionShares
     {
         if (attribution.dim() == 0) throw new ArgumentException("Attributions must be batch first, got a scalar.");
         Tensor flat = attribution.reshape(attribution.shape[0], -1);
-        return pooling == AttributionPooling.L1 ? flat.abs().sum(1) : (flat.square().sum(1) + Epsilon).sqrt();
+        return pooling == AttributionPooling.L1 ? flat.abs().sum(1) : flat.pow(Held(2)).sum(1).add(Held(Epsilon), One).sqrt();
     }
 
     /// <summary>Contributions of every modality [batch, modalities].</summary>
@@ -37,7 +38,7 @@ public static class AttributionShares
     public static Tensor Shares(IReadOnlyList<Tensor> perModality, AttributionPooling pooling = AttributionPooling.L1)
     {
         Tensor contributions = Contributions(perModality, pooling);
-        return contributions / contributions.sum(1, keepdim: true).clamp_min(Epsilon);
+        return contributions / contributions.sum(1, keepdim: true).clamp_min(Held(Epsilon));
     }
 
     /// <summary>The mean over the batch of per-sample values [batch, modalities], giving [modalities].</summary>

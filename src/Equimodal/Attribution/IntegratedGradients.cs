@@ -1,5 +1,6 @@
 using Equimodal.Models;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -37,17 +38,17 @@ public sealed class IntegratedGradients : AttributionMethod
         {
             // Each chunk's activations are released before the next one, which is what bounds the memory.
             using var chunkScope = NewDisposeScope();
-            Tensor row = arange(start, Math.Min(start + chunk, rows), ScalarType.Int64, inputs[0].device);
-            Tensor sample = row.remainder(batch);
-            Tensor step = row.div(batch, RoundingMode.floor);
+            Tensor row = arange(Held(start), Held(Math.Min(start + chunk, rows)), One, ScalarType.Int64, inputs[0].device);
+            Tensor sample = row.remainder(Held(batch));
+            Tensor step = row.div(Held(batch), RoundingMode.floor);
             Tensor alpha = alphas.index_select(0, step);
             Tensor weight = weights.index_select(0, step);
             Tensor[] interpolated = inputs.Select((x, m) =>
-                baselines[m].index_select(0, sample) + Broadcast(alpha, x) * paths[m].index_select(0, sample)).ToArray();
+                baselines[m].index_select(0, sample).add(Broadcast(alpha, x) * paths[m].index_select(0, sample), One)).ToArray();
             Tensor[] tracked = AttributionGradients.Track(interpolated, options.Differentiable);
             Tensor[] gradients = AttributionGradients.Gradients(function, tracked, classes?.index_select(0, sample), options);
             for (int m = 0; m < inputs.Length; m++)
-                averageGradients[m] = averageGradients[m].index_add(0, sample, gradients[m] * Broadcast(weight, gradients[m]), 1).MoveToOuterDisposeScope();
+                averageGradients[m] = averageGradients[m].index_add(0, sample, gradients[m] * Broadcast(weight, gradients[m]), One).MoveToOuterDisposeScope();
             options.Progress?.Invoke(Math.Min(start + chunk, rows), rows);
         }
         Tensor[] attributions = paths.Select((path, m) => path * averageGradients[m]).ToArray();
@@ -60,7 +61,7 @@ public sealed class IntegratedGradients : AttributionMethod
         IReadOnlyList<Tensor> attributions, Tensor? classes, AttributionOutput output)
     {
         using var noGrad = no_grad();
-        Tensor total = attributions.Select(a => a.detach().flatten(1).sum(1)).Aggregate((a, b) => a + b);
+        Tensor total = attributions.Select(a => a.detach().flatten(1).sum(1)).Aggregate((a, b) => a.add(b, One));
         Tensor atInput = AttributionGradients.TargetValues(function, inputs, classes, output);
         Tensor atBaseline = AttributionGradients.TargetValues(function, baselines, classes, output);
         return total - (atInput - atBaseline);

@@ -1,4 +1,5 @@
 using Equimodal.Models;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -23,8 +24,8 @@ public sealed class Lime : GroupAttributionMethod
     {
         Tensor coalitions = Coalitions(groups, options.PerturbationSamples ?? KernelShap.DefaultSamples(groups), options.Seed);
         Tensor values = evaluate(coalitions);
-        Tensor distance = 1 - (coalitions.sum(1) / groups).sqrt();
-        Tensor weights = (-distance.square() / (options.LimeKernelWidth * options.LimeKernelWidth)).exp();
+        Tensor distance = (coalitions.sum(1) / Held(groups)).sqrt().negative().add(Held(1), One);
+        Tensor weights = (-distance.pow(Held(2)) / Held(options.LimeKernelWidth * options.LimeKernelWidth)).exp();
         Tensor design = cat(new[] { ones(coalitions.shape[0], 1, ScalarType.Float64), coalitions }, 1);
         return (Perturbations.WeightedLeastSquares(design, weights, values).narrow(1, 1, groups), null);
     }

@@ -1,4 +1,5 @@
 using Equimodal.Models;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -29,12 +30,12 @@ public sealed class Occlusion : AttributionMethod
 
         // Row p of the evaluation occludes window p - offsets[m] of the modality m it falls in; the last row occludes nothing.
         Tensor values = Perturbations.Evaluate(function, inputs, baselines, perturbations + 1,
-            rows => windows.Select((w, m) => 1 - w.Covered(rows - offsets[m])).ToArray(), classes, options);
+            rows => windows.Select((w, m) => w.Covered(rows - Held(offsets[m])).negative().add(Held(1), One)).ToArray(), classes, options);
         Tensor drops = values.narrow(1, perturbations, 1) - values.narrow(1, 0, perturbations);
         var attributions = new Tensor[inputs.Length];
         for (int m = 0; m < inputs.Length; m++)
         {
-            Tensor covered = windows[m].Covered(arange(windows[m].Count, ScalarType.Int64)).flatten(1).to_type(ScalarType.Float64);
+            Tensor covered = windows[m].Covered(arange(Held(0), Held(windows[m].Count), One, ScalarType.Int64)).flatten(1).to_type(ScalarType.Float64);
             Tensor sum = drops.narrow(1, offsets[m], windows[m].Count).to_type(ScalarType.Float64).matmul(covered);
             attributions[m] = (sum / covered.sum(dim: 0)).view(inputs[m].shape).to(inputs[m].dtype);
         }
@@ -80,14 +81,14 @@ public sealed class Occlusion : AttributionMethod
         /// </summary>
         public Tensor Covered(Tensor indices)
         {
-            Tensor valid = indices.ge(0).logical_and(indices.lt(Count));
-            Tensor starts = _starts.index_select(0, indices.clamp(0, Count - 1));
+            Tensor valid = indices.ge(Held(0)).logical_and(indices.lt(Held(Count)));
+            Tensor starts = _starts.index_select(0, indices.clamp(Held(0), Held(Count - 1)));
             Tensor mask = valid.to_type(ScalarType.Float32).view(new[] { indices.shape[0] }.Concat(_shape.Select(_ => 1L)).ToArray());
             for (int d = 0; d < _shape.Length; d++)
             {
-                Tensor position = arange(_shape[d], ScalarType.Int64).unsqueeze(0);
+                Tensor position = arange(Held(0), Held(_shape[d]), One, ScalarType.Int64).unsqueeze(0);
                 Tensor start = starts.select(1, d).unsqueeze(1);
-                Tensor inside = position.ge(start).logical_and(position.lt(start + _size[d])).to_type(ScalarType.Float32);
+                Tensor inside = position.ge(start).logical_and(position.lt(start.add(Held(_size[d]), One))).to_type(ScalarType.Float32);
                 long[] shape = Enumerable.Repeat(1L, _shape.Length + 1).ToArray();
                 shape[0] = indices.shape[0];
                 shape[d + 1] = _shape[d];

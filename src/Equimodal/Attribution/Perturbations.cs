@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -38,13 +39,13 @@ internal static class Perturbations
         {
             using var chunkScope = NewDisposeScope();
             long end = Math.Min(start + chunk, rows);
-            Tensor row = arange(start, end, ScalarType.Int64, inputs[0].device);
-            Tensor sample = row.div(perturbations, RoundingMode.floor);
-            Tensor[] kept = keep(row.remainder(perturbations));
+            Tensor row = arange(Held(start), Held(end), One, ScalarType.Int64, inputs[0].device);
+            Tensor sample = row.div(Held(perturbations), RoundingMode.floor);
+            Tensor[] kept = keep(row.remainder(Held(perturbations)));
             Tensor[] perturbed = inputs.Select((x, m) =>
             {
                 Tensor b = baselines[m].index_select(0, sample);
-                return b + kept[m].to(x.dtype, x.device) * (x.index_select(0, sample) - b);
+                return b.add(kept[m].to(x.dtype, x.device) * (x.index_select(0, sample) - b), One);
             }).ToArray();
             values.Add(AttributionGradients.TargetValues(function, perturbed, classes?.index_select(0, sample), options.Output).MoveToOuterDisposeScope());
             options.Progress?.Invoke(end, rows);

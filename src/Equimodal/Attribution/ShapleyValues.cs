@@ -1,6 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Models;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Attribution;
@@ -30,7 +31,7 @@ public sealed class ShapleyValues : AttributionMethod
             .Select(coalition => AttributionGradients.TargetValues(function, Coalition(points, baselines, coalition), classes, options.Output))
             .ToArray();
         Tensor[] shapley = ModalityCoalitions.Shapley(values);
-        Tensor delta = shapley.Aggregate((a, b) => a + b) - (values[^1] - values[0]);
+        Tensor delta = shapley.Aggregate((a, b) => a.add(b, One)) - (values[^1] - values[0]);
         return new AttributionResult(shapley, delta);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Distributed;
@@ -33,7 +34,7 @@ public static class TensorCollectives
         if (type == ScalarType.Float32) collective.AllReduceSum(MemoryMarshal.Cast<byte, float>(bytes.AsSpan()));
         else collective.AllReduceSum(MemoryMarshal.Cast<byte, double>(bytes.AsSpan()));
         flat.bytes = bytes;
-        flat.div_(collective.World);
+        flat.div_(Held(collective.World));
         long offset = 0;
         foreach (Tensor t in tensors)
         {

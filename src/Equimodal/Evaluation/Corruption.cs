@@ -1,6 +1,7 @@
 using System.Globalization;
 using Equimodal.Data.Images;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Evaluation;
@@ -52,11 +53,11 @@ public sealed record Corruption(string Modality, string Kind, double Level)
         switch (Kind)
         {
             case "noise":
-                Tensor power = input.square().mean(Enumerable.Range(1, (int)input.dim() - 1).Select(d => (long)d).ToArray(), keepdim: true);
-                result = input + randn(input.shape, generator: generator, device: input.device) * (power / Math.Pow(10, Level / 10)).sqrt();
+                Tensor power = input.pow(Held(2)).mean(Enumerable.Range(1, (int)input.dim() - 1).Select(d => (long)d).ToArray(), keepdim: true);
+                result = input.add(randn(input.shape, generator: generator, device: input.device) * (power / Held(Math.Pow(10, Level / 10))).sqrt(), One);
                 break;
             case "gaussian":
-                result = input + randn(input.shape, generator: generator, device: input.device) * Level;
+                result = input.add(randn(input.shape, generator: generator, device: input.device) * Held(Level), One);
                 break;
             case "blur":
                 long[] shape = input.shape;

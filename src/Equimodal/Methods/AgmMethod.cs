@@ -3,6 +3,7 @@ using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -121,7 +122,8 @@ public sealed class AgmMethod : TrainingMethod
         using var noGrad = no_grad();
         for (int m = 0; m < _encoderParameters.Length; m++)
         {
-            foreach (Parameter parameter in _encoderParameters[m]) parameter.grad?.mul_(LastCoefficients[m]);
+            using Scalar coefficient = LastCoefficients[m].ToScalar();
+            foreach (Parameter parameter in _encoderParameters[m]) parameter.grad?.mul_(coefficient);
         }
     }
 
@@ -151,7 +153,7 @@ public sealed class AgmMethod : TrainingMethod
     /// <summary>Mean over the batch of -log(max(softmax(response)[y], 1e-8)).</summary>
     public static Tensor ResponseLoss(Tensor response, Tensor labels)
     {
-        Tensor probability = nn.functional.softmax(response, 1).gather(1, labels.unsqueeze(1)).clamp_min(ProbabilityFloor);
+        Tensor probability = nn.functional.softmax(response, 1).gather(1, labels.unsqueeze(1)).clamp_min(Held(ProbabilityFloor));
         return -probability.log().mean();
     }
 

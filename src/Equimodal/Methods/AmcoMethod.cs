@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -51,7 +52,7 @@ public sealed class AmcoMethod : TrainingMethod
     {
         using var scope = NewDisposeScope();
         Tensor rank = rand(samples, classes).argsort(1).argsort(1);
-        return rank.ge(masked).to(float32).MoveToOuterDisposeScope();
+        return rank.ge(Held(masked)).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -68,9 +69,9 @@ public sealed class AmcoMethod : TrainingMethod
         for (int m = 0; m < z.Length; m++)
         {
             Tensor part = shares[m] > Sigma ? z[m] * ClassMask(samples, classes, masked) : z[m];
-            fused = fused + part;
-            unimodal = unimodal + nn.functional.cross_entropy(z[m], batch.Labels);
+            fused = fused.add(part, One);
+            unimodal = unimodal.add(nn.functional.cross_entropy(z[m], batch.Labels), One);
         }
-        return new StepOutput(nn.functional.cross_entropy(fused, batch.Labels) + unimodal.squeeze(), fused);
+        return new StepOutput(nn.functional.cross_entropy(fused, batch.Labels).add(unimodal.squeeze(), One), fused);
     }
 }

@@ -6,6 +6,7 @@ using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -169,11 +170,11 @@ public sealed class AttributionRegularization : TrainingMethod
             penalty = Penalty(shares, _targets, _distance, _batchPenalty, informative.all(1).to_type(shares.dtype));
         }
         else penalty = Penalty(shares, _targets, _distance, _batchPenalty);
-        double weight = LambdaAt(step.Epoch);
-        Tensor loss = crossEntropy + weight * penalty;
+        using Scalar weight = LambdaAt(step.Epoch).ToScalar();
+        Tensor loss = crossEntropy.add(weight * penalty, One);
         if (_unimodalWeight > 0)
-            loss = loss + _unimodalWeight * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean();
-        if (_teachers is not null) loss = loss + _teachers.Distillation(output.Embeddings, batch) * _teacherWeight;
+            loss = loss.add(Held(_unimodalWeight) * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean(), One);
+        if (_teachers is not null) loss = loss.add(_teachers.Distillation(output.Embeddings, batch) * Held(_teacherWeight), One);
         if (_ratios == "inverse-variance") _unimodalErrors!.Add(UnimodalErrors(output.ModalityLogits, batch.Labels));
         _crossEntropy = crossEntropy;
         _penalty = weight * penalty;
@@ -220,10 +221,10 @@ public sealed class AttributionRegularization : TrainingMethod
         {
             Tensor baseline = meanBaseline ? embeddings[m].mean(new long[] { 0 }, keepdim: true).expand_as(embeddings[m]) : zeros_like(embeddings[m]);
             Tensor[] replaced = embeddings.Select((e, j) => j == m ? baseline : e).ToArray();
-            drops[m] = (full - fuse(replaced).log_softmax(1).gather(1, index).squeeze(1)).clamp_min(0);
+            drops[m] = (full - fuse(replaced).log_softmax(1).gather(1, index).squeeze(1)).clamp_min(Held(0));
         }
         Tensor contributions = stack(drops, 1);
-        return contributions / contributions.sum(1, keepdim: true).clamp_min(1e-12);
+        return contributions / contributions.sum(1, keepdim: true).clamp_min(Held(1e-12));
     }
 
     /// <summary>
@@ -234,7 +235,7 @@ public sealed class AttributionRegularization : TrainingMethod
     {
         using var noGrad = no_grad();
         Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(1);
-        return stack(modalityLogits.Select(z => z.detach().softmax(1).gather(1, index).squeeze(1) > 1.0 / z.shape[1]).ToArray(), 1);
+        return stack(modalityLogits.Select(z => z.detach().softmax(1).gather(1, index).squeeze(1) > Held(1.0 / z.shape[1])).ToArray(), 1);
     }
 
     /// <summary>Each modality's mean squared error of its own predicted distribution against the one-hot label (Brier score).</summary>
@@ -245,7 +246,7 @@ public sealed class AttributionRegularization : TrainingMethod
         return modalityLogits.Select(z =>
         {
             Tensor oneHot = nn.functional.one_hot(labels.to_type(ScalarType.Int64), z.shape[1]).to_type(z.dtype);
-            return (double)(z.detach().softmax(1) - oneHot).square().sum(1).mean().item<float>();
+            return (double)(z.detach().softmax(1) - oneHot).pow(Held(2)).sum(1).mean().item<float>();
         }).ToArray();
     }
 
@@ -266,7 +267,7 @@ public sealed class AttributionRegularization : TrainingMethod
     public static Tensor Penalty(Tensor shares, IReadOnlyList<double> targets, string distance, bool batchMean, Tensor? sampleWeights)
     {
         Tensor? w = sampleWeights?.to_type(shares.dtype);
-        Tensor? total = w?.sum().clamp_min(1e-12);
+        Tensor? total = w?.sum().clamp_min(Held(1e-12));
         Tensor s = !batchMean ? shares
             : w is null ? shares.mean(new long[] { 0 }, keepdim: true)
             : (shares * w.unsqueeze(1)).sum(0, keepdim: true) / total!;
@@ -274,12 +275,12 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor perRow = distance switch
         {
             "l1" => (s - r).abs().sum(1),
-            "l2" => (s - r).square().sum(1),
-            "kl" => (r * (r.clamp_min(1e-12).log() - s.clamp_min(1e-12).log())).sum(1),
+            "l2" => (s - r).pow(Held(2)).sum(1),
+            "kl" => (r * (r.clamp_min(Held(1e-12)).log() - s.clamp_min(Held(1e-12)).log())).sum(1),
             _ => throw new ArgumentException($"Unknown distance '{distance}'. Valid distances: {string.Join(", ", DistanceChoices)}."),
         };
         if (w is null) return perRow.mean();
-        return batchMean ? perRow.sum() * (w.sum() > 0).to_type(perRow.dtype) : (perRow * w).sum() / total!;
+        return batchMean ? perRow.sum() * (w.sum() > Held(0)).to_type(perRow.dtype) : (perRow * w).sum() / total!;
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -32,7 +33,7 @@ public sealed class CmlMethod : TrainingMethod
     {
         using var scope = NewDisposeScope();
         Tensor total = zeros_like(confidences[0]);
-        for (int k = 1; k < confidences.Count; k++) total = total + nn.functional.relu(confidences[k] - confidences[k - 1]);
+        for (int k = 1; k < confidences.Count; k++) total = total.add(nn.functional.relu(confidences[k] - confidences[k - 1]), One);
         return total.mean().MoveToOuterDisposeScope();
     }
 
@@ -50,10 +51,10 @@ public sealed class CmlMethod : TrainingMethod
         {
             remaining[order[k]] = zeros_like(remaining[order[k]]);
             Tensor reduced = Context.Model.Fuse(remaining);
-            crossEntropy = crossEntropy + nn.functional.cross_entropy(reduced, batch.Labels);
+            crossEntropy = crossEntropy.add(nn.functional.cross_entropy(reduced, batch.Labels), One);
             confidences.Add(nn.functional.softmax(reduced, 1).amax(new long[] { 1 }));
         }
-        Tensor loss = crossEntropy / modalities + Lambda * CalibrationPenalty(confidences);
+        Tensor loss = (crossEntropy / Held(modalities)).add(Held(Lambda) * CalibrationPenalty(confidences), One);
         return new StepOutput(loss, logits);
     }
 }

@@ -4,6 +4,7 @@ using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -115,8 +116,13 @@ public sealed class GradientBlendingMethod : TrainingMethod
     {
         ModelOutput output = Context.Model.Forward(batch.Inputs);
         int fused = output.ModalityLogits.Count;
-        Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels) * _weights[fused];
-        for (int m = 0; m < fused; m++) loss = loss + nn.functional.cross_entropy(output.ModalityLogits[m], batch.Labels) * _weights[m];
+        using Scalar fusedWeight = _weights[fused].ToScalar();
+        Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels) * fusedWeight;
+        for (int m = 0; m < fused; m++)
+        {
+            using Scalar modalityWeight = _weights[m].ToScalar();
+            loss = loss.add(nn.functional.cross_entropy(output.ModalityLogits[m], batch.Labels) * modalityWeight, One);
+        }
         return new StepOutput(loss, output.Logits);
     }
 

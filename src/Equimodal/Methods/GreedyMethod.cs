@@ -1,7 +1,9 @@
+using TorchSharp;
 using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -65,8 +67,8 @@ public sealed class GreedyMethod : TrainingMethod
         foreach (Parameter p in parameters)
         {
             if (p.grad is null) continue;
-            double weight = p.pow(2).sum().item<float>();
-            if (weight > 0) total += p.grad.pow(2).sum().item<float>() / weight;
+            double weight = p.pow(Held(2)).sum().item<float>();
+            if (weight > 0) total += p.grad.pow(Held(2)).sum().item<float>() / weight;
         }
         return total;
     }
@@ -93,7 +95,8 @@ public sealed class GreedyMethod : TrainingMethod
             if (fixedModality < 0)
             {
                 using var noGrad = no_grad();
-                for (int m = 0; m < 2; m++) _averageGates[m].mul_((double)_averagedSteps / (_averagedSteps + 1)).add_(_head!.LastGates[m] / (_averagedSteps + 1));
+                using Scalar kept = ((double)_averagedSteps / (_averagedSteps + 1)).ToScalar(), count = (_averagedSteps + 1).ToScalar();
+                for (int m = 0; m < 2; m++) _averageGates[m].mul_(kept).add_(_head!.LastGates[m] / count, One);
                 _averagedSteps++;
             }
             return output;

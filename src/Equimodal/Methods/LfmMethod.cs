@@ -1,6 +1,8 @@
+using TorchSharp;
 using Equimodal.Data;
 using Equimodal.Training;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -44,10 +46,10 @@ public sealed class LfmMethod : TrainingMethod
     {
         using var scope = NewDisposeScope();
         Tensor p = nn.functional.softmax(logitsA, 1), q = nn.functional.softmax(logitsB, 1);
-        Tensor logMix = ((p + q) / 2).clamp_min(1e-12).log();
-        Tensor klP = (p * (p.clamp_min(1e-12).log() - logMix)).sum(dim: 1);
-        Tensor klQ = (q * (q.clamp_min(1e-12).log() - logMix)).sum(dim: 1);
-        return ((klP + klQ) / 2).MoveToOuterDisposeScope();
+        Tensor logMix = (p.add(q, One) / Held(2)).clamp_min(Held(1e-12)).log();
+        Tensor klP = (p * (p.clamp_min(Held(1e-12)).log() - logMix)).sum(dim: 1);
+        Tensor klQ = (q * (q.clamp_min(Held(1e-12)).log() - logMix)).sum(dim: 1);
+        return (klP.add(klQ, One) / Held(2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The weight update a1 - lr * mean(Hv), clipped to [0.05, 0.95].</summary>
@@ -93,7 +95,8 @@ public sealed class LfmMethod : TrainingMethod
             Tensor plus = ShiftedGradient(first, original, v, step, batch);
             Tensor minus = ShiftedGradient(first, original, v, -step, batch);
             using (no_grad()) first.copy_(original);
-            double meanProduct = ((plus - minus) / (2 * step)).mean().item<float>();
+            using Scalar span = (2 * step).ToScalar();
+            double meanProduct = ((plus - minus) / span).mean().item<float>();
             if (double.IsFinite(meanProduct))
                 _alignmentWeight = UpdatedWeight(_alignmentWeight, LearningRateAt(LearningRate, epoch.Epoch), meanProduct);
         }
@@ -120,14 +123,19 @@ public sealed class LfmMethod : TrainingMethod
         int pairs = 0;
         for (int a = 0; a < z.Count; a++)
         {
-            for (int b = a + 1; b < z.Count; b++, pairs++) alignment = alignment + JensenShannon(z[a], z[b]).mean();
+            for (int b = a + 1; b < z.Count; b++, pairs++) alignment = alignment.add(JensenShannon(z[a], z[b]).mean(), One);
         }
-        return 2 * ((1 - alignmentWeight) * nn.functional.cross_entropy(output.Logits, labels) + alignmentWeight * alignment.squeeze() / pairs);
+        using Scalar crossEntropyWeight = (1 - alignmentWeight).ToScalar(), alignmentScalar = alignmentWeight.ToScalar();
+        return Held(2) * (crossEntropyWeight * nn.functional.cross_entropy(output.Logits, labels)).add(alignmentScalar * alignment.squeeze() / Held(pairs), One);
     }
 
     private Tensor ShiftedGradient(Parameter first, Tensor original, Tensor direction, double step, Batch batch)
     {
-        using (no_grad()) first.copy_(original + step * direction);
+        using (no_grad())
+        {
+            using Scalar shift = step.ToScalar();
+            first.copy_(original.add(shift * direction, One));
+        }
         return Gradient(first, () => TotalLoss(Context.Model.Forward(batch.Inputs), batch.Labels, _alignmentWeight));
     }
 

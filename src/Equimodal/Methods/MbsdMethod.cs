@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -37,14 +38,14 @@ public sealed class MbsdMethod : TrainingMethod
     {
         using var scope = NewDisposeScope();
         Tensor weights = SampleWeights(logitsA, logitsB, labels);
-        Tensor distance = (logitsA - logitsB).pow(2).mean(new long[] { 1 });
+        Tensor distance = (logitsA - logitsB).pow(Held(2)).mean(new long[] { 1 });
         Tensor aStronger;
         using (no_grad()) aStronger = TrueClass.Probability(logitsA, labels).ge(TrueClass.Probability(logitsB, labels)).unsqueeze(1);
         Tensor strong = where(aStronger, logitsA.detach(), logitsB.detach());
         Tensor weak = where(aStronger, logitsB, logitsA);
         Tensor strongLog = nn.functional.log_softmax(strong, 1);
         Tensor divergence = (strongLog.exp() * (strongLog - nn.functional.log_softmax(weak, 1))).sum(dim: 1);
-        return (weights * (distance + divergence)).mean().MoveToOuterDisposeScope();
+        return (weights * distance.add(divergence, One)).mean().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -53,13 +54,13 @@ public sealed class MbsdMethod : TrainingMethod
         Models.ModelOutput output = Context.Model.Forward(batch.Inputs);
         IReadOnlyList<Tensor> z = output.ModalityLogits;
         Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels);
-        foreach (Tensor logits in z) loss = loss + nn.functional.cross_entropy(logits, batch.Labels);
+        foreach (Tensor logits in z) loss = loss.add(nn.functional.cross_entropy(logits, batch.Labels), One);
         Tensor pairs = zeros_like(loss);
         int count = 0;
         for (int a = 0; a < z.Count; a++)
         {
-            for (int b = a + 1; b < z.Count; b++, count++) pairs = pairs + PairTerm(z[a], z[b], batch.Labels);
+            for (int b = a + 1; b < z.Count; b++, count++) pairs = pairs.add(PairTerm(z[a], z[b], batch.Labels), One);
         }
-        return new StepOutput(loss + pairs / count, output.Logits);
+        return new StepOutput(loss.add(pairs / Held(count), One), output.Logits);
     }
 }

@@ -3,6 +3,7 @@ using Equimodal.Distributed;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -61,7 +62,8 @@ public sealed class MlaMethod : TrainingMethod
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor k = projector.mm(meanInput.t());
-        Tensor updated = projector - k.mm(k.t()) / (meanInput.mm(k) + alpha);
+        using Scalar regulariser = alpha.ToScalar();
+        Tensor updated = projector - k.mm(k.t()) / meanInput.mm(k).add(regulariser, One);
         return (updated / updated.norm()).MoveToOuterDisposeScope();
     }
 

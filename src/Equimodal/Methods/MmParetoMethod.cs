@@ -3,6 +3,7 @@ using Equimodal.Distributed;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -80,7 +81,8 @@ public sealed class MmParetoMethod : TrainingMethod
         double combinedNorm = combined.norm().item<float>();
         double summedNorm = summed.norm().item<float>();
         double stretch = combinedNorm > 0 ? Math.Max(1, summedNorm / combinedNorm) : 1;
-        return (combined * (gamma * stretch)).MoveToOuterDisposeScope();
+        using Scalar factor = (gamma * stretch).ToScalar();
+        return (combined * factor).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -104,7 +106,7 @@ public sealed class MmParetoMethod : TrainingMethod
         Models.ModelOutput output = Context.Model.Forward(batch.Inputs);
         _fusedLoss = nn.functional.cross_entropy(output.Logits, batch.Labels);
         _unimodalLosses = output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray();
-        Tensor total = _unimodalLosses.Aggregate(_fusedLoss, (sum, loss) => sum + loss);
+        Tensor total = _unimodalLosses.Aggregate(_fusedLoss, (sum, loss) => sum.add(loss, One));
         return new StepOutput(total, output.Logits);
     }
 
@@ -157,11 +159,12 @@ public sealed class MmParetoMethod : TrainingMethod
             Tensor[] gMm = _multimodalGradients[m], gUni = _unimodalGradients[m];
             var (wMm, wUni, cosine) = Weights(cat(gMm.Select(g => g.flatten()).ToArray()), cat(gUni.Select(g => g.flatten()).ToArray()));
             cosines[m] = cosine;
+            using Scalar multimodalWeight = (2 * wMm).ToScalar(), unimodalWeight = (2 * wUni).ToScalar();
             for (int i = 0; i < parameters.Length; i++)
             {
                 Tensor? summed = parameters[i].grad;
                 if (summed is null) continue;
-                Tensor combined = gMm[i] * (2 * wMm) + gUni[i] * (2 * wUni);
+                Tensor combined = (gMm[i] * multimodalWeight).add(gUni[i] * unimodalWeight, One);
                 summed.copy_(Rescale(combined, summed, Gamma));
             }
         }

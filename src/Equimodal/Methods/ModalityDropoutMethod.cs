@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -32,10 +33,10 @@ public sealed class ModalityDropoutMethod : TrainingMethod
     public static Tensor KeepMask(long samples, int modalities, double probability, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        Tensor keep = rand(new[] { samples, (long)modalities }, device: device).ge(probability).to(float32);
-        Tensor emptyRows = keep.sum(dim: 1).eq(0).to(float32).unsqueeze(1);
+        Tensor keep = rand(new[] { samples, (long)modalities }, device: device).ge(Held(probability)).to(float32);
+        Tensor emptyRows = keep.sum(dim: 1).eq(Held(0)).to(float32).unsqueeze(1);
         Tensor rescued = nn.functional.one_hot(randint(modalities, new[] { samples }, device: device), modalities).to(float32);
-        return (keep + emptyRows * rescued).MoveToOuterDisposeScope();
+        return keep.add(emptyRows * rescued, One).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

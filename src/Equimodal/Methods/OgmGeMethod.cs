@@ -2,6 +2,7 @@ using Equimodal.Data;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -129,18 +130,19 @@ public sealed class OgmGeMethod : TrainingMethod
         using var noGrad = no_grad();
         for (int m = 0; m < _modulated.Length; m++)
         {
+            using Scalar coefficient = _coefficients[m].ToScalar();
             foreach (Parameter parameter in _modulated[m])
             {
                 Tensor? grad = parameter.grad;
                 if (grad is null) continue;
                 if (AddsNoise)
                 {
-                    double std = grad.std().item<float>() + NoiseFloor;
-                    grad.mul_(_coefficients[m]).add_(randn_like(grad).mul_(std));
+                    using Scalar std = (grad.std().item<float>() + NoiseFloor).ToScalar();
+                    grad.mul_(coefficient).add_(randn_like(grad).mul_(std), One);
                 }
                 else
                 {
-                    grad.mul_(_coefficients[m]);
+                    grad.mul_(coefficient);
                 }
             }
         }

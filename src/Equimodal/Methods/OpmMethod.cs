@@ -1,5 +1,7 @@
+using TorchSharp;
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -62,11 +64,12 @@ public sealed class OpmMethod : TrainingMethod
             return new StepOutput(nn.functional.cross_entropy(plain, batch.Labels), plain);
         }
         double theta = DroppedFraction(drop, embeddings.Select(e => e.shape[1]).ToArray());
-        Tensor[] kept = embeddings.Select((e, m) => e * keep[.., m].unsqueeze(1) / (1 - theta)).ToArray();
+        using Scalar keptFraction = (1 - theta).ToScalar();
+        Tensor[] kept = embeddings.Select((e, m) => e * keep[.., m].unsqueeze(1) / keptFraction).ToArray();
         Tensor logits = Context.Model.Fuse(kept);
-        Tensor present = keep.sum(dim: 1).gt(0).to(float32);
+        Tensor present = keep.sum(dim: 1).gt(Held(0)).to(float32);
         Tensor perSample = nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.None);
-        Tensor loss = (perSample * present).sum() / present.sum().clamp_min(1);
+        Tensor loss = (perSample * present).sum() / present.sum().clamp_min(Held(1));
         return new StepOutput(loss, logits);
     }
 }

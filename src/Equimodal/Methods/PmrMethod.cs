@@ -1,6 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -83,7 +84,7 @@ public sealed class PmrMethod : TrainingMethod
             {
                 using var scope = NewDisposeScope();
                 Tensor fresh = ClassMeans(features[m], labels, Context.Model.Classes);
-                Tensor next = _prototypeEpoch < 0 ? fresh.nan_to_num(0) : Momentum * _prototypes[m] + (1 - Momentum) * fresh;
+                Tensor next = _prototypeEpoch < 0 ? fresh.nan_to_num(0) : (Held(Momentum) * _prototypes[m]).add(Held(1 - Momentum) * fresh, One);
                 next = where(fresh.isnan(), _prototypeEpoch < 0 ? zeros_like(fresh) : _prototypes[m], next);
                 _prototypes[m].Dispose();
                 _prototypes[m] = next.MoveToOuterDisposeScope();
@@ -104,12 +105,12 @@ public sealed class PmrMethod : TrainingMethod
         if (rho != 1)
         {
             int slower = rho > 1 ? 1 : 0;
-            loss = loss + Alpha * nn.functional.cross_entropy(sims[slower], batch.Labels);
+            loss = loss.add(Held(Alpha) * nn.functional.cross_entropy(sims[slower], batch.Labels), One);
             if (step.Epoch < RegularizedEpochs && Mu > 0)
             {
                 Tensor logP = nn.functional.log_softmax(sims[1 - slower], 1);
                 Tensor entropy = -(logP.exp() * logP).sum(dim: 1).mean();
-                loss = loss - Mu * entropy;
+                loss = loss - Held(Mu) * entropy;
             }
         }
         return new StepOutput(loss, output.Logits);

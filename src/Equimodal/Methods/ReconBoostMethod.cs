@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Training;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -47,8 +48,8 @@ public sealed class ReconBoostMethod : TrainingMethod
     {
         using var scope = NewDisposeScope();
         Tensor logLikelihood = nn.functional.log_softmax(learner, 1).gather(1, labels.unsqueeze(1)).squeeze(1);
-        Tensor weight = -boostWeight + ensembleWeight * TrueClass.Probability(others.detach(), labels);
-        return (weight * logLikelihood / learner.shape[1]).mean().MoveToOuterDisposeScope();
+        Tensor weight = (Held(ensembleWeight) * TrueClass.Probability(others.detach(), labels)).add(Held(-boostWeight), One);
+        return (weight * logLikelihood / Held(learner.shape[1])).mean().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -68,7 +69,7 @@ public sealed class ReconBoostMethod : TrainingMethod
         if (step.Epoch > 0 && Alpha > 0)
         {
             Tensor previous = nn.functional.softmax(z[(learner + z.Length - 1) % z.Length].detach(), 1);
-            loss = loss + Alpha * (nn.functional.softmax(z[learner], 1) - previous).pow(2).mean();
+            loss = loss.add(Held(Alpha) * (nn.functional.softmax(z[learner], 1) - previous).pow(Held(2)).mean(), One);
         }
         Tensor ensemble;
         using (no_grad()) ensemble = stack(z).sum(dim: 0);

@@ -1,6 +1,8 @@
+using TorchSharp;
 using Equimodal.Evaluation;
 using Equimodal.Training;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -50,7 +52,7 @@ public sealed class RelearningMethod : TrainingMethod
         using var scope = NewDisposeScope();
         Tensor low = features.amin(new long[] { 0 }, keepdim: true), high = features.amax(new long[] { 0 }, keepdim: true);
         Tensor range = high - low;
-        return where(range.gt(0), 2 * (features - low) / range.clamp_min(1e-12) - 1, zeros_like(features)).MoveToOuterDisposeScope();
+        return where(range.gt(Held(0)), Held(2) * (features - low) / range.clamp_min(Held(1e-12)) - Held(1), zeros_like(features)).MoveToOuterDisposeScope();
     }
 
     /// <summary>k-means cluster of every row: farthest-point start from row 0, then Lloyd iterations.</summary>
@@ -73,7 +75,7 @@ public sealed class RelearningMethod : TrainingMethod
         {
             Tensor onehot = nn.functional.one_hot(assignment, k).to(points.dtype);
             Tensor counts = onehot.sum(dim: 0).unsqueeze(1);
-            centres = where(counts.gt(0), onehot.t().matmul(points) / counts.clamp_min(1), centres);
+            centres = where(counts.gt(Held(0)), onehot.t().matmul(points) / counts.clamp_min(Held(1)), centres);
             Tensor next = cdist(points, centres).argmin(1);
             if (next.eq(assignment).all().item<bool>()) break;
             assignment = next;
@@ -115,7 +117,8 @@ public sealed class RelearningMethod : TrainingMethod
             _lastStrengths[m] = strength;
             using var noGrad = no_grad();
             Parameter[] parameters = Context.Model.EncoderParameters(m).ToArray();
-            for (int p = 0; p < parameters.Length; p++) parameters[p].mul_(1 - strength).add_(_initial[m][p], alpha: strength);
+            using Scalar kept = (1 - strength).ToScalar(), restored = strength.ToScalar();
+            for (int p = 0; p < parameters.Length; p++) parameters[p].mul_(kept).add_(_initial[m][p], alpha: restored);
         }
         foreach (Tensor t in train.Concat(validation).Append(trainLabels).Append(validationLabels)) t.Dispose();
         _relearnings++;

@@ -2,6 +2,7 @@ using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -59,7 +60,7 @@ public sealed class UniModalTeacherMethod : TrainingMethod
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
         ModelOutput output = Context.Model.Forward(batch.Inputs);
-        Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels) + Distillation(output.Embeddings, batch) * Distill;
+        Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels).add(Distillation(output.Embeddings, batch) * Held(Distill), One);
         return new StepOutput(loss, output.Logits);
     }
 

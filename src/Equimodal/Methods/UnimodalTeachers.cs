@@ -3,6 +3,7 @@ using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
@@ -74,7 +75,7 @@ public sealed class UnimodalTeachers : IDisposable
     {
         if (student.Count != teacher.Count) throw new ArgumentException($"{student.Count} student embeddings but {teacher.Count} teacher embeddings.");
         Tensor loss = zeros(1, device: student[0].device).sum();
-        for (int m = 0; m < student.Count; m++) loss = loss + nn.functional.mse_loss(student[m], teacher[m].detach());
+        for (int m = 0; m < student.Count; m++) loss = loss.add(nn.functional.mse_loss(student[m], teacher[m].detach()), One);
         return loss;
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -39,7 +40,7 @@ public sealed class ConcatFusion : FusionHead
         {
             using var scope = NewDisposeScope();
             Tensor weight = fc_out.weight!.narrow(1, offset, EmbeddingSizes[m]);
-            result[m] = (nn.functional.linear(embeddings[m], weight) + fc_out.bias! / embeddings.Count).MoveToOuterDisposeScope();
+            result[m] = nn.functional.linear(embeddings[m], weight).add(fc_out.bias! / Held(embeddings.Count), One).MoveToOuterDisposeScope();
             offset += EmbeddingSizes[m];
         }
         return result;

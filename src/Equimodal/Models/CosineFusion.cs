@@ -1,4 +1,6 @@
+using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -32,7 +34,8 @@ public sealed class CosineFusion : FusionHead
         set
         {
             using var noGrad = no_grad();
-            get_buffer(ScaleBuffer)!.fill_(value);
+            using Scalar scale = value.ToScalar();
+            get_buffer(ScaleBuffer)!.fill_(scale);
         }
     }
 

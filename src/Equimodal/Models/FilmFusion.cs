@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -34,7 +35,7 @@ public sealed class FilmFusion : FusionHead
         for (int m = 1; m < embeddings.Count; m++)
         {
             Tensor[] gammaBeta = film[m - 1].forward(proj[m].forward(embeddings[m])).split(_hidden, 1);
-            h = gammaBeta[0] * h + gammaBeta[1];
+            h = (gammaBeta[0] * h).add(gammaBeta[1], One);
         }
         return fc_out.forward(h).MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -45,7 +46,7 @@ public sealed class MmtmFusion : FusionHead
         CheckEmbeddings(embeddings);
         using var scope = NewDisposeScope();
         Tensor code = nn.functional.relu(squeeze.forward(cat(embeddings.ToArray(), 1)));
-        return embeddings.Select((e, m) => (_replaced[m] is { } fixedGates ? fixedGates.unsqueeze(0).expand(e.shape[0], -1) : 2 * excite[m].forward(code).sigmoid())
+        return embeddings.Select((e, m) => (_replaced[m] is { } fixedGates ? fixedGates.unsqueeze(0).expand(e.shape[0], -1) : Held(2) * excite[m].forward(code).sigmoid())
             .MoveToOuterDisposeScope()).ToArray();
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -47,8 +48,8 @@ public static class ModalityCoalitions
             for (int coalition = 0; coalition < values.Count; coalition++)
             {
                 if (Contains(coalition, m)) continue;
-                Tensor term = (values[coalition | (1 << m)] - values[coalition]) * Weight(BitOperations.PopCount((uint)coalition), modalities);
-                sum = sum is null ? term : sum + term;
+                Tensor term = (values[coalition | (1 << m)] - values[coalition]) * Held(Weight(BitOperations.PopCount((uint)coalition), modalities));
+                sum = sum is null ? term : sum.add(term, One);
             }
             result[m] = sum!;
         }

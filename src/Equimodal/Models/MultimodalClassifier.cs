@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Models;
@@ -99,7 +100,7 @@ public sealed class MultimodalClassifier : nn.Module
         Tensor embedding = Encoder(index).Pool(features);
         return EmbeddingNorm switch
         {
-            "l2" => embedding / embedding.norm(1, keepdim: true).clamp_min(1e-12),
+            "l2" => embedding / embedding.norm(1, keepdim: true).clamp_min(Held(1e-12)),
             "layernorm" => nn.functional.layer_norm(embedding, new[] { embedding.shape[1] }),
             _ => embedding,
         };

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -12,7 +13,7 @@ namespace Equimodal.Models;
 public sealed class ResNet2d : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly HeldScalarBatchNorm2d bn1;
     private readonly Module<Tensor, Tensor>? maxpool;
     private readonly ModuleList<Sequential> layers;
     private bool _registered;
@@ -29,7 +30,7 @@ public sealed class ResNet2d : Module<Tensor, Tensor>
         conv1 = imageNetStem
             ? Conv2d(inputChannels, width, 7, stride: 2, padding: 3, bias: false)
             : Conv2d(inputChannels, width, 3, stride: 1, padding: 1, bias: false);
-        bn1 = BatchNorm2d(width);
+        bn1 = new HeldScalarBatchNorm2d(width);
         maxpool = imageNetStem ? MaxPool2d(3, stride: 2, padding: 1) : null;
         var stages = new List<Sequential>();
         long channels = width;
@@ -81,23 +82,19 @@ public sealed class ResNet2d : Module<Tensor, Tensor>
     private sealed class BasicBlock : Module<Tensor, Tensor>
     {
         private readonly Conv2d conv1;
-        private readonly BatchNorm2d bn1;
+        private readonly HeldScalarBatchNorm2d bn1;
         private readonly Conv2d conv2;
-        private readonly BatchNorm2d bn2;
+        private readonly HeldScalarBatchNorm2d bn2;
         private readonly Sequential? downsample;
-
-        // Held for the process: `x + shortcut` would pass an implicit Scalar 1 that a garbage collection can finalize
-        // during the native call (TorchSharp 0.107; the rare "toFloat" crash, bench/README.md). Same value, same kernel.
-        private static readonly Scalar One = 1.ToScalar();
 
         public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
         {
             conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-            bn1 = BatchNorm2d(outChannels);
+            bn1 = new HeldScalarBatchNorm2d(outChannels);
             conv2 = Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
-            bn2 = BatchNorm2d(outChannels);
+            bn2 = new HeldScalarBatchNorm2d(outChannels);
             if (stride != 1 || inChannels != outChannels)
-                downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels));
+                downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new HeldScalarBatchNorm2d(outChannels));
             RegisterComponents();
         }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 // The classes are named AdamW and SGD like TorchSharp's: an optimizer's saved state starts with its type name, so a
@@ -43,7 +44,7 @@ public sealed class AdamW : TorchSharp.Modules.AdamW
             state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad, oneMinusBeta2);
             using Scalar rootBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar(), stepSize = (0.0 - lr / biasCorrection1).ToScalar();
             using Tensor root = state.exp_avg_sq.sqrt();
-            using Tensor denominator = root.div(rootBiasCorrection2).add_(epsScalar);
+            using Tensor denominator = root.div(rootBiasCorrection2).add_(epsScalar, One);
             parameter.addcdiv_(state.exp_avg, denominator, stepSize);
         }
     }, closure);

@@ -1,5 +1,6 @@
 using NWaves.Filters.Fda;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Data.Audio;
@@ -67,12 +68,12 @@ public sealed class SpectrogramFrontEnd
         Tensor result;
         if (_melBank is null)
         {
-            result = (magnitude + MagnitudeFloor).log();
+            result = magnitude.add(Held(MagnitudeFloor), One).log();
         }
         else
         {
             Tensor bank = torch.tensor(_melBank, new long[] { _settings.MelBands, _settings.FftSize / 2 + 1 });
-            result = (bank.matmul(magnitude.square()) + PowerFloor).log();
+            result = bank.matmul(magnitude.pow(Held(2))).add(Held(PowerFloor), One).log();
         }
         float[] flat = result.contiguous().data<float>().ToArray();
         int size = flat.Length / clips.Length;

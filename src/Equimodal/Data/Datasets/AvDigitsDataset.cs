@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Equimodal.Data.Audio;
 using Equimodal.Data.Images;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Data.Datasets;
@@ -142,7 +143,7 @@ public static partial class AvDigitsDataset
         if (removed is not null) batch = ImageDegradation.RemoveComponents(batch, removed);
         if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
         if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(SeedStreams.ImageOcclusion(seed)));
-        return (((batch - MnistMean) / MnistStd).unsqueeze(1).MoveToOuterDisposeScope(), removed);
+        return (((batch - Held(MnistMean)) / Held(MnistStd)).unsqueeze(1).MoveToOuterDisposeScope(), removed);
     }
 
     /// <summary>Mean and standard deviation of the log spectrograms over the training rows (a log floor of -14 would dominate otherwise).</summary>

@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using TorchSharp;
+using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Data.Images;
@@ -22,9 +23,9 @@ public static class ImageDegradation
         Tensor fit = flat.index_select(0, torch.tensor(fitRows.Select(i => (long)i).ToArray()));
         Tensor mean = fit.mean(new long[] { 0 }, keepdim: true);
         Tensor centred = fit - mean;
-        Tensor covariance = centred.t().matmul(centred) / Math.Max(1, fitRows.Count - 1);
+        Tensor covariance = centred.t().matmul(centred) / Held(Math.Max(1, fitRows.Count - 1));
         (Tensor values, Tensor vectors) = torch.linalg.eigh(covariance); // ascending eigenvalues
-        double[] energy = values.flip(0).clamp_min(0).data<double>().ToArray();
+        double[] energy = values.flip(0).clamp_min(Held(0)).data<double>().ToArray();
         double total = energy.Sum(), running = 0;
         int components = 0;
         while (components < energy.Length && running < fraction * total) running += energy[components++];
@@ -70,7 +71,7 @@ public static class ImageDegradation
         for (long n = 0; n < images.shape[0]; n++)
         {
             long top = random.NextInt64(height - side + 1), left = random.NextInt64(width - side + 1);
-            images[n, TensorIndex.Colon, TensorIndex.Slice(top, top + side), TensorIndex.Slice(left, left + side)].fill_(0);
+            images[n, TensorIndex.Colon, TensorIndex.Slice(top, top + side), TensorIndex.Slice(left, left + side)].fill_(Held(0));
         }
     }
 }
