@@ -52,20 +52,12 @@ public static class ScalarRaceBenchmark
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
-            Outcome outcome;
-            try
-            {
-                outcome = iteration();
-            }
-            catch (Exception exception)
-            {
-                outcome = new Outcome(false, exception.GetType().Name + ": " + exception.Message.Split('\n')[0]);
-                thrown++;
-            }
+            Outcome outcome = iteration();
             iterations++;
             if (outcome.Correct) continue;
-            if (!outcome.Detail.Contains(':')) wrong++; // a thrown exception's detail starts with its type
-            if (firstFailures.Count < 5) firstFailures.Add(outcome.Detail);
+            if (outcome.Threw) thrown++;
+            else wrong++;
+            if (firstFailures.Count < 10) firstFailures.Add(outcome.Detail);
         }
         stop.Cancel();
         foreach (Thread helper in helpers) helper.Join();
@@ -75,29 +67,43 @@ public static class ScalarRaceBenchmark
         return thrown + wrong == 0 ? 0 : 1;
     }
 
-    private readonly record struct Outcome(bool Correct, string Detail);
+    private readonly record struct Outcome(bool Correct, bool Threw, string Detail)
+    {
+        public static Outcome Of(string label, Func<(bool Correct, string Detail)> work)
+        {
+            try
+            {
+                var (correct, detail) = work();
+                return new Outcome(correct, false, $"{label}: {detail}");
+            }
+            catch (Exception exception)
+            {
+                return new Outcome(false, true, $"{label}: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
+            }
+        }
+    }
 
     // Operations whose Scalars only TorchSharp's stack frames refer to: the alpha of `a + b`, `x * 0.5`, `pow(2)`.
-    private static Outcome ImplicitScalars()
+    private static Outcome ImplicitScalars() => Outcome.Of("implicit", () =>
     {
         using var scope = NewDisposeScope();
         Tensor x = ones(64);
         for (int i = 0; i < 200; i++) x = (x + x) * 0.5 + x.pow(2) - x; // stays 1
         return Check(x);
-    }
+    });
 
-    private static Outcome HeldScalars()
+    private static Outcome HeldScalars() => Outcome.Of("held", () =>
     {
         using var scope = NewDisposeScope();
         Tensor x = ones(64);
         for (int i = 0; i < 200; i++) x = x.add(x, One).mul(Half).add(x.pow(Two), One).sub(x);
         return Check(x);
-    }
+    });
 
-    private static Outcome Check(Tensor x)
+    private static (bool, string) Check(Tensor x)
     {
         float value = x.sum().item<float>();
-        return new Outcome(value == 64, $"sum {value} instead of 64");
+        return (value == 64, $"sum {value} instead of 64");
     }
 
     // Each call trains the next method for two short epochs and compares its weights with the same run made before the collector started.
@@ -122,8 +128,7 @@ public static class ScalarRaceBenchmark
         return () =>
         {
             string method = methods[next++ % methods.Length];
-            string checksum = TrainChecksum(method, splits, model);
-            return new Outcome(checksum == reference[method], $"{method} trained to different weights");
+            return Outcome.Of(method, () => (TrainChecksum(method, splits, model) == reference[method], "trained to different weights"));
         };
     }
 
