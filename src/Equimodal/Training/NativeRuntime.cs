@@ -48,6 +48,7 @@ public static partial class NativeRuntime
     /// <summary>Applies the workaround once per process; call before the first convolution.</summary>
     public static void Prepare()
     {
+        Native.GlibcAllocator.Apply();
         if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
         if (OperatingSystem.IsWindows() || !IsAffectedProcessor()) return;
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
