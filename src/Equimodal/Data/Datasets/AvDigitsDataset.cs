@@ -73,7 +73,7 @@ public static partial class AvDigitsDataset
         var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
         if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
 
-        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, options.DataSeed);
+        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, SeedStreams.ImagePairing(options.DataSeed));
         bool[] isTest = kept.Select(k => digits.Split == "fsdd" ? k.Recording.Index <= 4 : k.Recording.Speaker == digits.TestSpeaker).ToArray();
         if (!isTest.Contains(true)) throw new ArgumentException($"AV-Digits split '{digits.Split}' leaves no test recordings (speaker '{digits.TestSpeaker}' not found?).");
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
@@ -90,7 +90,7 @@ public static partial class AvDigitsDataset
             new ModalitySpec("visual", ModalityKind.Video, new long[] { 1, 1, images.Rows, images.Columns }),
         };
         var all = new TensorDataset(modalities, Classes, new[] { audio, visual }, labelTensor);
-        (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, options.DataSeed);
+        (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, SeedStreams.ValidationSplit(options.DataSeed));
         var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
         var preprocessing = new DatasetPreprocessing(new[]
         {
