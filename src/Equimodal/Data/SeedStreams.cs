@@ -54,5 +54,16 @@ public static class SeedStreams
     /// <summary>Datasets read from disk: the generator handed to the readers when every file is checked at load time (the data seed itself).</summary>
     public static int LoadCheck(int dataSeed) => dataSeed;
 
+    /// <summary>
+    /// Prediction: the generator of a sample's recorded noise and occlusion, from its id (FNV-1a of its UTF-8 bytes), so a
+    /// sample predicts the same in any batch and any order.
+    /// </summary>
+    public static int PredictedSample(string id)
+    {
+        uint hash = 2_166_136_261u;
+        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(id)) hash = unchecked((hash ^ b) * 16_777_619u);
+        return unchecked((int)hash);
+    }
+
     private static int Derive(int seed, int a, int b, int salt) => unchecked(seed * 1_000_003 + a * 7919 + b * 104_729 + salt);
 }
