@@ -2,7 +2,6 @@ using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Models;
 using Equimodal.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
