@@ -38,6 +38,18 @@ public sealed record InputPreprocessing
 
     /// <summary>Gaussian blur applied to images (standard deviation in pixels; 0 = none).</summary>
     public double Blur { get; init; }
+
+    /// <summary>
+    /// Fraction of each image's area hidden by a square at a seeded random place, after the blur (AV-Digits' degradation;
+    /// 0 = none). The predictor draws a file's place from its sample id.
+    /// </summary>
+    public double Occlusion { get; init; }
+
+    /// <summary>
+    /// White noise added to the waveform at this signal-to-noise ratio in dB before the spectrogram (AV-Digits'
+    /// degradation; null = clean). The predictor draws a file's noise from its sample id.
+    /// </summary>
+    public double? NoiseSnrDb { get; init; }
 }
 
 /// <summary>A fitted standardisation: (x - Mean) / Std.</summary>
@@ -54,8 +66,11 @@ public sealed record PrincipalComponents(IReadOnlyList<double> Mean, IReadOnlyLi
 /// <param name="Inputs">One entry per dataset modality.</param>
 public sealed record DatasetPreprocessing(IReadOnlyList<InputPreprocessing> Inputs)
 {
+    /// <summary>The version from which AV-Digits' occlusion and noise are recorded; older files leave them to config.json.</summary>
+    public const int DegradationRecordedSince = 2;
+
     /// <summary>Format version of preprocessing.json.</summary>
-    public int Version { get; init; } = 1;
+    public int Version { get; init; } = DegradationRecordedSince;
 
     /// <summary>The entry of modality <paramref name="name"/>, or null.</summary>
     public InputPreprocessing? Of(string name) => Inputs.FirstOrDefault(i => i.Modality == name);

@@ -84,8 +84,8 @@ public static class SyntheticAudioVisual
     public static DatasetSplits Generate(SyntheticOptions options)
     {
         TensorDataset all = GenerateAll(options);
-        var (rest, test) = DatasetSubset.StratifiedSplit(all, options.TestFraction, options.DataSeed + 1);
-        var (train, validation) = DatasetSubset.StratifiedSplit(rest, options.ValidationFraction / (1 - options.TestFraction), options.DataSeed + 2);
+        var (rest, test) = DatasetSubset.StratifiedSplit(all, options.TestFraction, SeedStreams.SyntheticTestSplit(options.DataSeed));
+        var (train, validation) = DatasetSubset.StratifiedSplit(rest, options.ValidationFraction / (1 - options.TestFraction), SeedStreams.SyntheticValidationSplit(options.DataSeed));
         return new DatasetSplits(train, validation, test)
         {
             Preprocessing = new DatasetPreprocessing(all.Modalities.Select(m => new InputPreprocessing { Modality = m.Name, Reader = "generated", Shape = m.Shape }).ToArray()),
@@ -99,7 +99,7 @@ public static class SyntheticAudioVisual
         PatternMap audioPatterns = PatternMap.Parse(options.Classes, options.AudioAmbiguousPairs);
         PatternMap visualPatterns = PatternMap.Parse(options.Classes, options.VisualAmbiguousPairs);
         int n = options.Samples, f = options.FrequencyBins, t = options.TimeSteps, s = options.ImageSize, frames = options.Frames;
-        var random = new Random(options.DataSeed);
+        var random = new Random(SeedStreams.SyntheticSamples(options.DataSeed));
         var audio = new float[n * f * t];
         var video = new float[n * frames * 3 * s * s];
         var labels = new long[n];

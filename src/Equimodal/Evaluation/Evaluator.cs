@@ -99,7 +99,7 @@ public static class Evaluator
 
     private static Tensor[] Corrupt(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> modalities, TestCondition condition, int offset) =>
         inputs.Select((x, m) => condition.Corruptions.Where(c => c.Modality == modalities[m])
-            .Aggregate(x, (current, corruption) => corruption.Apply(current, condition.Seed * 1_000_003L + offset))).ToArray();
+            .Aggregate(x, (current, corruption) => corruption.Apply(current, SeedStreams.TestCorruption(condition.Seed, offset)))).ToArray();
 
     private static Tensor Presence(long batch, int modalities, IReadOnlyCollection<int> missing, Device device)
     {

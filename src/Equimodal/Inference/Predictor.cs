@@ -127,7 +127,7 @@ public sealed class Predictor : IDisposable
             string? path = sample.Paths.GetValueOrDefault(Modalities[m].Name);
             if (string.IsNullOrWhiteSpace(path) || !Path.Exists(path)) continue;
             IModalityReader reader = _readers[m].Reader ?? throw new NotSupportedException(_readers[m].Error);
-            values[m] = reader.Read(path, false, new Random(0));
+            values[m] = reader.Read(path, false, new Random(SeedStreams.PredictedSample(sample.Id)));
         }
         if (values.All(v => v is null)) throw new DataFileException(sample.Id, "every modality is missing (no file found for any of " + string.Join(", ", Modalities.Select(m => m.Name)) + ")");
         return values;

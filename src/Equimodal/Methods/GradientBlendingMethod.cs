@@ -92,7 +92,7 @@ public sealed class GradientBlendingMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        (_trained, _heldOut) = DatasetSubset.StratifiedSplit(context.Splits.Train, HeldOutFraction, context.Options.Seed);
+        (_trained, _heldOut) = DatasetSubset.StratifiedSplit(context.Splits.Train, HeldOutFraction, SeedStreams.BlendingHoldOut(context.Options.Seed));
         int heads = context.ModalityIndices.Count + 1;
         _weights = Enumerable.Repeat(1.0 / heads, heads).ToArray();
         _previous = null;

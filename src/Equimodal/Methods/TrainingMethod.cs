@@ -1,91 +1,10 @@
 using Equimodal.Data;
-using Equimodal.Distributed;
-using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
-
-/// <summary>What a method can see when it is set up: the model it trains, its optimizer and the data.</summary>
-/// <param name="Model">The model being trained.</param>
-/// <param name="Optimizer">The trainer's optimizer over all parameters.</param>
-/// <param name="Splits">Train, validation and test data (a method may read only train and validation).</param>
-/// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
-/// <param name="Options">Optimisation settings.</param>
-/// <param name="Device">Compute device.</param>
-/// <param name="ModelOptions">Architecture of <paramref name="Model"/>, for methods that build more models of the same kind (e.g. teachers).</param>
-public sealed record MethodContext(
-    MultimodalClassifier Model,
-    optim.Optimizer Optimizer,
-    DatasetSplits Splits,
-    IReadOnlyList<int> ModalityIndices,
-    TrainingOptions Options,
-    Device Device,
-    ModelOptions? ModelOptions = null)
-{
-    private StepRunner? _steps;
-
-    /// <summary>Tells the user about a setting that makes the method do less than its name promises (the CLI prints it).</summary>
-    public Action<string> Warn { get; init; } = _ => { };
-
-    /// <summary>The processes training together (one by default); see <see cref="Mean"/> and <see cref="Sum"/> for statistics.</summary>
-    public ICollective Collective { get; init; } = SingleProcess.Instance;
-
-    /// <summary>The step runner a method uses for every optimizer step it takes itself (by default one over <see cref="Collective"/>).</summary>
-    public StepRunner Steps
-    {
-        get => _steps ??= new StepRunner(Options, Collective);
-        init => _steps = value;
-    }
-
-    /// <summary>
-    /// The place where a batch statistic becomes numbers: the elements of <paramref name="statistics"/> (e.g. per-modality
-    /// batch means) averaged over the ranks, so every rank gets the statistic of the whole global batch (ranks hold equal
-    /// batch sizes). With one process, the values themselves.
-    /// </summary>
-    public double[] Mean(Tensor statistics) => Collective.Mean(ToDoubles(statistics));
-
-    /// <summary>Like <see cref="Mean"/> for statistics that are sums over the batch: summed over the ranks.</summary>
-    public double[] Sum(Tensor statistics) => Collective.Sum(ToDoubles(statistics));
-
-    private static double[] ToDoubles(Tensor statistics)
-    {
-        using var scope = NewDisposeScope();
-        Tensor values = statistics.detach().flatten().cpu();
-        return values.dtype == ScalarType.Float64 ? values.data<double>().ToArray() : values.to_type(ScalarType.Float32).data<float>().Select(v => (double)v).ToArray();
-    }
-}
-
-/// <summary>Whether a method trains the same model data-parallel (N ranks at batch B) as in one process at batch N x B.</summary>
-/// <param name="Exact">True when the result is the same up to float rounding (without BatchNorm, whose batch statistics stay per rank).</param>
-/// <param name="Reason">Why not, for the error under MPI; empty when exact.</param>
-public sealed record DataParallelSupport(bool Exact, string Reason)
-{
-    /// <summary>Same result as one process with the world-times larger batch.</summary>
-    public static DataParallelSupport Supported { get; } = new(true, "");
-
-    /// <summary>Refuses data-parallel training, saying why.</summary>
-    public static DataParallelSupport Unsupported(string reason) => new(false, reason);
-}
-
-/// <summary>Position of one optimisation step.</summary>
-/// <param name="Epoch">Zero-based epoch.</param>
-/// <param name="Step">Zero-based step within the epoch.</param>
-/// <param name="GlobalStep">Zero-based step since the start of training.</param>
-/// <param name="StepsPerEpoch">Steps in one epoch.</param>
-public sealed record StepInfo(int Epoch, int Step, long GlobalStep, int StepsPerEpoch);
-
-/// <summary>What a method's loss computation returns: the loss to minimise and the fused logits (for train accuracy).</summary>
-/// <param name="Loss">Scalar loss.</param>
-/// <param name="Logits">Fused logits of the batch.</param>
-public sealed record StepOutput(Tensor Loss, Tensor Logits);
-
-/// <summary>End-of-epoch information handed to a method.</summary>
-/// <param name="Epoch">Zero-based epoch that ended.</param>
-/// <param name="Validation">Metrics of the current model on the validation split.</param>
-public sealed record EpochEnd(int Epoch, EvaluationResult Validation);
 
 /// <summary>
 /// A training strategy, in the style of a Lightning module: the trainer owns the loop, the optimizer, clipping,

@@ -42,6 +42,45 @@ public class AvDigitsTests
     }
 
     [Fact]
+    public void Occlusion_and_noise_are_recorded_and_a_reload_from_the_run_folder_rebuilds_them()
+    {
+        string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 6);
+        var degradation = new AvDigitsOptions { AudioSnrDb = 5, ImageBlur = 0.5, ImageOcclusion = 0.25 };
+        DatasetSplits degraded = AvDigitsDataset.Load(root, Options, degradation);
+        var folder = new Equimodal.Reporting.RunFolder(TestData.TempFolder());
+        folder.WritePreprocessing(degraded.Preprocessing);
+        DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
+        Assert.Equal(2, recorded.Version);
+        Assert.Equal(5, recorded.Of("audio")!.NoiseSnrDb);
+        Assert.Equal(0.25, recorded.Of("visual")!.Occlusion);
+        Assert.Equal(0.5, recorded.Of("visual")!.Blur);
+
+        // The recorded degradation wins over a configuration without it: evaluate rebuilds the very inputs training saw.
+        DatasetSplits rebuilt = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), recorded);
+        DatasetSplits clean = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
+        // A file written before occlusion and noise were recorded (version 1, read as clean) leaves them to the configuration.
+        var unrecorded = recorded with
+        {
+            Version = 1,
+            Inputs = new[] { recorded.Inputs[0] with { NoiseSnrDb = null }, recorded.Inputs[1] with { Occlusion = 0 } },
+        };
+        DatasetSplits older = AvDigitsDataset.Load(root, Options, degradation, unrecorded);
+        int[] all = Enumerable.Range(0, degraded.Test.Count).ToArray();
+        using Batch d = degraded.Test.GetBatch(all, Augmentation.None), r = rebuilt.Test.GetBatch(all, Augmentation.None);
+        using Batch c = clean.Test.GetBatch(all, Augmentation.None), o = older.Test.GetBatch(all, Augmentation.None);
+        for (int m = 0; m < 2; m++)
+        {
+            Assert.True(d.Inputs[m].equal(r.Inputs[m]).all().item<bool>(), $"modality {m} rebuilt");
+            Assert.True(d.Inputs[m].equal(o.Inputs[m]).all().item<bool>(), $"modality {m} from the configuration");
+            Assert.False(c.Inputs[m].equal(d.Inputs[m]).all().item<bool>(), $"modality {m} degraded");
+        }
+        // A clean run records no noise, and reads back as clean (null, not NaN).
+        folder.WritePreprocessing(clean.Preprocessing);
+        Assert.Null(folder.ReadPreprocessing()!.Of("audio")!.NoiseSnrDb);
+        Assert.Equal(0, folder.ReadPreprocessing()!.Of("visual")!.Occlusion);
+    }
+
+    [Fact]
     public void Fsdd_rule_puts_indices_0_to_4_in_test_and_pairs_each_recording_with_its_digit()
     {
         string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 8);

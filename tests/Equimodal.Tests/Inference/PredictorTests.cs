@@ -115,37 +115,41 @@ public class PredictorTests
         return path;
     }
 
-    [Fact]
-    public void An_av_digits_run_predicts_wav_and_png_files_as_evaluate_does_through_its_pca_removal_and_blur()
+    /// <summary>
+    /// Trains one epoch on a tiny AV-Digits with <paramref name="degradation"/> and writes the user's files: the test
+    /// recordings (FSDD rule: index 0-4, in name order as the test split) and a PNG of each one's digit (every tiny MNIST
+    /// image of digit d is the same bar, so this is the image the recording was paired with), listed in a manifest.
+    /// </summary>
+    private static (string Run, DatasetSplits Splits, IReadOnlyList<PredictionSample> Samples) TrainAvDigits(AvDigitsOptions degradation)
     {
         // Indices 5 and 6 are training recordings: 4 per digit, one of them for validation.
         string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 7);
         var config = new RunConfig
         {
-            Dataset = new DatasetRequest
-            {
-                Name = "avdigits", Path = root, Files = new DataLoadingOptions { ValidationFraction = 0.25 },
-                AvDigits = new AvDigitsOptions { ImagePcaRemoval = 0.5, ImageBlur = 1 },
-            },
+            Dataset = new DatasetRequest { Name = "avdigits", Path = root, Files = new DataLoadingOptions { ValidationFraction = 0.25 }, AvDigits = degradation },
             Model = TestData.TinyModel,
             Training = TestData.ShortTraining with { Epochs = 1 },
         };
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
         string run = TestData.TempFolder();
         Experiment.Run(config, splits, run);
-        // The user's files: the test recordings (FSDD rule: index 0-4, in name order as the test split) and a PNG of each
-        // one's digit (every tiny MNIST image of digit d is the same bar, so this is the image the recording was paired with).
         string images = TestData.TempFolder();
         string[] recordings = Directory.GetFiles(Path.Combine(root, "fsdd", "recordings"), "*.wav").Order(StringComparer.Ordinal)
             .Where(f => int.Parse(Path.GetFileNameWithoutExtension(f).Split('_')[2]) <= 4).ToArray();
         string manifest = Path.Combine(TestData.TempFolder(), "manifest.csv");
         File.WriteAllLines(manifest, new[] { "id,audio,visual" }.Concat(recordings.Select(wav =>
             $"{Path.GetFileNameWithoutExtension(wav)},{wav},{DigitPng(images, Path.GetFileName(wav)[0] - '0')}")));
+        return (run, splits, PredictionInputs.Read(manifest, new[] { "audio", "visual" }));
+    }
 
+    [Fact]
+    public void An_av_digits_run_predicts_wav_and_png_files_as_evaluate_does_through_its_pca_removal_and_blur()
+    {
+        var (run, splits, samples) = TrainAvDigits(new AvDigitsOptions { ImagePcaRemoval = 0.5, ImageBlur = 1 });
         using var model = new RunFolder(run).LoadModel();
         Evaluator.Scores expected = Evaluator.Collect(model, splits.Test, new[] { 0, 1 }, 32, CPU);
         using Predictor predictor = Predictor.Open(run);
-        var (predictions, failures) = predictor.PredictFiles(PredictionInputs.Read(manifest, new[] { "audio", "visual" }));
+        var (predictions, failures) = predictor.PredictFiles(samples);
 
         Assert.Empty(failures);
         Assert.Equal(splits.Test.Count, predictions.Count);
@@ -155,5 +159,32 @@ public class PredictorTests
             double[] probabilities = Softmax(expected.Fused, i);
             for (int c = 0; c < probabilities.Length; c++) Assert.Equal(probabilities[c], predictions[i].Probabilities[c], 5);
         }
+    }
+
+    [Fact]
+    public void An_av_digits_run_with_noise_and_occlusion_applies_them_to_each_file_the_same_in_any_batch_and_order()
+    {
+        var (run, _, samples) = TrainAvDigits(new AvDigitsOptions { AudioSnrDb = 5, ImageOcclusion = 0.3 });
+        IReadOnlyDictionary<string, double[]> Probabilities(IReadOnlyList<PredictionSample> inputs, int batchSize)
+        {
+            using Predictor predictor = Predictor.Open(run);
+            var (predictions, failures) = predictor.PredictFiles(inputs, batchSize);
+            Assert.Empty(failures);
+            return predictions.ToDictionary(p => p.Id, p => p.Probabilities.ToArray());
+        }
+        var inBatches = Probabilities(samples, 32);
+        var oneByOneReversed = Probabilities(samples.Reverse().ToArray(), 1);
+        // Equal up to the float rounding that differs between a batch of 32 and of 1.
+        foreach (PredictionSample sample in samples)
+            for (int c = 0; c < 10; c++) Assert.Equal(inBatches[sample.Id][c], oneByOneReversed[sample.Id][c], 1e-6);
+        // The draw follows the id: the same files under another id get other noise and another hidden square.
+        var renamed = Probabilities(new[] { samples[0] with { Id = "renamed" } }, 1)["renamed"];
+        Assert.Contains(Enumerable.Range(0, 10), c => Math.Abs(renamed[c] - inBatches[samples[0].Id][c]) > 1e-5);
+        // The recorded degradation is what changes them: without it in preprocessing.json the same files predict otherwise.
+        var folder = new RunFolder(run);
+        DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
+        folder.WritePreprocessing(recorded with { Inputs = new[] { recorded.Inputs[0] with { NoiseSnrDb = null }, recorded.Inputs[1] with { Occlusion = 0 } } });
+        var clean = Probabilities(samples, 32);
+        Assert.Contains(samples, s => Enumerable.Range(0, 10).Any(c => Math.Abs(clean[s.Id][c] - inBatches[s.Id][c]) > 1e-3));
     }
 }

@@ -4,7 +4,7 @@ using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
-using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;

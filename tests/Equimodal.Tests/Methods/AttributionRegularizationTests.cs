@@ -2,7 +2,7 @@ using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
-using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;

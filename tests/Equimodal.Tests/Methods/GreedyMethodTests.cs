@@ -27,9 +27,17 @@ public class GreedyMethodTests
         var head = Assert.IsType<MmtmFusion>(bench.Model.Fusion);
         var (step, _) = bench.ForwardBackward(epoch: 0);
         Tensor[] firstGates = head.LastGates.Select(g => g.clone()).ToArray();
+        // The step's energies, bypass (gates) over main (encoder) per modality: with alpha 0 any speed difference opens a
+        // window, for modality 0 when d = BDR_0 - BDR_1 > 0, else for modality 1.
+        double Energy(IEnumerable<Parameter> parameters) => GreedyMethod.RelativeGradientEnergy(parameters);
+        double speed = GreedyMethod.SpeedDifference(
+            new[] { Energy(head.GateParameters(0)), Energy(head.GateParameters(1)) },
+            new[] { Energy(bench.Model.EncoderParameters(0)), Energy(bench.Model.EncoderParameters(1)) });
+        Assert.NotEqual(0, speed);
         method.AdjustGradients(step);
+        Assert.Equal(speed, method.EpochMetrics()["greedy.speed"], 12);
         int favoured = method.Rebalancing;
-        Assert.InRange(favoured, 0, 1);
+        Assert.Equal(speed > 0 ? 0 : 1, favoured);
         bench.ForwardBackward(epoch: 0);
         // The running average after one normal step is that step's batch-mean gates.
         Assert.True(head.LastGates[favoured].allclose(firstGates[favoured], rtol: 1e-6, atol: 1e-7));

@@ -1,5 +1,5 @@
 using Equimodal.Methods;
-using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Training;
 using Equimodal.Training;
 
 namespace Equimodal.Tests.Methods;

@@ -126,7 +126,15 @@ public class OgmGeMethodTests
         IReadOnlyDictionary<string, double> metrics = method.EpochMetrics();
         Assert.Equal((first[0] + second[0]) / 2, metrics["ogm.k.audio"], 12);
         Assert.Equal((first[1] + second[1]) / 2, metrics["ogm.k.visual"], 12);
-        Assert.True(metrics["ogm.rho.audio"] > 0 && metrics["ogm.rho.visual"] > 0);
+        // With two modalities rho_visual = 1 / rho_audio, and the dominant one's k = 1 - tanh(alpha * rho) gives its rho back.
+        double[] Rho(double[] k)
+        {
+            int dominant = k[0] < 1 ? 0 : 1;
+            double rho = Math.Atanh(1 - k[dominant]) / method.Alpha;
+            return dominant == 0 ? new[] { rho, 1 / rho } : new[] { 1 / rho, rho };
+        }
+        Assert.Equal((Rho(first)[0] + Rho(second)[0]) / 2, metrics["ogm.rho.audio"], 6);
+        Assert.Equal((Rho(first)[1] + Rho(second)[1]) / 2, metrics["ogm.rho.visual"], 6);
     }
 
     [Fact]

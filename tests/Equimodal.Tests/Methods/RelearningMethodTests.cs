@@ -1,3 +1,4 @@
+using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Training;
 using static TorchSharp.torch;
@@ -33,9 +34,20 @@ public class RelearningMethodTests
         Tensor[] trained = bench.Model.EncoderParameters(0).Select(p => p.detach().clone()).ToArray();
         method.OnEpochStart(1); // after epoch 0: no diagnosis
         Assert.True(bench.Model.EncoderParameters(0).First().allclose(trained[0], rtol: 0, atol: 0));
+        // The strength is tanh(lambda |P_train - P_val|) of the audio encoder's k-means purities on the train and
+        // validation features (each column min-max scaled, one cluster per class), measured here before the blend.
+        var (trainFeatures, trainLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Train, new[] { 0, 1 }, 32, CPU);
+        var (validationFeatures, validationLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Validation, new[] { 0, 1 }, 32, CPU);
+        double Purity(Tensor features, Tensor labels)
+        {
+            using Tensor scaled = RelearningMethod.MinMaxScale(features);
+            return RelearningMethod.Purity(RelearningMethod.KMeans(scaled, 6), labels.data<long>().ToArray());
+        }
+        double expected = RelearningMethod.Strength(Purity(trainFeatures[0], trainLabels), Purity(validationFeatures[0], validationLabels), method.Lambda);
         method.OnEpochStart(2); // after epoch 1
         double strength = method.EpochMetrics()["relearning.strength.audio"];
-        Assert.InRange(strength, 0, 1);
+        Assert.Equal(expected, strength, 12);
+        Assert.NotEqual(0, strength);
         using var noGrad = no_grad();
         var now = bench.Model.EncoderParameters(0).ToArray();
         for (int i = 0; i < now.Length; i++)

@@ -65,11 +65,17 @@ public class ValuationMethodTests
         Assert.Empty(method.Selected);
         IReadOnlyDictionary<string, double> warm = method.EpochMetrics();
         Assert.Equal(0, warm["valuation.resampled"]);
-        Assert.InRange(warm["valuation.contribution.audio"], -0.5, 1.5);
+        // The mean contributions are the train samples' Shapley values under the model in eval mode (the hand-checked
+        // Contributions above), averaged per modality; the copies are what Select makes of the same values.
+        double[][] contributions = TrainContributions(bench);
+        Assert.Equal(contributions.Average(c => c[0]), warm["valuation.contribution.audio"], 12);
+        Assert.Equal(contributions.Average(c => c[1]), warm["valuation.contribution.visual"], 12);
+        Assert.True(bench.Model.training);
 
         method.OnEpochEnd(new EpochEnd(1, null!));
         ResampledSample[] selected = method.Selected.ToArray();
         Assert.NotEmpty(selected);
+        Assert.Equal(ValuationMethod.Select(contributions), selected);
         IReadOnlyDictionary<string, double> metrics = method.EpochMetrics();
         Assert.Equal(selected.Length, metrics["valuation.resampled"]);
         Assert.Equal(selected.Length, metrics["valuation.resampled.audio"] + metrics["valuation.resampled.visual"]);
@@ -98,6 +104,19 @@ public class ValuationMethodTests
             double expected = (regular + extra).item<float>() / (bench.Batch.Size + selected.Length);
             Assert.Equal(expected, output.Loss.item<float>(), 4);
         }
+    }
+
+    private static double[][] TrainContributions(MethodTestBench bench)
+    {
+        bench.Model.eval();
+        using var noGrad = no_grad();
+        IMultimodalDataset train = TestData.Small.Train;
+        using Batch all = train.GetBatch(Enumerable.Range(0, train.Count).ToArray(), Augmentation.None);
+        Tensor[] e = bench.Model.Encode(all.Inputs);
+        double[][] contributions = ValuationMethod.Contributions(bench.Model.Fuse(e),
+            bench.Model.Fuse(new[] { e[0], zeros_like(e[1]) }), bench.Model.Fuse(new[] { zeros_like(e[0]), e[1] }), all.Labels);
+        bench.Model.train();
+        return contributions;
     }
 
     private static Tensor Logits(params int[] predicted) =>

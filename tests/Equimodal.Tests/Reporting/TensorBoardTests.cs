@@ -4,7 +4,8 @@ using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;
-using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Data;
+using Equimodal.Tests.Training;
 using Equimodal.Training;
 
 namespace Equimodal.Tests.Reporting;

@@ -24,7 +24,8 @@ public class ComparisonTests
         var observer = new CountingObserver();
         var comparison = new Comparison(Tiny, new[] { "joint", "audio-only" }, seeds: 2, folder);
         ComparisonResults results = comparison.Run(TestData.Small, _ => observer);
-        Assert.True(observer.Steps > 0);
+        // Four runs (two methods, two seeds) of 2 epochs of ceil(train samples / 32) steps, all reported to the observer.
+        Assert.Equal(4 * 2 * ((TestData.Small.Train.Count + 31) / 32), observer.Steps);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, Comparison.ResultsFile)));
         var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
@@ -35,7 +36,7 @@ public class ComparisonTests
             string runFolder = Path.Combine(folder, run.GetProperty("runFolder").GetString()!);
             using var own = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, RunFolder.ResultsFile)));
             Assert.Equal(own.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble(), run.GetProperty("accuracy").GetDouble());
-            Assert.True(run.GetProperty("diagnostics").GetProperty("secondsPerStep").GetDouble() > 0);
+            Assert.Equal(own.RootElement.GetProperty("secondsPerStep").GetDouble(), run.GetProperty("diagnostics").GetProperty("secondsPerStep").GetDouble());
         }
         Assert.Equal(new[] { "audio" }, runs[2].GetProperty("diagnostics").GetProperty("modalityAccuracy").EnumerateObject().Select(p => p.Name));
 

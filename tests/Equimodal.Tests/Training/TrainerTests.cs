@@ -16,14 +16,21 @@ public class TrainerTests
         // 6 classes: chance is 16.7%.
         Assert.True(result.Test.Accuracy > 0.6, $"test accuracy {result.Test.Accuracy:P1}");
         Assert.Equal(4, result.History.Count);
-        Assert.InRange(result.BestEpoch, 1, 4);
-        Assert.Equal(result.History.Max(h => h.Validation.Accuracy), result.History[result.BestEpoch - 1].Validation.Accuracy);
+        // The kept epoch is the first to reach the best validation accuracy (a later tie does not replace it), and the
+        // reported validation metrics are those of its weights.
+        double best = result.History.Max(h => h.Validation.Accuracy);
+        Assert.Equal(result.History.ToList().FindIndex(h => h.Validation.Accuracy == best) + 1, result.BestEpoch);
         Assert.Equal(result.History[result.BestEpoch - 1].Validation.Accuracy, result.Validation.Accuracy, 9);
+        Assert.Equal(result.History[result.BestEpoch - 1].Validation.Loss, result.Validation.Loss, 5);
         Assert.Equal(new[] { "audio", "visual" }, result.Test.ModalityAccuracy.Keys.Order());
         Assert.InRange(result.Test.MeanAveragePrecision, 0.5, 1);
         Assert.InRange(result.Test.MacroAuc, 0.5, 1);
         Assert.Equal(TestData.Small.Test.Count, result.Test.ConfusionMatrix.Sum(r => r.Sum()));
-        Assert.True(result.SecondsPerStep > 0);
+        // The summary times are the epochs' step times over 4 epochs of ceil(train samples / 32) steps each.
+        int steps = 4 * ((TestData.Small.Train.Count + 31) / 32);
+        Assert.Equal(result.History.Sum(h => h.TrainSeconds), result.TrainSeconds, 9);
+        Assert.Equal(result.TrainSeconds / steps, result.SecondsPerStep, 12);
+        Assert.Equal(result.TrainSeconds / 4, result.SecondsPerEpoch, 12);
     }
 
     [Fact]

@@ -24,6 +24,21 @@ public sealed record AudioClip(float[] Samples, int SampleRate)
         return new AudioClip(samples, rate);
     }
 
+    /// <summary>The clip with white Gaussian noise added at <paramref name="snrDb"/> dB below its mean power, drawn from <paramref name="random"/>.</summary>
+    public AudioClip WithWhiteNoise(double snrDb, Random random)
+    {
+        double power = Samples.Length == 0 ? 0 : Samples.Average(v => (double)v * v);
+        double std = Math.Sqrt(power / Math.Pow(10, snrDb / 10));
+        var noisy = new float[Samples.Length];
+        for (int i = 0; i < noisy.Length; i++)
+        {
+            // Box-Muller transform: one standard normal draw from two uniforms.
+            double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            noisy[i] = (float)(Samples[i] + std * gaussian);
+        }
+        return this with { Samples = noisy };
+    }
+
     /// <summary>
     /// The clip cut or extended to exactly <paramref name="length"/> samples: extended by repeating the clip
     /// (<paramref name="tile"/>, as the OGM-GE preprocessing does) or by trailing silence.

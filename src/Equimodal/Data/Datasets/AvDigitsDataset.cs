@@ -38,10 +38,12 @@ public static partial class AvDigitsDataset
     /// <summary>
     /// Loads AV-Digits from <paramref name="root"/> (holding fsdd/ and mnist10k/). The spectrogram standardisation and the
     /// removed principal components are fitted on the training split, or taken from <paramref name="fitted"/> (a run's
-    /// recorded preprocessing) so that evaluating a run on other data refits nothing.
+    /// recorded preprocessing) so that evaluating a run on other data refits nothing; the recorded noise, blur and
+    /// occlusion then replace those of <paramref name="digits"/>.
     /// </summary>
     public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits, DatasetPreprocessing? fitted = null)
     {
+        digits = WithRecordedDegradation(digits, fitted);
         digits.Validate();
         string recordings = Path.Combine(root, "fsdd", "recordings");
         if (!Directory.Exists(recordings)) throw new DataFileException(recordings, "FSDD recordings folder not found (docs/data.md says how to get FSDD and MNIST)");
@@ -62,7 +64,7 @@ public static partial class AvDigitsDataset
             {
                 Recording recording = Parse(path);
                 AudioClip clip = WavReader.Read(path);
-                if (digits.AudioSnrDb is { } snr) clip = AddNoise(clip, snr, new Random(SeedStreams.AudioNoise(options.DataSeed, clips.Count)));
+                if (digits.AudioSnrDb is { } snr) clip = clip.WithWhiteNoise(snr, new Random(SeedStreams.AudioNoise(options.DataSeed, clips.Count)));
                 recordingsKept.Add(recording);
                 clips.Add(clip);
             }
@@ -74,7 +76,7 @@ public static partial class AvDigitsDataset
         var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
         if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
 
-        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, options.DataSeed);
+        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, SeedStreams.ImagePairing(options.DataSeed));
         bool[] isTest = kept.Select(k => digits.Split == "fsdd" ? k.Recording.Index <= 4 : k.Recording.Speaker == digits.TestSpeaker).ToArray();
         if (!isTest.Contains(true)) throw new ArgumentException($"AV-Digits split '{digits.Split}' leaves no test recordings (speaker '{digits.TestSpeaker}' not found?).");
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
@@ -91,20 +93,34 @@ public static partial class AvDigitsDataset
             new ModalitySpec("visual", ModalityKind.Video, new long[] { 1, 1, images.Rows, images.Columns }),
         };
         var all = new TensorDataset(modalities, Classes, new[] { audio, visual }, labelTensor);
-        (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, options.DataSeed);
+        (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, SeedStreams.ValidationSplit(options.DataSeed));
         var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
         var preprocessing = new DatasetPreprocessing(new[]
         {
-            new InputPreprocessing { Modality = "audio", Reader = "spectrogram", Shape = audioShape, Spectrogram = frontEnd.Settings.Resolve(), Standardization = standardization },
+            new InputPreprocessing
+            {
+                Modality = "audio", Reader = "spectrogram", Shape = audioShape, Spectrogram = frontEnd.Settings.Resolve(), Standardization = standardization,
+                NoiseSnrDb = digits.AudioSnrDb,
+            },
             new InputPreprocessing
             {
                 Modality = "visual", Reader = "frames", Shape = modalities[1].Shape,
                 Image = new ImageSettings { Size = images.Rows, Channels = 1, Frames = 1 },
                 PixelMean = new[] { MnistMean }, PixelStd = new[] { MnistStd }, RemovedComponents = removed, Blur = digits.ImageBlur,
+                Occlusion = digits.ImageOcclusion,
             },
         });
         return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
+
+    /// <summary>
+    /// The degradation a run was trained with: its recorded noise, blur and occlusion when <paramref name="fitted"/> holds
+    /// them (since <see cref="DatasetPreprocessing.DegradationRecordedSince"/>), else <paramref name="requested"/> (the run's configuration).
+    /// </summary>
+    private static AvDigitsOptions WithRecordedDegradation(AvDigitsOptions requested, DatasetPreprocessing? fitted) =>
+        fitted is { Version: >= DatasetPreprocessing.DegradationRecordedSince } && fitted.Of("audio") is { } audio && fitted.Of("visual") is { } visual
+            ? requested with { AudioSnrDb = audio.NoiseSnrDb, ImageBlur = visual.Blur, ImageOcclusion = visual.Occlusion }
+            : requested;
 
     private static Recording Parse(string path)
     {
@@ -161,21 +177,6 @@ public static partial class AvDigitsDataset
         Tensor standardized = (spectrograms - torch.tensor(fitted.Mean)) / torch.tensor(fitted.Std);
         spectrograms.Dispose();
         return standardized.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Adds white Gaussian noise at <paramref name="snrDb"/> dB below the clip's mean power.</summary>
-    private static AudioClip AddNoise(AudioClip clip, double snrDb, Random random)
-    {
-        double power = clip.Samples.Length == 0 ? 0 : clip.Samples.Average(v => (double)v * v);
-        double std = Math.Sqrt(power / Math.Pow(10, snrDb / 10));
-        var noisy = new float[clip.Samples.Length];
-        for (int i = 0; i < noisy.Length; i++)
-        {
-            // Box-Muller transform: one standard normal draw from two uniforms.
-            double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            noisy[i] = (float)(clip.Samples[i] + std * gaussian);
-        }
-        return clip with { Samples = noisy };
     }
 
     [GeneratedRegex(@"^(\d)_([A-Za-z]+)_(\d+)$")]

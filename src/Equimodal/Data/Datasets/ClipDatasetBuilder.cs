@@ -15,7 +15,7 @@ public static class ClipDatasetBuilder
         var skipped = new List<SkippedSample>();
         var kept = new List<ClipEntry>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        var checkRandom = new Random(options.DataSeed);
+        var checkRandom = new Random(SeedStreams.LoadCheck(options.DataSeed));
         foreach (ClipEntry entry in entries)
         {
             try
@@ -50,7 +50,7 @@ public static class ClipDatasetBuilder
         }
         else
         {
-            (trainPart, validationSet) = DatasetSubset.StratifiedSplit(trainSet, options.ValidationFraction, options.DataSeed);
+            (trainPart, validationSet) = DatasetSubset.StratifiedSplit(trainSet, options.ValidationFraction, SeedStreams.ValidationSplit(options.DataSeed));
             // Model selection needs validation samples; a tiny training split can round to none per class.
             if (validationSet.Count == 0)
                 throw new DataFileException(source, $"no validation samples: a validation fraction of {options.ValidationFraction} holds out none of the {train.Length} training samples; raise it (--validation-fraction) or mark rows as validation");

@@ -8,9 +8,10 @@ namespace Equimodal.Data.Datasets;
 public static class RecordedReaders
 {
     /// <summary>
-    /// The reader that turns a file into the same input training saw: WAV files through the recorded spectrogram settings
-    /// (then the recorded standardisation), frame folders or images through the recorded image settings, removed principal
-    /// components, blur and pixel normalisation (AV-Digits' MNIST pipeline included), feature files of the recorded length.
+    /// The reader that turns a file into the same input training saw: WAV files through the recorded noise and spectrogram
+    /// settings (then the recorded standardisation), frame folders or images through the recorded image settings, removed
+    /// principal components, blur, occlusion and pixel normalisation (AV-Digits' MNIST pipeline included), feature files of
+    /// the recorded length. Noise and occlusion are drawn from the generator each read is given.
     /// Throws <see cref="NotSupportedException"/> for inputs that have no file form (the generated benchmark).
     /// </summary>
     public static IModalityReader Create(InputPreprocessing recorded)
@@ -18,11 +19,11 @@ public static class RecordedReaders
         switch (recorded.Reader)
         {
             case "spectrogram":
-                var spectrogram = new SpectrogramReader(recorded.Modality, recorded.Spectrogram ?? throw Incomplete(recorded, "spectrogram settings"));
+                var spectrogram = new SpectrogramReader(recorded.Modality, recorded.Spectrogram ?? throw Incomplete(recorded, "spectrogram settings"), recorded.NoiseSnrDb);
                 return recorded.Standardization is { } fitted ? new StandardizedReader(spectrogram, fitted) : spectrogram;
             case "frames":
                 ImageSettings image = recorded.Image ?? throw Incomplete(recorded, "image settings");
-                if (recorded.RemovedComponents is null && recorded.Blur == 0) return new FrameClipReader(recorded.Modality, image, recorded.PixelMean, recorded.PixelStd);
+                if (recorded.RemovedComponents is null && recorded.Blur == 0 && recorded.Occlusion == 0) return new FrameClipReader(recorded.Modality, image, recorded.PixelMean, recorded.PixelStd);
                 return new DegradedFrameReader(recorded, new FrameClipReader(recorded.Modality, image, Enumerable.Repeat(0f, image.Channels).ToArray(), Enumerable.Repeat(1f, image.Channels).ToArray()));
             case "vector":
                 return new VectorFileReader(recorded.Modality, (int)recorded.Shape[0]);
@@ -36,7 +37,7 @@ public static class RecordedReaders
 
     /// <summary>
     /// Frames read as values in [0, 1] (<paramref name="unit"/>), then AV-Digits' order of operations: the recorded principal
-    /// components projected out of each frame, the recorded blur, then the recorded pixel normalisation.
+    /// components projected out of each frame, the recorded blur, the recorded occlusion, then the recorded pixel normalisation.
     /// </summary>
     private sealed class DegradedFrameReader(InputPreprocessing recorded, FrameClipReader unit) : IModalityReader
     {
@@ -57,6 +58,7 @@ public static class RecordedReaders
                 if (channels != 1) throw new NotSupportedException($"Modality '{recorded.Modality}': the recorded blur applies to grey images only.");
                 frames = ImageDegradation.Blur(frames, recorded.Blur);
             }
+            if (recorded.Occlusion > 0) ImageDegradation.Occlude(frames, recorded.Occlusion, random);
             float[] values = frames.data<float>().ToArray();
             IReadOnlyList<float> mean = recorded.PixelMean ?? ImageTransform.DefaultMean((int)channels), std = recorded.PixelStd ?? ImageTransform.DefaultStd((int)channels);
             for (int i = 0; i < values.Length; i++)

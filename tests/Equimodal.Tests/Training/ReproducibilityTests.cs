@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 public class ReproducibilityTests
 {

@@ -1,8 +1,9 @@
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 public class DivergenceGuardTests
 {

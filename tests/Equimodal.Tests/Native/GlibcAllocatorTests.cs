@@ -1,7 +1,7 @@
 using Equimodal.Native;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Native;
 
 public class GlibcAllocatorTests
 {

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Models;
 
 public class WeightInterchangeTests
 {

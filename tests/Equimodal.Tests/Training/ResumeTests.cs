@@ -6,7 +6,7 @@ using Equimodal.Models;
 using Equimodal.Training;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 public class ResumeTests
 {

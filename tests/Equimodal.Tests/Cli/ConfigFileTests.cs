@@ -1,7 +1,6 @@
 using Equimodal.Reporting;
-using Equimodal.Tests.Cli;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Cli;
 
 public class ConfigFileTests
 {

@@ -4,7 +4,7 @@ using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 public class NativeRuntimeTests
 {

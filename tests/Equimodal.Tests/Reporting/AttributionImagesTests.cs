@@ -3,7 +3,7 @@ using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Evaluation;
+namespace Equimodal.Tests.Reporting;
 
 public class AttributionImagesTests
 {

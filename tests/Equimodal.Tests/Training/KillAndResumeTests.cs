@@ -4,7 +4,7 @@ using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 /// <summary>Kills a real `equimodal train` child process hard, resumes it, and compares with an uninterrupted run.</summary>
 public class KillAndResumeTests

@@ -2,7 +2,7 @@ using Equimodal.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Data;
 
 /// <summary>A tiny two-modality vector dataset (class = sign pattern of a few features) for fast, long training tests.</summary>
 public static class VectorData

@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Training;
 
 public class MemoryTests(ITestOutputHelper output)
 {

@@ -4,7 +4,7 @@ using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 
-namespace Equimodal.Tests.Reliability;
+namespace Equimodal.Tests.Models;
 
 /// <summary>Every weights file Equimodal writes carries a SHA-256 checked on every load; unreadable files are named.</summary>
 public class WeightChecksumTests

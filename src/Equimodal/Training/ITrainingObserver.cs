@@ -1,0 +1,16 @@
+namespace Equimodal.Training;
+
+/// <summary>Receives progress while a model trains (a console display, a log, a test).</summary>
+public interface ITrainingObserver
+{
+    /// <summary>Called after every optimisation step.</summary>
+    void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss);
+
+    /// <summary>Called after validation at the end of every epoch.</summary>
+    void OnEpochEnd(EpochRecord record, int epochs);
+
+    /// <summary>Called for problems that do not stop the run (e.g. a corrupt checkpoint skipped on resume). Default: ignored.</summary>
+    void OnWarning(string message)
+    {
+    }
+}
