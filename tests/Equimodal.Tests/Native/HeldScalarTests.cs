@@ -1,10 +1,11 @@
 using Equimodal.Models;
 using Equimodal.Native;
+using Equimodal.Tests.Build;
 using TorchSharp;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Build;
+namespace Equimodal.Tests.Native;
 
 /// <summary>
 /// No code of the library or the CLI passes libtorch a Scalar that nothing holds (docs/contributing.md, "Numbers passed
