@@ -1,11 +1,10 @@
 using Equimodal.Models;
 using Equimodal.Native;
-using Equimodal.Tests.Build;
 using TorchSharp;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Native;
+namespace Equimodal.Tests.Build;
 
 /// <summary>
 /// No code of the library or the CLI passes libtorch a Scalar that nothing holds (docs/contributing.md, "Numbers passed
