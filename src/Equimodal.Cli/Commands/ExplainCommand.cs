@@ -71,6 +71,11 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Folder for the PNG pictures (default: RUN/explain).")]
         public string? Out { get; init; }
 
+        /// <summary>Replace pictures of an earlier explain.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Write into --out even when it holds files (pictures of the same names are replaced); refused otherwise.")]
+        public bool Overwrite { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -87,6 +92,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (folder, config, request, splits, modalityIndices) = settings.Open();
+        string outFolder = OutputPaths.CheckFilesFolderTarget(settings.Out ?? folder.File("explain"), "--out", settings.Overwrite);
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
         int count = Math.Min(settings.Count, splits.Test.Count);
@@ -115,7 +121,6 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         }
         table.Rows.Add(new[] { "mean", "", "" }.Concat(Shares(AttributionShares.BatchMean(shares))).ToArray());
 
-        string outFolder = settings.Out ?? folder.File("explain");
         int pictures = 0;
         for (int i = 0; i < count; i++)
         {

@@ -30,11 +30,49 @@ public sealed class RunFolder
     /// <summary>Sub-folder of the checkpoints.</summary>
     public const string CheckpointFolder = "checkpoints";
 
-    /// <summary>Opens (creating if needed) the folder at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// The folder at <paramref name="path"/>, which is not created: reading a folder that does not exist fails naming it,
+    /// and a new run creates it in <see cref="Start"/> after <see cref="ClaimForNewRun"/>.
+    /// </summary>
     public RunFolder(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(Path);
+    }
+
+    /// <summary>True when <paramref name="path"/> is a folder holding a run's config.json.</summary>
+    public static bool IsRunFolder(string path) => System.IO.File.Exists(System.IO.Path.Combine(path, ConfigFile));
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> may receive a new run and takes its lock. Refused: a file, the filesystem root,
+    /// a home directory itself, a non-empty folder that is not a run folder (its entries are named), a folder another
+    /// process writes, and a run folder, finished or not, unless <paramref name="overwrite"/>, which renames the old run
+    /// to a sibling "NAME.replaced-TIME", returned in <paramref name="movedAside"/> (nothing is deleted). An unfinished
+    /// run is continued with --resume instead.
+    /// </summary>
+    public static RunFolderLock ClaimForNewRun(string path, bool overwrite, out string? movedAside)
+    {
+        movedAside = null;
+        string full = OutputPaths.CheckFolderTarget(path, "--out");
+        if (!Directory.Exists(full) || OutputPaths.OwnEntries(full).Length == 0) return RunFolderLock.Acquire(full);
+        if (!IsRunFolder(full))
+        {
+            throw new IOException($"--out {path}: the folder is not empty and is not an Equimodal run folder (it holds {OutputPaths.List(OutputPaths.OwnEntries(full))}); "
+                + "nothing was written. Choose a new or empty folder.");
+        }
+        var folder = new RunFolder(full);
+        string state = folder.IsFinished ? "a finished run" : "an unfinished run";
+        using (RunFolderLock old = RunFolderLock.Acquire(full))
+        {
+            if (!overwrite)
+            {
+                throw new IOException($"--out {path} holds {state}" + (folder.IsFinished ? "" : $" (continue it with 'equimodal train --resume {path}')")
+                    + "; nothing was written. Choose another --out, or add --overwrite to move the old run aside (it is renamed, not deleted).");
+            }
+            string aside = OutputPaths.FreeSibling(full, $"replaced-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            Directory.Move(full, aside);
+            movedAside = aside;
+        }
+        return RunFolderLock.Acquire(full);
     }
 
     /// <summary>Absolute path of the folder.</summary>
@@ -46,6 +84,7 @@ public sealed class RunFolder
     /// <summary>Writes config.json and starts an empty metrics.jsonl.</summary>
     public void Start(RunConfig config)
     {
+        Directory.CreateDirectory(Path);
         WriteJson(ConfigFile, config);
         System.IO.File.WriteAllText(File(MetricsFile), "");
     }
