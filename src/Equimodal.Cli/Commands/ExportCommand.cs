@@ -43,7 +43,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         WeightFormat format = WeightInterchange.ParseFormat(settings.Format);
         RunFolder folder = settings.Folder();
         string output = settings.Out ?? folder.File(format == WeightFormat.Safetensors ? "model.safetensors" : "model.pt");
-        OutputPaths.CheckFileTarget(output, "--out", settings.Overwrite, Directory.GetFiles(folder.Path));
+        OutputPaths.CheckFileTarget(output, "--out", settings.Overwrite, RunFolder.InputFiles.Select(folder.File));
         using MultimodalClassifier model = folder.LoadModel();
         WeightInterchange.Save(model, output, format);
         AnsiConsole.MarkupLine($"Wrote {model.state_dict().Count} tensors to [blue]{Markup.Escape(Path.GetFullPath(output))}[/]");

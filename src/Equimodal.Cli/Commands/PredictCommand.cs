@@ -68,7 +68,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        OutputPaths.CheckFileTarget(settings.Out, "--out", settings.Overwrite, Directory.GetFiles(settings.Run).Append(settings.Data ?? ""));
+        OutputPaths.CheckFileTarget(settings.Out, "--out", settings.Overwrite, RunFolder.InputFiles.Select(settings.Folder().File).Append(settings.Data ?? ""));
         using Predictor predictor = Predictor.Open(settings.Run, DeviceSelector.Resolve(settings.Device));
         string[] modalities = predictor.Modalities.Select(m => m.Name).ToArray();
         string? prepared = settings.Videos is null ? null : Directory.CreateTempSubdirectory("equimodal-predict-").FullName;

@@ -152,6 +152,7 @@ public static class ComparisonPlots
         bool any = false;
         foreach ((string method, IReadOnlyList<TrainingResult> runs, Func<EpochRecord, double?> value) in series)
         {
+            if (runs.Count == 0) continue; // a method with no finished run yet (compare --aggregate)
             int epochs = runs.Min(r => r.History.Count);
             var points = Enumerable.Range(0, epochs)
                 .Select(e => (Epoch: e + 1.0, Values: runs.Select(r => value(r.History[e])).OfType<double>().ToArray()))

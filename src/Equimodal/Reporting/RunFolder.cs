@@ -39,6 +39,9 @@ public sealed class RunFolder
         Path = System.IO.Path.GetFullPath(path);
     }
 
+    /// <summary>The files of a run that commands read: never a command's output.</summary>
+    public static IReadOnlyList<string> InputFiles { get; } = new[] { ConfigFile, MetricsFile, ResultsFile, ModelFile, ModelFile + WeightChecksum.Suffix, PreprocessingFile };
+
     /// <summary>True when <paramref name="path"/> is a folder holding a run's config.json.</summary>
     public static bool IsRunFolder(string path) => System.IO.File.Exists(System.IO.Path.Combine(path, ConfigFile));
 
@@ -69,7 +72,7 @@ public sealed class RunFolder
                     + "; nothing was written. Choose another --out, or add --overwrite to move the old run aside (it is renamed, not deleted).");
             }
             string aside = OutputPaths.FreeSibling(full, $"replaced-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-            Directory.Move(full, aside);
+            old.MoveFolder(full, aside);
             movedAside = aside;
         }
         return RunFolderLock.Acquire(full);

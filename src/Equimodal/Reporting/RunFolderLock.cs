@@ -17,7 +17,7 @@ public sealed class RunFolderLock : IDisposable
     public const string OwnerFile = "equimodal.owner";
 
     private readonly FileStream _lock;
-    private readonly string _owner;
+    private string _owner;
 
     private RunFolderLock(FileStream held, string owner, string? takenOverFrom)
     {
@@ -66,6 +66,13 @@ public sealed class RunFolderLock : IDisposable
         {
             return true;
         }
+    }
+
+    /// <summary>Renames the locked folder <paramref name="folder"/> to <paramref name="destination"/>; the lock stays held and moves with it.</summary>
+    public void MoveFolder(string folder, string destination)
+    {
+        Directory.Move(folder, destination);
+        _owner = Path.Combine(destination, OwnerFile);
     }
 
     /// <summary>Releases the lock and removes the owner file.</summary>

@@ -230,7 +230,13 @@ public sealed class Comparison
         ["methods"] = string.Join(",", Methods),
         ["seeds"] = string.Join(",", Seeds),
         ["variants"] = string.Join(",", Variants.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")),
-        ["configuration"] = Comparable(_baseConfig with { Method = "", Training = _baseConfig.Training with { Seed = 0 } }),
+        ["configuration"] = JsonSerializer.SerializeToNode(_baseConfig with
+        {
+            Method = "",
+            TensorBoard = true,
+            Environment = null,
+            Training = _baseConfig.Training with { Seed = 0, Threads = 0 },
+        }, Json.Line),
     };
 
     private void WriteWhole(string name, string text)
