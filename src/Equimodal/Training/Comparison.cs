@@ -168,7 +168,6 @@ public sealed class Comparison
     /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
     public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null)
     {
-        WritePlan();
         CheckRows(splits);
         return Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
     }
