@@ -128,15 +128,40 @@ public sealed class RunFolder
     {
         string path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
+        RunConfig config;
         try
         {
-            return JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
+            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
                 ?? throw new InvalidDataException($"{path} is empty.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path} is not a valid run configuration: {e.Message}", e);
         }
+        CheckRecorded(config, path);
+        return config;
+    }
+
+    // A hand-edited or truncated config.json fails here, naming the file, instead of deep inside model building.
+    private static void CheckRecorded(RunConfig config, string path)
+    {
+        string? problem = null;
+        if (config.Modalities.Count == 0) problem = "it lists no modalities ('modalities')";
+        else if (config.ClassNames.Count == 0) problem = "it lists no classes ('classNames')";
+        else if (config.Modalities.FirstOrDefault(m => m.Shape.Length == 0 || m.Shape.Any(d => d < 1)) is { } bad)
+            problem = $"modality '{bad.Name}' has the shape [{string.Join(", ", bad.Shape)}]";
+        else
+        {
+            try
+            {
+                config.Model.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problem = $"its model settings are invalid: {e.Message}";
+            }
+        }
+        if (problem is not null) throw new InvalidDataException($"{path}: {problem}. The file was edited or damaged: restore the values the run was trained with.");
     }
 
     /// <summary>True when the run finished: results.json exists.</summary>

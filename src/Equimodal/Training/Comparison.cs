@@ -59,6 +59,8 @@ public sealed class Comparison
         if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method.");
         if (methods.Distinct().Count() != methods.Count) throw new ArgumentException($"--methods lists a method twice: {string.Join(",", methods)}.");
         if (seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {seeds}.");
+        if ((long)baseConfig.Training.Seed + seeds - 1 > int.MaxValue)
+            throw new ArgumentException($"--seed {baseConfig.Training.Seed} with --seeds {seeds} goes past the largest seed, {int.MaxValue}; lower --seed.");
         Variants = variants ?? new Dictionary<string, string>();
         CheckVariants(Variants, methods);
         foreach (string method in methods) MethodRegistry.Validate(MethodOf(method));
