@@ -78,7 +78,23 @@ public sealed class Comparison
                 Training = baseConfig.Training with { Seed = seed },
             },
             Path.Combine(OutputFolder, RunsFolder, $"{row}-seed{seed}")))).ToArray();
-        foreach (ComparisonRun run in Runs) MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
+        foreach (ComparisonRun run in Runs) CreateMethod(run, baseConfig.MethodOptions, Runs.Select(r => r.Config.Method).Distinct().ToArray());
+    }
+
+    // An unprefixed option reaches every row; when a row's method lacks it, say which methods have it and how to aim it.
+    private static void CreateMethod(ComparisonRun run, IReadOnlyDictionary<string, string> given, IReadOnlyList<string> gridMethods)
+    {
+        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)).ToArray();
+        if (misplaced.Length > 0)
+        {
+            string key = misplaced[0];
+            // The grid's own methods first: the option is most likely meant for one of them.
+            string[] owners = gridMethods.Concat(MethodRegistry.Methods.Select(m => m.Name)).Distinct()
+                .Where(m => MethodRegistry.Options(m).Any(o => o.Key == key)).ToArray();
+            throw new ArgumentException($"--method-option {key}={given[key]} applies to every row, but '{run.Config.Method}' has no option '{key}'. "
+                + (owners.Length > 0 ? $"Prefix it with the method it is for, e.g. --method-option {owners[0]}:{key}={given[key]} ({string.Join(", ", owners)} have it)." : "No method has it; see 'equimodal methods'."));
+        }
+        MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
     }
 
     /// <summary>Rows that train a method with options of their own: row name to method name.</summary>
