@@ -141,6 +141,44 @@ public class HostileRoundTests
     }
 
     [Fact]
+    public void Resume_at_a_file_or_a_folder_without_a_run_says_what_to_give()
+    {
+        string file = Path.Combine(TestData.TempFolder(), "notes.txt");
+        File.WriteAllText(file, "x");
+        var (code, output) = CliRunner.Run("train", "--resume", file);
+        Assert.Equal(2, code);
+        Assert.Contains("is a file; give the run folder that 'train --out' wrote.", output);
+        (code, output) = CliRunner.Run("train", "--resume", TestData.TempFolder());
+        Assert.Equal(2, code);
+        Assert.Contains("no config.json there, so it is not a run folder to continue", output);
+    }
+
+    [Fact]
+    public void Predict_refuses_a_file_whose_shape_disagrees_with_the_model_after_config_json_was_edited()
+    {
+        string root = TinyLayouts.CremaD();
+        var config = new RunConfig
+        {
+            Dataset = new DatasetRequest { Name = "cremad", Path = root, Files = TinyLayouts.Options },
+            Model = TestData.TinyModel,
+            Training = TestData.ShortTraining with { Epochs = 1 },
+        };
+        string run = Path.Combine(TestData.TempFolder(), "run");
+        Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
+        // The spectrogram encoder's weights do not depend on the time axis, so the model still loads: only the reader can tell.
+        string path = Path.Combine(run, RunFolder.ConfigFile);
+        JsonNode edited = JsonNode.Parse(File.ReadAllText(path))!;
+        JsonArray shape = edited["modalities"]![0]!["shape"]!.AsArray();
+        shape[^1] = shape[^1]!.GetValue<long>() + 3;
+        File.WriteAllText(path, edited.ToJsonString());
+
+        var (code, output) = CliRunner.Run("predict", "--run", run, "--data", root, "--out", Path.Combine(TestData.TempFolder(), "p.csv"), "--device", "cpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains("config.json and preprocessing.json of the run disagree", output);
+    }
+
+    [Fact]
     public void Predict_manifests_name_a_file_that_is_no_manifest_repeated_ids_and_absent_paths()
     {
         string root = TestData.TempFolder();
