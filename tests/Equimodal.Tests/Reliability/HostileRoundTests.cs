@@ -23,13 +23,7 @@ namespace Equimodal.Tests.Reliability;
 /// </summary>
 public class HostileRoundTests
 {
-    private static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
-
-    private static string[] Train(string folder, params string[] extra) => new[]
-    {
-        "train", "--dataset", "folder", "--data", Data.Value, "--method", "joint", "--epochs", "1", "--batch-size", "8",
-        "--threads", "1", "--device", "cpu", "--out", folder,
-    }.Concat(extra).ToArray();
+    private static Lazy<string> Data => RunFolderSafetyTests.Data;
 
     private static (int Code, string Output) Validate(params string[] args)
     {
@@ -126,7 +120,7 @@ public class HostileRoundTests
     public void Resume_after_the_encoder_width_was_edited_names_the_parameter_instead_of_crashing()
     {
         string run = Path.Combine(TestData.TempFolder(), "run");
-        var (code, output) = CliRunner.Run(Train(run));
+        var (code, output) = CliRunner.Run(RunFolderSafetyTests.Train(run));
         Assert.True(code == 0, output);
         string path = Path.Combine(run, RunFolder.ConfigFile);
         JsonNode config = JsonNode.Parse(File.ReadAllText(path))!;

@@ -9,9 +9,11 @@ namespace Equimodal.Tests.Reliability;
 /// <summary>Run folders protect what is in them: one writer at a time, no folder written over, outputs never replacing inputs.</summary>
 public class RunFolderSafetyTests
 {
-    private static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
+    /// <summary>A tiny two-vector dataset shared by the reliability sweeps.</summary>
+    internal static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
 
-    private static string[] Train(string folder, params string[] extra) => new[]
+    /// <summary>A one-epoch `train` of joint on <see cref="Data"/> into <paramref name="folder"/>.</summary>
+    internal static string[] Train(string folder, params string[] extra) => new[]
     {
         "train", "--dataset", "folder", "--data", Data.Value, "--method", "joint", "--epochs", "1", "--batch-size", "8",
         "--threads", "1", "--device", "cpu", "--out", folder,
