@@ -99,7 +99,16 @@ public sealed class RunFolder
     public DatasetPreprocessing? ReadPreprocessing()
     {
         string path = File(PreprocessingFile);
-        return System.IO.File.Exists(path) ? JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented) : null;
+        if (!System.IO.File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented)
+                ?? throw new InvalidDataException($"{path} is empty. The file was edited or damaged: restore it, or train the run again.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid preprocessing record ({e.Message}). The file was edited or damaged: restore it, or train the run again.", e);
+        }
     }
 
     /// <summary>Appends one epoch to metrics.jsonl.</summary>

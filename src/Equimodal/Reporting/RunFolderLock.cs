@@ -52,22 +52,6 @@ public sealed class RunFolderLock : IDisposable
         return new RunFolderLock(held, ownerPath, previous);
     }
 
-    /// <summary>True when another process holds the lock of <paramref name="folder"/> now.</summary>
-    public static bool IsHeld(string folder)
-    {
-        string lockPath = Path.Combine(folder, LockFile);
-        if (!File.Exists(lockPath)) return false;
-        try
-        {
-            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException e) when (e is not FileNotFoundException)
-        {
-            return true;
-        }
-    }
-
     /// <summary>Renames the locked folder <paramref name="folder"/> to <paramref name="destination"/>; the lock stays held and moves with it.</summary>
     public void MoveFolder(string folder, string destination)
     {

@@ -17,7 +17,8 @@ public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, st
 
 /// <summary>
 /// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
-/// results.json exists is read back instead of retrained, so an interrupted comparison resumes), computes the same
+/// results.json exists is read back instead of retrained, and an interrupted run continues from its newest checkpoint,
+/// so an interrupted comparison resumes), computes the same
 /// diagnostics for every run, and writes DIR/results.json, DIR/results.md and PNG plots.
 /// </summary>
 public sealed class Comparison

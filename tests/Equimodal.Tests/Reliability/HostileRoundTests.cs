@@ -170,6 +170,12 @@ public class HostileRoundTests
 
         Assert.Equal(2, code);
         Assert.Contains("config.json and preprocessing.json of the run disagree", output);
+
+        // A damaged preprocessing.json is named too.
+        File.WriteAllText(Path.Combine(run, RunFolder.PreprocessingFile), "{ \"modalities\": [");
+        (code, output) = CliRunner.Run("predict", "--run", run, "--data", root, "--out", Path.Combine(TestData.TempFolder(), "p.csv"), "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Contains($"{RunFolder.PreprocessingFile} is not a valid preprocessing record", output);
     }
 
     [Fact]
