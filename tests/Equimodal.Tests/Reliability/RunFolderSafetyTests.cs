@@ -256,8 +256,8 @@ public class RunFolderSafetyTests
         Assert.True(code == 0, output);
         File.Delete(Path.Combine(grid, Comparison.PlanSettingsFile));
         File.Delete(Path.Combine(grid, Comparison.PlanFile));
-        (code, output) = CliRunner.Run(Compare(grid, 1, "--index", "0", "--epochs", "3"));
+        (code, output) = CliRunner.Run(Compare(grid, 1, "--index", "0", "--lr", "0.01"));
         Assert.Equal(2, code);
-        Assert.Contains("holds a finished run with another configuration (training.epochs: folder 2, given 3)", output);
+        Assert.Contains("holds a finished run with another configuration (training.learningRate: folder 0.001, given 0.01)", output);
     }
 }
