@@ -1,3 +1,4 @@
+using Equimodal.Attribution;
 using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
 using Equimodal.Methods;
@@ -69,7 +70,8 @@ public static class EquimodalApp
             config.AddCommand<CompareCommand>("compare")
                 .WithDescription($"Train several methods with several seeds each; write results.json, results.md and plots. Methods: {Markup.Escape(MethodRegistry.ValidNames)}.");
             config.AddCommand<MethodsCommand>("methods").WithDescription("List every training method with its summary, requirements and options.");
-            config.AddCommand<ExplainCommand>("explain").WithDescription("Attribute a saved run's predictions to its modalities and draw where the model listened and looked.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");
+            config.AddCommand<ExplainCommand>("explain")
+                .WithDescription($"Attribute a saved run's predictions to its modalities and draw where the model listened and looked. Attributions: {Markup.Escape(string.Join("; ", AttributionRegistry.All.Select(a => $"{a.Name} ({a.Summary})")))}.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");
             config.AddCommand<PrepareCommand>("prepare")
                 .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")
                 .WithExample("prepare", "cremad", "--videos", "CREMA-D/VideoFlash", "--out", "data/cremad");

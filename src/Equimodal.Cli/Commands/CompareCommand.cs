@@ -112,16 +112,20 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             AnsiConsole.Console.Profile.Out.Writer.Write(comparison.WritePlan());
             return 0;
         }
+        ComparisonRun? row = settings.Index is null ? null : comparison.RunAt(settings.Index);
+        if (settings.Aggregate) comparison.CheckFolder();
+        else comparison.WritePlan();
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
         ResultConsole.WriteLoadReport(splits.Report);
-        if (settings.Index is not null)
+        if (row is { } run)
         {
-            ComparisonRun run = comparison.RunAt(settings.Index);
+            comparison.CheckRows(splits);
             TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => Comparison.Train(run, splits, observer)) });
             AnsiConsole.MarkupLine($"Run folder: [blue]{Markup.Escape(run.Folder)}[/]");
             return 0;
         }
         if (settings.Aggregate) return Aggregate(comparison, splits);
+        comparison.CheckRows(splits);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
             observer => Comparison.Train(run, splits, observer))).ToArray();
@@ -134,11 +138,11 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 
     private static int Aggregate(Comparison comparison, DatasetSplits splits)
     {
+        IReadOnlyList<ComparisonRun> missing = comparison.Missing();
+        foreach (ComparisonRun run in missing) AnsiConsole.MarkupLine($"[yellow]missing:[/] row {comparison.Runs.ToList().IndexOf(run)} {Markup.Escape(run.Method)} seed {run.Seed} (train it with --index {comparison.Runs.ToList().IndexOf(run)})");
         ComparisonResults report = comparison.Aggregate(splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
-        IReadOnlyList<ComparisonRun> missing = comparison.Missing();
-        foreach (ComparisonRun run in missing) AnsiConsole.MarkupLine($"[yellow]missing:[/] row {comparison.Runs.ToList().IndexOf(run)} {Markup.Escape(run.Method)} seed {run.Seed}");
-        AnsiConsole.MarkupLine($"Results over {comparison.Runs.Count - missing.Count} of {comparison.Runs.Count} runs: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
+        AnsiConsole.MarkupLine($"Results over {comparison.Runs.Count - missing.Count} of {comparison.Runs.Count} runs{(missing.Count > 0 ? $" ({missing.Count} missing, listed above)" : "")}: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
         return 0;
     }
 }

@@ -55,6 +55,11 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         [Description("Folder that receives one run folder per method.")]
         [DefaultValue("runs/demo")]
         public string Out { get; init; } = "runs/demo";
+
+        /// <summary>Replace earlier demo runs.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Move the runs of an earlier demo in --out aside (renamed NAME.replaced-TIME, not deleted) instead of refusing.")]
+        public bool Overwrite { get; init; }
     }
 
     /// <summary>Methods the demo compares.</summary>
@@ -63,6 +68,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        NewRunFolders.Prepare(Methods.Select(method => Path.Combine(settings.Out, method)), settings.Overwrite);
         DatasetSplits splits = DatasetCatalog.Load(settings.ToDatasetRequest());
         AnsiConsole.MarkupLine($"Synthetic audio-visual benchmark: {splits.ClassNames.Count} classes, {splits.Train.Count} train / {splits.Validation.Count} validation / {splits.Test.Count} test samples.");
         var jobs = Methods.Select(method => new TrainingDisplay.Job(method,

@@ -27,7 +27,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         /// <summary>Modalities made absent.</summary>
         [CommandOption("--missing <MODALITY>")]
-        [Description("Evaluate with this modality missing for every sample (embedding zeroed at the fusion input, as in training); repeatable.")]
+        [Description("Evaluate with this modality missing for every sample (embedding zeroed at the fusion input, as in training); repeatable, or a comma-separated list.")]
         public string[] Missing { get; init; } = Array.Empty<string>();
 
         /// <summary>Test-time corruptions.</summary>
@@ -62,7 +62,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
         if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
-        var condition = new TestCondition(settings.Missing, settings.Corrupt.Select(Corruption.Parse).ToArray());
+        var condition = new TestCondition(settings.Missing.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), settings.Corrupt.Select(Corruption.Parse).ToArray());
         EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
         if (settings.Json)
         {

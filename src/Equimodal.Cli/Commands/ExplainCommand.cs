@@ -18,26 +18,6 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// <summary>Rows (sample x IG step or perturbation) per forward pass through the encoders: bounds memory for many samples or steps.</summary>
     private const int RowsPerPass = 128;
 
-    /// <summary>
-    /// The attribution methods --attribution chooses from, by name: a new method is one more entry. Each entry makes the
-    /// method for a model; the options (IG steps, coalitions, the batch bound) are passed when attributing.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, AttributionChoice> Attributions = new Dictionary<string, AttributionChoice>(StringComparer.Ordinal)
-    {
-        ["ig"] = new("Integrated Gradients (zero baseline, Gauss-Legendre path)", model => new IntegratedGradients(model)),
-        ["gxi"] = new("Gradient x Input", model => new GradientTimesInput(model)),
-        ["saliency"] = new("absolute gradient", model => new Saliency(model)),
-        ["occlusion"] = new("occlusion (time x mel patches, patches of each frame; zero baseline)", model => new Occlusion(model)),
-        ["ablation"] = new("feature ablation (one group at a time; zero baseline)", model => new FeatureAblation(model)),
-        ["kernelshap"] = new("KernelSHAP over the groups of all modalities (zero baseline)", model => new KernelShap(model)),
-        ["lime"] = new("LIME over the groups of all modalities (zero baseline)", model => new Lime(model)),
-    };
-
-    /// <summary>One attribution method --attribution can name.</summary>
-    /// <param name="Summary">One line for messages.</param>
-    /// <param name="Create">Makes the method for a model.</param>
-    public sealed record AttributionChoice(string Summary, Func<MultimodalClassifier, AttributionMethod> Create);
-
     /// <summary>Flags of `explain`.</summary>
     public sealed class Settings : SavedRunDataSettings
     {
@@ -51,19 +31,18 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         /// <summary>Attribution method.</summary>
         [CommandOption("--attribution <NAME>")]
         [FormerName("method")]
-        [Description("Attribution method: ig (Integrated Gradients), gxi (Gradient x Input), saliency; or, without gradients, occlusion, ablation (feature ablation), kernelshap or lime over a time x mel grid of the spectrogram and patches of each frame.")]
+        [Description("Attribution method (the list is in the description above): gradient methods, or perturbation methods over a time x mel grid of the spectrogram and patches of each frame.")]
         [DefaultValue("ig")]
         public string Attribution { get; init; } = "ig";
 
         /// <summary>IG steps.</summary>
         [CommandOption("--steps <N>")]
-        [Description("Integrated Gradients: evaluation points on the path (Gauss-Legendre).")]
-        [DefaultValue(32)]
-        public int Steps { get; init; } = 32;
+        [Description("ig only: evaluation points on the path (Gauss-Legendre; default 32, at most 4096).")]
+        public int? Steps { get; init; }
 
         /// <summary>KernelSHAP / LIME coalitions per sample.</summary>
         [CommandOption("--coalitions <N>")]
-        [Description("kernelshap and lime: perturbed inputs per sample (seeded; default 2 x groups + 2048). KernelSHAP is exact when the groups have no more coalitions.")]
+        [Description("kernelshap and lime only: perturbed inputs per sample (seeded; default 2 x groups + 2048, at least groups + 1, at most 100000). KernelSHAP is exact when the groups have no more coalitions.")]
         public int? Coalitions { get; init; }
 
         /// <summary>Output folder for pictures.</summary>
@@ -71,29 +50,43 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         [Description("Folder for the PNG pictures (default: RUN/explain).")]
         public string? Out { get; init; }
 
+        /// <summary>Replace pictures of an earlier explain.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Write into --out even when it holds files (pictures of the same names are replaced); refused otherwise.")]
+        public bool Overwrite { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
             base.Check();
             if (Count < 1) throw new ArgumentException($"--count must be a positive integer, got {Count}.");
-            if (Steps < 1) throw new ArgumentException($"--steps must be a positive integer, got {Steps}.");
-            if (Coalitions is < 1) throw new ArgumentException($"--coalitions must be a positive integer, got {Coalitions}.");
-            if (!Attributions.ContainsKey(Attribution))
-                throw new ArgumentException($"Unknown attribution '{Attribution}'. Valid attributions: {string.Join(", ", Attributions.Keys)}.");
+            AttributionEntry attribution = AttributionRegistry.Get(Attribution);
+            if (Steps is { } steps) CheckSetting(attribution, AttributionSetting.Steps, "--steps", steps, AttributionRegistry.MaxSteps);
+            if (Coalitions is { } coalitions) CheckSetting(attribution, AttributionSetting.Coalitions, "--coalitions", coalitions, AttributionRegistry.MaxCoalitions);
         }
+    }
+
+    // A flag the chosen method does not read is refused: silently ignoring it would report results the user did not ask for.
+    private static void CheckSetting(AttributionEntry attribution, AttributionSetting setting, string flag, int value, int maximum)
+    {
+        if (!attribution.Settings.Contains(setting))
+            throw new ArgumentException($"{flag} does not apply to --attribution {attribution.Name}; it is read by {AttributionRegistry.Accepting(setting)} only. Leave it out.");
+        if (value < 1 || value > maximum) throw new ArgumentException($"{flag} must be between 1 and {maximum}, got {value}.");
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (folder, config, request, splits, modalityIndices) = settings.Open();
+        string outFolder = OutputPaths.CheckFilesFolderTarget(settings.Out ?? folder.File("explain"), "--out", settings.Overwrite);
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
         int count = Math.Min(settings.Count, splits.Test.Count);
         using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None).Select(modalityIndices);
 
-        AttributionMethod method = Attributions[settings.Attribution].Create(model);
-        var options = new AttributionOptions { Steps = settings.Steps, InternalBatchSize = RowsPerPass, PerturbationSamples = settings.Coalitions };
+        AttributionMethod method = AttributionRegistry.Get(settings.Attribution).Create(model);
+        var options = new AttributionOptions { InternalBatchSize = RowsPerPass, PerturbationSamples = settings.Coalitions };
+        if (settings.Steps is { } steps) options = options with { Steps = steps };
         using AttributionResult result = WorkProgress.Run($"{settings.Attribution} on {count} samples", "forward rows",
             progress => method.Attribute(batch.Inputs, AttributionTarget.PredictedClass, options with { Progress = progress }));
         Tensor shares = AttributionShares.Shares(result.PerModality);
@@ -115,7 +108,6 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         }
         table.Rows.Add(new[] { "mean", "", "" }.Concat(Shares(AttributionShares.BatchMean(shares))).ToArray());
 
-        string outFolder = settings.Out ?? folder.File("explain");
         int pictures = 0;
         for (int i = 0; i < count; i++)
         {

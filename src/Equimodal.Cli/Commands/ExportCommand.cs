@@ -24,6 +24,11 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         [Description("File to write; default RUN/model.safetensors or RUN/model.pt.")]
         public string? Out { get; init; }
 
+        /// <summary>Replace an existing output file.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Replace --out when it exists (it is refused otherwise; a file of the run is never replaced).")]
+        public bool Overwrite { get; init; }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -38,6 +43,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
         WeightFormat format = WeightInterchange.ParseFormat(settings.Format);
         RunFolder folder = settings.Folder();
         string output = settings.Out ?? folder.File(format == WeightFormat.Safetensors ? "model.safetensors" : "model.pt");
+        OutputPaths.CheckFileTarget(output, "--out", settings.Overwrite, RunFolder.InputFiles.Select(folder.File));
         using MultimodalClassifier model = folder.LoadModel();
         WeightInterchange.Save(model, output, format);
         AnsiConsole.MarkupLine($"Wrote {model.state_dict().Count} tensors to [blue]{Markup.Escape(Path.GetFullPath(output))}[/]");

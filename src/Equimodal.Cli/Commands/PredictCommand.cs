@@ -3,6 +3,7 @@ using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Data.Preparation;
 using Equimodal.Inference;
+using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -30,6 +31,11 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("Output file: .csv or .jsonl (one row per sample).")]
         [DefaultValue("predictions.csv")]
         public string Out { get; init; } = "predictions.csv";
+
+        /// <summary>Replace an existing output file.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Replace --out when it exists (it is refused otherwise; an input of this command is never replaced).")]
+        public bool Overwrite { get; init; }
 
         /// <summary>Classes per row.</summary>
         [CommandOption("--top-k <K>")]
@@ -62,6 +68,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        OutputPaths.CheckFileTarget(settings.Out, "--out", settings.Overwrite, RunFolder.InputFiles.Select(settings.Folder().File).Append(settings.Data ?? ""));
         using Predictor predictor = Predictor.Open(settings.Run, DeviceSelector.Resolve(settings.Device));
         string[] modalities = predictor.Modalities.Select(m => m.Name).ToArray();
         string? prepared = settings.Videos is null ? null : Directory.CreateTempSubdirectory("equimodal-predict-").FullName;

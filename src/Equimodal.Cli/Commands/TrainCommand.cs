@@ -28,6 +28,11 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Run folder to write (config.json, metrics.jsonl, results.json, model.bin, checkpoints/).")]
         public string? Out { get; init; }
 
+        /// <summary>Replace a run in --out.</summary>
+        [CommandOption("--overwrite")]
+        [Description("When --out holds a run, move it aside (renamed DIR.replaced-TIME, nothing deleted) and train anew instead of refusing.")]
+        public bool Overwrite { get; init; }
+
         /// <summary>Run folder to resume.</summary>
         [CommandOption("--resume <RUN_DIR>")]
         [Description("Continue an interrupted run from its newest good checkpoint with the configuration in its config.json; every other flag is ignored, with a warning naming it.")]
@@ -80,6 +85,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         RunConfig config = settings.ToConfig(settings.Method);
         string output = settings.Out ?? Path.Combine("runs", $"{settings.Method}-{settings.Seed}");
+        if (collective.Rank == 0) NewRunFolders.Prepare(new[] { output }, settings.Overwrite);
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
         ShowLoadReport(splits, collective);
         return Report(settings.Method, output, collective, observer => Experiment.Run(config, splits, output, observer, collective));
@@ -95,6 +101,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
     private static int Resume(string runFolder, ICollective collective)
     {
+        if (File.Exists(runFolder)) throw new IOException($"--resume {runFolder} is a file; give the run folder that 'train --out' wrote.");
+        if (!RunFolder.IsRunFolder(runFolder)) throw new IOException($"--resume {runFolder}: no config.json there, so it is not a run folder to continue (start a new run with --out).");
         RunConfig config = new RunFolder(runFolder).ReadConfig();
         DatasetSplits splits = DatasetCatalog.Load(config.Dataset);
         ShowLoadReport(splits, collective);

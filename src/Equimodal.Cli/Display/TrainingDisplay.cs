@@ -56,6 +56,8 @@ public static class TrainingDisplay
         public void OnEpochEnd(EpochRecord record, int epochs) => AnsiConsole.Console.Profile.Out.Writer.WriteLine($"[{label}] {Describe(record, epochs)}");
 
         public void OnWarning(string message) => AnsiConsole.Console.Profile.Out.Writer.WriteLine($"[{label}] warning: {message}");
+
+        public void OnProgress(string message) => AnsiConsole.Console.Profile.Out.Writer.WriteLine($"[{label}] {message}");
     }
 
     private sealed class ProgressObserver(ProgressTask task, string label) : ITrainingObserver
@@ -72,5 +74,7 @@ public static class TrainingDisplay
         }
 
         public void OnWarning(string message) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+
+        public void OnProgress(string message) => task.Description = Markup.Escape($"{label}  {message}");
     }
 }

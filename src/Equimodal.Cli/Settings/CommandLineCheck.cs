@@ -20,6 +20,7 @@ public static class CommandLineCheck
         if (args.Count == 0 || !commands.TryGetValue(args[0], out Type? command)) return null;
         Type settings = SettingsTypeOf(command);
         var options = CommandOptions.Of(settings).ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 1; i < args.Count; i++)
         {
             string token = args[i];
@@ -29,7 +30,14 @@ public static class CommandLineCheck
             string name = eq < 0 ? token[2..] : token[2..eq];
             if (name == "help") return null;
             if (!options.TryGetValue(name, out CommandOption? option)) return Unknown(args[0], settings, name);
-            if (option.IsSwitch) continue;
+            // A repeated flag would silently keep its last value; only list flags (arrays) are repeatable.
+            if (!option.Property.PropertyType.IsArray && !given.Add(name)) return $"{option.Flag} is given twice; give it once.";
+            if (option.IsSwitch)
+            {
+                string? flagValue = eq >= 0 ? token[(eq + 1)..] : HasValueName(option) && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[i + 1] : null;
+                if (flagValue is not null && !bool.TryParse(flagValue, out _)) return $"{option.Flag} expects true or false, got '{flagValue}'.";
+                continue;
+            }
             string? value = eq >= 0 ? token[(eq + 1)..] : i + 1 < args.Count ? args[++i] : null;
             if (value is null) continue;
             string? problem = ValueProblem(option, value);
@@ -56,6 +64,8 @@ public static class CommandLineCheck
         string? closest = CommandOptions.Closest(settings, name);
         return $"'{command}' has no option --{name}." + (closest is null ? "" : $" Did you mean {closest}?") + $" See 'equimodal {command} --help'.";
     }
+
+    private static bool HasValueName(CommandOption option) => option.Property.GetCustomAttribute<CommandOptionAttribute>()?.ValueName is not null;
 
     private static string? ValueProblem(CommandOption option, string value)
     {

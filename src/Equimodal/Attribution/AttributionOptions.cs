@@ -64,7 +64,10 @@ public sealed record AttributionOptions
     /// </summary>
     public int? PerturbationSamples { get; init; }
 
-    /// <summary>LIME: width of the exponential kernel over the cosine distance between a coalition and the full input.</summary>
+    /// <summary>
+    /// LIME: width w of the kernel exp(-d^2 / (2 w^2)) over the cosine distance d between a coalition and the full input
+    /// (lime's and Captum's kernel; the default 0.25 is lime's).
+    /// </summary>
     public double LimeKernelWidth { get; init; } = 0.25;
 
     /// <summary>Seed of the coalition sampler of KernelSHAP and LIME (the same seed gives the same coalitions).</summary>
@@ -79,9 +82,10 @@ public sealed record AttributionOptions
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
-        if (PerturbationSamples is < 1) throw new ArgumentOutOfRangeException(nameof(PerturbationSamples), $"The number of perturbation samples must be at least 1, got {PerturbationSamples}.");
+        if (PerturbationSamples is < 1 or > AttributionRegistry.MaxCoalitions)
+            throw new ArgumentOutOfRangeException(nameof(PerturbationSamples), $"The number of perturbation samples must be between 1 and {AttributionRegistry.MaxCoalitions}, got {PerturbationSamples}.");
         if (!(LimeKernelWidth > 0)) throw new ArgumentOutOfRangeException(nameof(LimeKernelWidth), $"The LIME kernel width must be positive, got {LimeKernelWidth}.");
-        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), $"Steps must be at least 1, got {Steps}.");
+        if (Steps is < 1 or > AttributionRegistry.MaxSteps) throw new ArgumentOutOfRangeException(nameof(Steps), $"Steps must be between 1 and {AttributionRegistry.MaxSteps}, got {Steps}.");
         if (InternalBatchSize is < 1) throw new ArgumentOutOfRangeException(nameof(InternalBatchSize), $"The internal batch size must be at least 1, got {InternalBatchSize}.");
     }
 }

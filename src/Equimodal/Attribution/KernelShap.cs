@@ -24,13 +24,28 @@ public sealed class KernelShap : GroupAttributionMethod
     /// <summary>KernelSHAP of <paramref name="model"/>.</summary>
     public KernelShap(MultimodalClassifier model) : base(model) { }
 
+    /// <summary>
+    /// Refuses fewer sampled coalitions than <paramref name="minimum"/> (the unknowns of the regression): with fewer,
+    /// the fit is underdetermined and the ranking of groups is arbitrary (it flips with the seed).
+    /// </summary>
+    internal static void RequireDeterminedFit(int samples, int groups, int minimum, string method)
+    {
+        if (samples < minimum)
+        {
+            throw new ArgumentException($"{method} needs at least {minimum} coalitions per sample for its {groups} feature groups (fewer leave the fit underdetermined "
+                + $"and the ranking of the groups arbitrary); got {samples}. Give --coalitions {minimum} or more, or leave the default.");
+        }
+    }
+
     /// <summary>Perturbed inputs per sample when <see cref="AttributionOptions.PerturbationSamples"/> is null: 2 x groups + 2048 (the shap package's default).</summary>
     public static int DefaultSamples(int groups) => 2 * groups + 2048;
 
     /// <inheritdoc />
     protected override (Tensor Values, Tensor? Delta) GroupValues(Func<Tensor, Tensor> evaluate, int groups, AttributionOptions options)
     {
-        var (coalitions, weights) = Coalitions(groups, options.PerturbationSamples ?? DefaultSamples(groups), options.Seed);
+        int budget = options.PerturbationSamples ?? DefaultSamples(groups);
+        if (!(groups <= MaxEnumeratedGroups && (1L << groups) - 2 <= budget)) RequireDeterminedFit(budget, groups, groups, "KernelSHAP");
+        var (coalitions, weights) = Coalitions(groups, budget, options.Seed);
         // Rows 0 and 1 are the empty and the full coalition: v(empty) = f(baseline) and v(all) = f(x).
         Tensor values = evaluate(cat(new[] { zeros(1, groups, ScalarType.Float64), ones(1, groups, ScalarType.Float64), coalitions }, 0));
         Tensor empty = values.select(1, 0), total = values.select(1, 1) - empty;

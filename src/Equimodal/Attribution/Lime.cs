@@ -1,4 +1,5 @@
 using Equimodal.Models;
+using TorchSharp;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
@@ -8,8 +9,10 @@ namespace Equimodal.Attribution;
 /// LIME (Ribeiro et al., 2016) over feature groups of all modalities: a weighted linear surrogate
 /// f(S) ~ intercept + sum of the coefficients of the groups present, fitted on the full input and
 /// <see cref="AttributionOptions.PerturbationSamples"/> - 1 random coalitions (each group present with probability 1/2,
-/// seeded; absent groups take the baseline), each weighted by exp(-d^2 / width^2) with d the cosine distance between the
-/// coalition and the full input. The group's value is its coefficient.
+/// seeded; absent groups take the baseline), each weighted by exp(-d^2 / (2 width^2)) with d the cosine distance between the
+/// coalition and the full input: lime's kernel. The fit is plain weighted least squares (lime's default is a Ridge
+/// regression, Captum's a Lasso), so the coefficients are not shrunk. The group's value is its coefficient.
+/// At least groups + 1 coalitions are needed for a determined fit.
 /// </summary>
 public sealed class Lime : GroupAttributionMethod
 {
@@ -22,10 +25,13 @@ public sealed class Lime : GroupAttributionMethod
     /// <inheritdoc />
     protected override (Tensor Values, Tensor? Delta) GroupValues(Func<Tensor, Tensor> evaluate, int groups, AttributionOptions options)
     {
-        Tensor coalitions = Coalitions(groups, options.PerturbationSamples ?? KernelShap.DefaultSamples(groups), options.Seed);
+        int samples = options.PerturbationSamples ?? KernelShap.DefaultSamples(groups);
+        KernelShap.RequireDeterminedFit(samples, groups, groups + 1, "LIME");
+        Tensor coalitions = Coalitions(groups, samples, options.Seed);
         Tensor values = evaluate(coalitions);
         Tensor distance = (coalitions.sum(1) / Held(groups)).sqrt().negative().add(Held(1), One);
-        Tensor weights = (-distance.pow(Held(2)) / Held(options.LimeKernelWidth * options.LimeKernelWidth)).exp();
+        using Scalar twiceSquaredWidth = 2 * options.LimeKernelWidth * options.LimeKernelWidth;
+        Tensor weights = distance.square().neg().div(twiceSquaredWidth).exp();
         Tensor design = cat(new[] { ones(coalitions.shape[0], 1, ScalarType.Float64), coalitions }, 1);
         return (Perturbations.WeightedLeastSquares(design, weights, values).narrow(1, 1, groups), null);
     }

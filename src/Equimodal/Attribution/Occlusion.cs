@@ -1,4 +1,5 @@
 using Equimodal.Models;
+using TorchSharp;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
@@ -8,8 +9,13 @@ namespace Equimodal.Attribution;
 /// Occlusion (Zeiler &amp; Fergus, 2014): a window slides over each modality with a stride (time x mel patches of a
 /// spectrogram, patches of each frame, blocks of a vector; <see cref="AttributionOptions.OcclusionWindows"/> and
 /// <see cref="AttributionOptions.OcclusionStrides"/>), the covered features are replaced by the baseline, and every
-/// covered feature gets f(x) - f(occluded x), averaged over the windows that cover it. The last window along a
-/// dimension is aligned with its end so every feature is covered. One forward row per window and sample, in chunks.
+/// covered feature gets its share of the drop, (f(x) - f(occluded x)) / window size, averaged over the windows that cover it.
+/// Dividing by the window size is the convention of the group methods (<see cref="FeatureAblation"/>,
+/// <see cref="KernelShap"/>, <see cref="Lime"/>), so on the same regions all of them give a region the same total and a
+/// modality the same share; Captum instead repeats the whole drop on each element. The last window along a dimension
+/// is placed flush with its end so every feature is covered (Captum leaves out a last window that would not fit), so
+/// results differ from Captum's where the windows do not tile the input. A stride larger than the window would leave
+/// features uncovered and is refused, as Captum refuses it. One forward row per window and sample, in chunks.
 /// </summary>
 public sealed class Occlusion : AttributionMethod
 {
@@ -37,7 +43,8 @@ public sealed class Occlusion : AttributionMethod
         {
             Tensor covered = windows[m].Covered(arange(Held(0), Held(windows[m].Count), One, ScalarType.Int64)).flatten(1).to_type(ScalarType.Float64);
             Tensor sum = drops.narrow(1, offsets[m], windows[m].Count).to_type(ScalarType.Float64).matmul(covered);
-            attributions[m] = (sum / covered.sum(dim: 0)).view(inputs[m].shape).to(inputs[m].dtype);
+            using Scalar windowSize = windows[m].Size;
+            attributions[m] = sum.div(covered.sum(dim: 0)).div(windowSize).view(inputs[m].shape).to(inputs[m].dtype);
         }
         return new AttributionResult(attributions);
     }
@@ -59,6 +66,9 @@ public sealed class Occlusion : AttributionMethod
         /// <summary>Number of window positions.</summary>
         public long Count => _starts.shape[0];
 
+        /// <summary>Elements in one window.</summary>
+        public long Size => _size.Aggregate(1L, (a, b) => a * b);
+
         public static Windows Of(long[] shape, long[]? window, long[]? stride, int modality)
         {
             window ??= Segmentation.Default(shape).BandSizes(shape)!;
@@ -67,6 +77,8 @@ public sealed class Occlusion : AttributionMethod
                 throw new ArgumentException($"Modality {modality}: the occlusion window ({string.Join(", ", window)}) and stride ({string.Join(", ", stride)}) need one size per sample dimension [{string.Join(", ", shape)}].");
             if (window.Where((w, d) => w < 1 || w > shape[d]).Any() || stride.Any(s => s < 1))
                 throw new ArgumentException($"Modality {modality}: the occlusion window ({string.Join(", ", window)}) must fit the sample [{string.Join(", ", shape)}] and the stride ({string.Join(", ", stride)}) be positive.");
+            if (stride.Where((s, d) => s > window[d]).Any())
+                throw new ArgumentException($"Modality {modality}: the occlusion stride ({string.Join(", ", stride)}) is larger than the window ({string.Join(", ", window)}), which would leave features no window covers; use a stride no larger than the window.");
             long[][] startsPerDimension = shape.Select((size, d) => Starts(size, window[d], stride[d])).ToArray();
             IEnumerable<long[]> positions = new[] { Array.Empty<long>() };
             foreach (long[] starts in startsPerDimension)

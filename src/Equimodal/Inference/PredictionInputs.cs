@@ -15,6 +15,11 @@ public static class PredictionInputs
     /// <summary>The samples under <paramref name="path"/> for a model reading <paramref name="modalities"/>.</summary>
     public static IReadOnlyList<PredictionSample> Read(string path, IReadOnlyList<string> modalities)
     {
+        if (File.Exists(path) && !(path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new DataFileException(path, "is not a manifest: --data takes a .csv or .jsonl manifest (an id column and one column per modality, "
+                + $"paths relative to it) or a folder. For single files, write a manifest, e.g. id,{string.Join(",", modalities)}");
+        }
         string? manifest = File.Exists(path) ? path
             : new[] { "manifest.csv", "manifest.jsonl" }.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists);
         if (manifest is not null) return FromManifest(manifest, modalities);
@@ -33,6 +38,16 @@ public static class PredictionInputs
             row.TryGetValue(m, out string? value) && value.Length > 0 ? Path.Combine(folder, value) : null))).ToArray();
         if (samples.Length > 0 && !modalities.Any(m => samples.Any(s => s.Paths[m] is not null)))
             throw new DataFileException(manifest, $"no column names a modality of the model ({string.Join(", ", modalities)})");
+        string[] repeated = samples.GroupBy(s => s.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (repeated.Length > 0)
+            throw new DataFileException(manifest, $"ids must be unique, so that each output row names one sample; repeated: {string.Join(", ", repeated.Take(5))}{(repeated.Length > 5 ? $" and {repeated.Length - 5} more" : "")}");
+        // An empty cell marks a missing modality; a path that does not exist is a mistake, not a missing modality.
+        var absent = samples.SelectMany(s => s.Paths.Where(p => p.Value is not null && !File.Exists(p.Value) && !Directory.Exists(p.Value)).Select(p => $"{s.Id} {p.Key}: {p.Value}")).ToArray();
+        if (absent.Length > 0)
+        {
+            throw new DataFileException(manifest, $"{absent.Length} path(s) do not exist ({string.Join("; ", absent.Take(3))}{(absent.Length > 3 ? "; ..." : "")}). "
+                + "Fix the paths, or leave the cell empty to predict the sample without that modality");
+        }
         return samples;
     }
 

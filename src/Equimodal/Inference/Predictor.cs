@@ -127,7 +127,14 @@ public sealed class Predictor : IDisposable
             string? path = sample.Paths.GetValueOrDefault(Modalities[m].Name);
             if (string.IsNullOrWhiteSpace(path) || !Path.Exists(path)) continue;
             IModalityReader reader = _readers[m].Reader ?? throw new NotSupportedException(_readers[m].Error);
-            values[m] = reader.Read(path, false, new Random(SeedStreams.PredictedSample(sample.Id)));
+            float[] read = reader.Read(path, false, new Random(SeedStreams.PredictedSample(sample.Id)));
+            long expected = Modalities[m].Shape.Aggregate(1L, (a, b) => a * b);
+            if (read.Length != expected)
+            {
+                throw new DataFileException(path, $"reads as {read.Length} values, but the model's {Modalities[m].Name} input is [{string.Join(", ", Modalities[m].Shape)}] ({expected} values): "
+                    + $"{RunFolder.ConfigFile} and {RunFolder.PreprocessingFile} of the run disagree (was one edited?), or the file is not what the model reads");
+            }
+            values[m] = read;
         }
         if (values.All(v => v is null)) throw new DataFileException(sample.Id, "every modality is missing (no file found for any of " + string.Join(", ", Modalities.Select(m => m.Name)) + ")");
         return values;

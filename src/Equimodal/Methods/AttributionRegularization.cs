@@ -25,7 +25,6 @@ namespace Equimodal.Methods;
 [Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "scope=fusion" })]
 public sealed class AttributionRegularization : TrainingMethod
 {
-    private static readonly string[] AttributionChoices = { "gxi", "ig" };
     private static readonly string[] TargetChoices = { "top", "true" };
     private static readonly string[] PoolingChoices = { "l2", "l1" };
     private static readonly string[] DistanceChoices = { "l1", "l2", "kl" };
@@ -72,7 +71,7 @@ public sealed class AttributionRegularization : TrainingMethod
         // The publication gives no lambda; 1 worked best of those tried on the built-in benchmark (README).
         Lambda = settings.Number("lambda", 1.0, 0, 1e6, "weight of the attribution penalty");
         _warmup = settings.Integer("warmup", 0, 0, 10_000, "epochs of the linear ramp of lambda from 0");
-        _attribution = settings.Choice("attribution", "gxi", AttributionChoices, "gradient x input or integrated gradients");
+        _attribution = settings.Choice("attribution", "gxi", AttributionRegistry.TrainableNames, "gradient x input or integrated gradients");
         _integrationSteps = settings.Integer("steps", 8, 1, 1024, "integration steps of attribution=ig");
         _trueClass = settings.Choice("target", "top", TargetChoices, "class attributed: the predicted or the true one") == "true";
         _pooling = settings.Choice("pooling", "l2", PoolingChoices, "pooling of a modality's attribution into one number") == "l1" ? AttributionPooling.L1 : AttributionPooling.L2;
@@ -132,7 +131,7 @@ public sealed class AttributionRegularization : TrainingMethod
         _epochMeans = new EpochMeans("attr-reg", context.Model.ModalityNames.Select(m => $"attr-reg.train-share.{m}").Prepend("attr-reg.penalty"));
         // Inverse-variance targets: each modality's mean squared error of its own predicted distribution over the epoch.
         _unimodalErrors = new EpochMeans("attr-reg.unimodal-error", context.Model.ModalityNames.Select(m => $"attr-reg.unimodal-error.{m}"));
-        _attributor = _attribution == "ig" ? new IntegratedGradients(context.Model) : new GradientTimesInput(context.Model);
+        _attributor = AttributionRegistry.Get(_attribution).Create(context.Model);
         if (_fusionOnly)
         {
             _fusionParameters = context.Model.FusionParameters().ToArray();

@@ -28,6 +28,9 @@ public sealed record MethodContext(
     /// <summary>Tells the user about a setting that makes the method do less than its name promises (the CLI prints it).</summary>
     public Action<string> Warn { get; init; } = _ => { };
 
+    /// <summary>Reports progress of a long phase of the method's own, such as training teachers (the CLI prints it).</summary>
+    public Action<string> Inform { get; init; } = _ => { };
+
     /// <summary>The processes training together (one by default); see <see cref="Mean"/> and <see cref="Sum"/> for statistics.</summary>
     public ICollective Collective { get; init; } = SingleProcess.Instance;
 

@@ -62,12 +62,23 @@ public sealed class UnimodalTeachers : IDisposable
         TrainingOptions options = context.Options with { Epochs = Epochs(context.Options), Encoders = Array.Empty<EncoderTransfer>(), InitWeights = null, CheckpointEverySteps = 0 };
         _teachers = context.ModalityIndices.Select(index =>
         {
-            var trainer = new Trainer(options, context.ModelOptions!);
+            var trainer = new Trainer(options, context.ModelOptions!, new TeacherProgress(context.Inform, context.Splits.Modalities[index].Name));
             trainer.Fit(new UnimodalMethod(context.Splits.Modalities[index].Name, new MethodSettings()), context.Splits);
             return Freeze(trainer.Model!);
         }).ToArray();
         set_rng_state(generator);
         Seconds = clock.Elapsed.TotalSeconds;
+    }
+
+    // One line per teacher epoch: the teacher phase runs before the run's first epoch and may be long.
+    private sealed class TeacherProgress(Action<string> inform, string modality) : ITrainingObserver
+    {
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
+        {
+        }
+
+        public void OnEpochEnd(EpochRecord record, int epochs) => inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{modality} teacher: epoch {record.Epoch}/{epochs}, validation accuracy {100 * record.Validation.Accuracy:F1}%, {record.TrainSeconds:F1} s"));
     }
 
     /// <summary>Σ_m mean((student_m - teacher_m)²): the feature distillation loss, gradients flowing into the student only.</summary>

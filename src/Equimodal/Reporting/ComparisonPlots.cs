@@ -111,11 +111,10 @@ public static class ComparisonPlots
     private static void WriteAccuracy(string file, ComparisonResults results)
     {
         var plot = new Plot();
-        var bars = results.Summary.Select((method, i) =>
-        {
-            MetricSummary accuracy = method.Metrics["accuracy"];
-            return new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue };
-        }).ToArray();
+        // A method with no finished run (compare --aggregate on part of a grid) keeps its place on the axis without a bar.
+        var bars = results.Summary.Select((method, i) => method.Metrics.TryGetValue("accuracy", out MetricSummary? accuracy)
+            ? new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue }
+            : null).OfType<Bar>().ToArray();
         plot.Add.Bars(bars);
         MethodTicks(plot, results.Summary.Select(s => s.Method).ToArray());
         plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
@@ -153,6 +152,7 @@ public static class ComparisonPlots
         bool any = false;
         foreach ((string method, IReadOnlyList<TrainingResult> runs, Func<EpochRecord, double?> value) in series)
         {
+            if (runs.Count == 0) continue; // a method with no finished run yet (compare --aggregate)
             int epochs = runs.Min(r => r.History.Count);
             var points = Enumerable.Range(0, epochs)
                 .Select(e => (Epoch: e + 1.0, Values: runs.Select(r => value(r.History[e])).OfType<double>().ToArray()))

@@ -37,8 +37,17 @@ public sealed record ReproducibilityInfo
     /// <summary>Logical processors of the machine.</summary>
     public int ProcessorCount { get; init; }
 
-    /// <summary>Describes the current process; call after the trainer has configured threads and device.</summary>
-    public static ReproducibilityInfo Capture(string device)
+    /// <summary>Processes that trained the run together (data-parallel ranks; 1 for one process).</summary>
+    public int Ranks { get; init; } = 1;
+
+    /// <summary>Samples per step on each rank (<c>--batch-size</c>); the global batch is <see cref="Ranks"/> times this.</summary>
+    public int PerRankBatch { get; init; }
+
+    /// <summary>
+    /// Describes the current process, trained on <paramref name="ranks"/> ranks of <paramref name="perRankBatch"/> samples
+    /// each; call after the trainer has configured threads and device.
+    /// </summary>
+    public static ReproducibilityInfo Capture(string device, int ranks, int perRankBatch)
     {
         int plus = CurrentVersion.IndexOf('+');
         return new ReproducibilityInfo
@@ -51,6 +60,8 @@ public sealed record ReproducibilityInfo
             Runtime = RuntimeInformation.FrameworkDescription,
             OperatingSystem = $"{RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
             ProcessorCount = Environment.ProcessorCount,
+            Ranks = ranks,
+            PerRankBatch = perRankBatch,
         };
     }
 

@@ -30,11 +30,52 @@ public sealed class RunFolder
     /// <summary>Sub-folder of the checkpoints.</summary>
     public const string CheckpointFolder = "checkpoints";
 
-    /// <summary>Opens (creating if needed) the folder at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// The folder at <paramref name="path"/>, which is not created: reading a folder that does not exist fails naming it,
+    /// and a new run creates it in <see cref="Start"/> after <see cref="ClaimForNewRun"/>.
+    /// </summary>
     public RunFolder(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(Path);
+    }
+
+    /// <summary>The files of a run that commands read: never a command's output.</summary>
+    public static IReadOnlyList<string> InputFiles { get; } = new[] { ConfigFile, MetricsFile, ResultsFile, ModelFile, ModelFile + WeightChecksum.Suffix, PreprocessingFile };
+
+    /// <summary>True when <paramref name="path"/> is a folder holding a run's config.json.</summary>
+    public static bool IsRunFolder(string path) => System.IO.File.Exists(System.IO.Path.Combine(path, ConfigFile));
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> may receive a new run and takes its lock. Refused: a file, the filesystem root,
+    /// a home directory itself, a non-empty folder that is not a run folder (its entries are named), a folder another
+    /// process writes, and a run folder, finished or not, unless <paramref name="overwrite"/>, which renames the old run
+    /// to a sibling "NAME.replaced-TIME", returned in <paramref name="movedAside"/> (nothing is deleted). An unfinished
+    /// run is continued with --resume instead.
+    /// </summary>
+    public static RunFolderLock ClaimForNewRun(string path, bool overwrite, out string? movedAside)
+    {
+        movedAside = null;
+        string full = OutputPaths.CheckFolderTarget(path, "--out");
+        if (!Directory.Exists(full) || OutputPaths.OwnEntries(full).Length == 0) return RunFolderLock.Acquire(full);
+        if (!IsRunFolder(full))
+        {
+            throw new IOException($"--out {path}: the folder is not empty and is not an Equimodal run folder (it holds {OutputPaths.List(OutputPaths.OwnEntries(full))}); "
+                + "nothing was written. Choose a new or empty folder.");
+        }
+        var folder = new RunFolder(full);
+        string state = folder.IsFinished ? "a finished run" : "an unfinished run";
+        using (RunFolderLock old = RunFolderLock.Acquire(full))
+        {
+            if (!overwrite)
+            {
+                throw new IOException($"--out {path} holds {state}" + (folder.IsFinished ? "" : $" (continue it with 'equimodal train --resume {path}')")
+                    + "; nothing was written. Choose another --out, or add --overwrite to move the old run aside (it is renamed, not deleted).");
+            }
+            string aside = OutputPaths.FreeSibling(full, $"replaced-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+            old.MoveFolder(full, aside);
+            movedAside = aside;
+        }
+        return RunFolderLock.Acquire(full);
     }
 
     /// <summary>Absolute path of the folder.</summary>
@@ -46,6 +87,7 @@ public sealed class RunFolder
     /// <summary>Writes config.json and starts an empty metrics.jsonl.</summary>
     public void Start(RunConfig config)
     {
+        Directory.CreateDirectory(Path);
         WriteJson(ConfigFile, config);
         System.IO.File.WriteAllText(File(MetricsFile), "");
     }
@@ -57,7 +99,16 @@ public sealed class RunFolder
     public DatasetPreprocessing? ReadPreprocessing()
     {
         string path = File(PreprocessingFile);
-        return System.IO.File.Exists(path) ? JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented) : null;
+        if (!System.IO.File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented)
+                ?? throw new InvalidDataException($"{path} is empty. The file was edited or damaged: restore it, or train the run again.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid preprocessing record ({e.Message}). The file was edited or damaged: restore it, or train the run again.", e);
+        }
     }
 
     /// <summary>Appends one epoch to metrics.jsonl.</summary>
@@ -86,15 +137,40 @@ public sealed class RunFolder
     {
         string path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
+        RunConfig config;
         try
         {
-            return JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
+            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
                 ?? throw new InvalidDataException($"{path} is empty.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path} is not a valid run configuration: {e.Message}", e);
         }
+        CheckRecorded(config, path);
+        return config;
+    }
+
+    // A hand-edited or truncated config.json fails here, naming the file, instead of deep inside model building.
+    private static void CheckRecorded(RunConfig config, string path)
+    {
+        string? problem = null;
+        if (config.Modalities.Count == 0) problem = "it lists no modalities ('modalities')";
+        else if (config.ClassNames.Count == 0) problem = "it lists no classes ('classNames')";
+        else if (config.Modalities.FirstOrDefault(m => m.Shape.Length == 0 || m.Shape.Any(d => d < 1)) is { } bad)
+            problem = $"modality '{bad.Name}' has the shape [{string.Join(", ", bad.Shape)}]";
+        else
+        {
+            try
+            {
+                config.Model.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problem = $"its model settings are invalid: {e.Message}";
+            }
+        }
+        if (problem is not null) throw new InvalidDataException($"{path}: {problem}. The file was edited or damaged: restore the values the run was trained with.");
     }
 
     /// <summary>True when the run finished: results.json exists.</summary>

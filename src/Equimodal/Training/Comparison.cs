@@ -17,7 +17,8 @@ public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, st
 
 /// <summary>
 /// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
-/// results.json exists is read back instead of retrained, so an interrupted comparison resumes), computes the same
+/// results.json exists is read back instead of retrained, and an interrupted run continues from its newest checkpoint,
+/// so an interrupted comparison resumes), computes the same
 /// diagnostics for every run, and writes DIR/results.json, DIR/results.md and PNG plots.
 /// </summary>
 public sealed class Comparison
@@ -37,7 +38,11 @@ public sealed class Comparison
     /// <summary>Environment variables a cluster scheduler sets to a job's index in an array: Slurm job arrays, Kubernetes Indexed Jobs.</summary>
     public static readonly string[] IndexVariables = { "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX" };
 
+    /// <summary>File recording the grid's settings next to <see cref="PlanFile"/>: later --index and --aggregate calls are checked against it.</summary>
+    public const string PlanSettingsFile = "plan.json";
+
     private readonly IReadOnlyList<IModelDiagnostic> _diagnostics;
+    private readonly RunConfig _baseConfig;
 
     /// <summary>Diagnostics run on every trained model unless others are given: exact Shapley values over test accuracy.</summary>
     public static IReadOnlyList<IModelDiagnostic> DefaultDiagnostics { get; } = new IModelDiagnostic[] { new ShapleyAccuracyDiagnostic() };
@@ -55,11 +60,14 @@ public sealed class Comparison
         if (methods.Count == 0) throw new ArgumentException("--methods needs at least one method.");
         if (methods.Distinct().Count() != methods.Count) throw new ArgumentException($"--methods lists a method twice: {string.Join(",", methods)}.");
         if (seeds <= 0) throw new ArgumentException($"--seeds must be a positive integer, got {seeds}.");
+        if ((long)baseConfig.Training.Seed + seeds - 1 > int.MaxValue)
+            throw new ArgumentException($"--seed {baseConfig.Training.Seed} with --seeds {seeds} goes past the largest seed, {int.MaxValue}; lower --seed.");
         Variants = variants ?? new Dictionary<string, string>();
         CheckVariants(Variants, methods);
         foreach (string method in methods) MethodRegistry.Validate(MethodOf(method));
         CheckOptionPrefixes(baseConfig.MethodOptions, methods);
         OutputFolder = Path.GetFullPath(outputFolder);
+        _baseConfig = baseConfig;
         Methods = methods;
         Seeds = Enumerable.Range(baseConfig.Training.Seed, seeds).ToArray();
         _diagnostics = diagnostics ?? DefaultDiagnostics;
@@ -71,7 +79,23 @@ public sealed class Comparison
                 Training = baseConfig.Training with { Seed = seed },
             },
             Path.Combine(OutputFolder, RunsFolder, $"{row}-seed{seed}")))).ToArray();
-        foreach (ComparisonRun run in Runs) MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
+        foreach (ComparisonRun run in Runs) CreateMethod(run, baseConfig.MethodOptions, Runs.Select(r => r.Config.Method).Distinct().ToArray());
+    }
+
+    // An unprefixed option reaches every row; when a row's method lacks it, say which methods have it and how to aim it.
+    private static void CreateMethod(ComparisonRun run, IReadOnlyDictionary<string, string> given, IReadOnlyList<string> gridMethods)
+    {
+        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)).ToArray();
+        if (misplaced.Length > 0)
+        {
+            string key = misplaced[0];
+            // The grid's own methods first: the option is most likely meant for one of them.
+            string[] owners = gridMethods.Concat(MethodRegistry.Methods.Select(m => m.Name)).Distinct()
+                .Where(m => MethodRegistry.Options(m).Any(o => o.Key == key)).ToArray();
+            throw new ArgumentException($"--method-option {key}={given[key]} applies to every row, but '{run.Config.Method}' has no option '{key}'. "
+                + (owners.Length > 0 ? $"Prefix it with the method it is for, e.g. --method-option {owners[0]}:{key}={given[key]} ({string.Join(", ", owners)} have it)." : "No method has it; see 'equimodal methods'."));
+        }
+        MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
     }
 
     /// <summary>Rows that train a method with options of their own: row name to method name.</summary>
@@ -141,32 +165,104 @@ public sealed class Comparison
     public static bool IsFinished(ComparisonRun run) => new RunFolder(run.Folder).IsFinished;
 
     /// <summary>
-    /// Trains <paramref name="run"/>, or reads it back when it finished earlier with the same configuration (a different
-    /// configuration in the folder is an error rather than a silently stale result).
+    /// Trains <paramref name="run"/>; reads it back when it finished earlier, and resumes it from its newest checkpoint
+    /// when it was interrupted (a preempted grid task), in both cases only with the same configuration: a folder holding
+    /// another configuration is refused, naming each differing setting with both values.
     /// </summary>
     public static TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
     {
         var folder = new RunFolder(run.Folder);
-        if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
+        if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, splits, run.Folder, observer);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        if (Comparable(Experiment.ReadTrainedConfig(folder)) != Comparable(run.Config with { Model = built }))
-            throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
-        return folder.ReadResults();
+        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given");
+        if (differences.Length > 0)
+        {
+            throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "
+                + "give the flags it was trained with, or another --out folder.");
+        }
+        return folder.IsFinished ? folder.ReadResults() : Experiment.Resume(run.Folder, splits, observer);
     }
 
     /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
-    public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null) =>
-        Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
+    public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null)
+    {
+        CheckRows(splits);
+        return Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
+    }
 
-    /// <summary>Writes the grid to <see cref="PlanFile"/> (one line per run, numbered from 0 as --index takes them) and returns its text.</summary>
+    /// <summary>Checks every row's method against the dataset (its modalities, the fusion it needs) so that no row fails after others trained.</summary>
+    public void CheckRows(DatasetSplits splits)
+    {
+        foreach (ComparisonRun run in Runs) RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model);
+    }
+
+    /// <summary>
+    /// Checks the comparison folder (<see cref="CheckFolder"/>), then records the grid: <see cref="PlanFile"/> (one line per
+    /// run, numbered from 0 as --index takes them) and <see cref="PlanSettingsFile"/>. Returns the plan's text.
+    /// </summary>
     public string WritePlan()
     {
-        string text = "index\tmethod\tseed\tfolder\n" + string.Concat(Runs.Select((run, i) =>
-            FormattableString.Invariant($"{i}\t{run.Method}\t{run.Seed}\t{Path.GetRelativePath(OutputFolder, run.Folder)}\n")));
+        CheckFolder();
+        string text = PlanText();
         Directory.CreateDirectory(OutputFolder);
-        File.WriteAllText(Path.Combine(OutputFolder, PlanFile), text);
+        // Several grid tasks may record the same plan at once: each writes a whole file and renames it into place.
+        WriteWhole(PlanFile, text);
+        WriteWhole(PlanSettingsFile, PlanSettings().ToJsonString(Json.Indented) + "\n");
         return text;
+    }
+
+    /// <summary>
+    /// Refuses a comparison folder that is the filesystem root, a home directory, a file, a train run folder, or a non-empty
+    /// folder that is not a comparison; and, when the folder holds a plan, flags that describe another grid (each
+    /// differing setting named with the plan's value and the given one). The plan is the truth of a grid's rows.
+    /// </summary>
+    public void CheckFolder()
+    {
+        OutputPaths.CheckFolderTarget(OutputFolder, "--out");
+        if (!Directory.Exists(OutputFolder)) return;
+        if (RunFolder.IsRunFolder(OutputFolder))
+            throw new IOException($"--out {OutputFolder} is a run folder of 'equimodal train', not a comparison; give compare a folder of its own.");
+        string[] entries = OutputPaths.OwnEntries(OutputFolder);
+        if (entries.Length > 0 && !entries.Any(e => e is PlanFile or PlanSettingsFile or RunsFolder))
+            throw new IOException($"--out {OutputFolder} is not empty and is not a comparison folder (it holds {OutputPaths.List(entries)}); nothing was written. Choose a new or empty folder.");
+        string settings = Path.Combine(OutputFolder, PlanSettingsFile);
+        if (File.Exists(settings))
+        {
+            string differences = ConfigDifferences.Describe(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settings)), PlanSettings(), "plan", "given");
+            if (differences.Length > 0)
+                throw new ArgumentException($"{settings} plans another grid than these flags ({differences}). Give the plan's flags, or another --out for a new grid.");
+        }
+        else if (File.Exists(Path.Combine(OutputFolder, PlanFile)) && File.ReadAllText(Path.Combine(OutputFolder, PlanFile)) != PlanText())
+        {
+            throw new ArgumentException($"{Path.Combine(OutputFolder, PlanFile)} lists other rows than --methods, --variant, --seed and --seeds give; give the plan's flags, or another --out.");
+        }
+    }
+
+    private string PlanText() => "index\tmethod\tseed\tfolder\n" + string.Concat(Runs.Select((run, i) =>
+        FormattableString.Invariant($"{i}\t{run.Method}\t{run.Seed}\t{Path.GetRelativePath(OutputFolder, run.Folder)}\n")));
+
+    // What decides the grid's rows and their results: methods, seeds, variants and the shared configuration.
+    private System.Text.Json.Nodes.JsonObject PlanSettings() => new()
+    {
+        ["methods"] = string.Join(",", Methods),
+        ["seeds"] = string.Join(",", Seeds),
+        ["variants"] = string.Join(",", Variants.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")),
+        ["configuration"] = JsonSerializer.SerializeToNode(_baseConfig with
+        {
+            Method = "",
+            TensorBoard = true,
+            Environment = null,
+            Training = _baseConfig.Training with { Seed = 0, Threads = 0 },
+        }, Json.Line),
+    };
+
+    private void WriteWhole(string name, string text)
+    {
+        string path = Path.Combine(OutputFolder, name);
+        string temporary = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>
@@ -251,7 +347,7 @@ public sealed class Comparison
     // The parts of a configuration that decide a run's result (not the thread count or logging, not what the trainer filled in).
     // Method options are compared as the method resolves them: folders written before config.json recorded every option's
     // value hold only the given ones.
-    private static string Comparable(RunConfig config) => JsonSerializer.Serialize(config with
+    private static System.Text.Json.Nodes.JsonNode Comparable(RunConfig config) => JsonSerializer.SerializeToNode(config with
     {
         MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
         TensorBoard = true,
@@ -260,5 +356,5 @@ public sealed class Comparison
         EquimodalVersion = "",
         Environment = null,
         Training = config.Training with { Threads = 0 },
-    }, Json.Line);
+    }, Json.Line)!;
 }

@@ -28,4 +28,10 @@ public sealed class CompositeObserver : ITrainingObserver
     {
         foreach (ITrainingObserver observer in _observers) observer.OnWarning(message);
     }
+
+    /// <inheritdoc />
+    public void OnProgress(string message)
+    {
+        foreach (ITrainingObserver observer in _observers) observer.OnProgress(message);
+    }
 }

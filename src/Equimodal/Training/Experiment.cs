@@ -11,15 +11,19 @@ public static class Experiment
 {
     /// <summary>
     /// Trains <paramref name="config"/>'s method on <paramref name="splits"/>; when <paramref name="outputFolder"/> is given,
-    /// writes config.json first (with every method option's value, the software versions, device and threads), one metrics.jsonl line per epoch (and,
+    /// claims it (<see cref="RunFolder.ClaimForNewRun"/>: a folder holding a run or anything else is refused unless
+    /// <paramref name="overwrite"/> moves an old run aside; the folder is locked while training), then
+    /// writes config.json first (with every method option's value, the software versions, device and threads, the number of ranks and the per-rank batch), one metrics.jsonl line per epoch (and,
     /// unless <see cref="RunConfig.TensorBoard"/> is off, a TensorBoard event), checkpoints, then the weights and
     /// results.json. Data-parallel over <paramref name="collective"/>; only rank 0 writes.
     /// </summary>
-    public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null, ICollective? collective = null)
+    public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null, ICollective? collective = null,
+        bool overwrite = false)
     {
         collective ??= SingleProcess.Instance;
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
+        using RunFolderLock? owner = folder is not null && collective.Rank == 0 ? RunFolder.ClaimForNewRun(folder.Path, overwrite, out _) : null;
         if (folder is not null && collective.Rank == 0)
         {
             DeviceSelector.ConfigureThreads(config.Training.Threads);
@@ -30,10 +34,9 @@ public static class Experiment
                 Modalities = plan.Modalities,
                 ClassNames = splits.ClassNames,
                 Model = plan.Model,
-                Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant()),
+                Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), collective.World, config.Training.BatchSize),
             });
             folder.WritePreprocessing(splits.Preprocessing);
-            foreach (string stale in folder.Checkpoints(config.Training.KeepCheckpoints).Files()) File.Delete(stale);
         }
         return Execute(config, method, splits, folder, resume: false, observer, collective);
     }
@@ -47,6 +50,7 @@ public static class Experiment
     {
         var folder = new RunFolder(runFolder);
         RunConfig config = ReadTrainedConfig(folder);
+        using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }

@@ -13,4 +13,9 @@ public interface ITrainingObserver
     void OnWarning(string message)
     {
     }
+
+    /// <summary>Called for progress of a long phase that is not an epoch of the run (a method training its teachers). Default: ignored.</summary>
+    void OnProgress(string message)
+    {
+    }
 }

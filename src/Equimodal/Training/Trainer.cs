@@ -77,6 +77,7 @@ public sealed class Trainer
         method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions)
         {
             Warn = message => _observer?.OnWarning(message),
+            Inform = message => _observer?.OnProgress(message),
             Collective = _collective,
             Steps = steps,
         });
@@ -227,6 +228,7 @@ public sealed class Trainer
         CheckpointProgress progress = checkpoint.Progress;
         if (progress.Method != method.Name)
             throw new InvalidOperationException($"The checkpoint was written by method '{progress.Method}', not '{method.Name}'.");
+        CheckShapes(checkpoint.Model, model);
         using (torch.no_grad()) model.load_state_dict(checkpoint.Model);
         model.to(device);
         // The schedule is a function of the finished epochs: replaying it sets the same rates; the optimizer state then
@@ -236,6 +238,21 @@ public sealed class Trainer
         method.LoadState(checkpoint.MethodState);
         torch.set_rng_state(checkpoint.RandomState);
         return progress;
+    }
+
+    // libtorch reports a size mismatch with pages of C++ frames; name the parameter and the likely cause instead.
+    private static void CheckShapes(Dictionary<string, Tensor> saved, MultimodalClassifier model)
+    {
+        foreach ((string name, Tensor tensor) in model.state_dict())
+        {
+            string expected = $"[{string.Join(", ", tensor.shape)}]";
+            string found = saved.TryGetValue(name, out Tensor? stored) ? $"[{string.Join(", ", stored.shape)}]" : "absent";
+            if (found != expected)
+            {
+                throw new InvalidDataException($"The checkpoint does not fit the model the run's configuration describes: parameter '{name}' is {found} in the checkpoint "
+                    + $"and {expected} in the model. config.json's model settings were changed after training started: restore them, or start a new run.");
+            }
+        }
     }
 
     private static OptimizerHelper Helper(optim.Optimizer optimizer) => optimizer as OptimizerHelper

@@ -151,12 +151,12 @@ public class PerturbationMethodsTests
     public void Occlusion_averages_the_drops_of_the_windows_covering_each_feature()
     {
         using var scope = NewDisposeScope();
-        // Five features, window 2, stride 2: windows at 0, 2 and (aligned with the end) 3.
+        // Five features, window 2, stride 2: windows at 0, 2 and (aligned with the end) 3; each element gets half its window's drop.
         Tensor w = tensor(new[] { 1.0, 2.0, 3.0, 4.0, 5.0 }, ScalarType.Float64), x = tensor(new[] { 1.0, -1.0, 2.0, 0.5, -2.0 }, ScalarType.Float64).unsqueeze(0);
         using AttributionResult result = new Occlusion().Attribute(Linear(new[] { w }), new[] { x }, AttributionTarget.Class(0),
             new AttributionOptions { OcclusionWindows = new[] { new long[] { 2 } } });
         double[] c = (w * x[0]).data<double>().ToArray();
-        double[] expected = { c[0] + c[1], c[0] + c[1], c[2] + c[3], (c[2] + c[3] + c[3] + c[4]) / 2, c[3] + c[4] };
+        double[] expected = { (c[0] + c[1]) / 2, (c[0] + c[1]) / 2, (c[2] + c[3]) / 2, (c[2] + c[3] + c[3] + c[4]) / 4, (c[3] + c[4]) / 2 };
         Assert.Equal(expected, result.PerModality[0][0].data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-12);
     }
 

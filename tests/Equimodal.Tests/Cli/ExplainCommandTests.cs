@@ -1,4 +1,5 @@
 using System.Globalization;
+using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Reporting;
 using Equimodal.Training;
@@ -24,7 +25,10 @@ public class ExplainCommandTests
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
         string pictures = Path.Combine(run, "pictures");
 
-        var (code, output) = CliRunner.Run("explain", "--run", run, "--count", "2", "--attribution", method, "--steps", "4", "--coalitions", "64", "--out", pictures);
+        // Each method takes only its own options (the others are refused).
+        IReadOnlyList<AttributionSetting> accepted = AttributionRegistry.Get(method).Settings;
+        string[] options = accepted.Contains(AttributionSetting.Steps) ? new[] { "--steps", "4" } : accepted.Contains(AttributionSetting.Coalitions) ? new[] { "--coalitions", "64" } : Array.Empty<string>();
+        var (code, output) = CliRunner.Run(new[] { "explain", "--run", run, "--count", "2", "--attribution", method, "--out", pictures }.Concat(options).ToArray());
         Assert.True(code == 0, output);
 
         string[] rows = output.Split('\n').Where(l => l.StartsWith("| 0 ") || l.StartsWith("| 1 ") || l.StartsWith("| mean ")).ToArray();

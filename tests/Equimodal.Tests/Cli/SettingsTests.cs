@@ -109,8 +109,9 @@ public class SettingsTests
     {
         var train = CommandOptions.Of(typeof(TrainCommand.Settings)).Select(o => o.Name).ToHashSet();
         var explain = CommandOptions.Of(typeof(ExplainCommand.Settings)).Select(o => o.Name);
-        // The flags both have mean the same in both: where the data is, which device runs the model, where output goes.
-        Assert.Equal(new[] { "data", "device", "out" }, explain.Where(train.Contains).Order().ToArray());
+        // The flags both have mean the same in both: where the data is, which device runs the model, where output goes,
+        // and whether what is there may be replaced.
+        Assert.Equal(new[] { "data", "device", "out", "overwrite" }, explain.Where(train.Contains).Order().ToArray());
     }
 
     [Fact]

@@ -19,11 +19,12 @@ public class WeightChecksumTests
         File.WriteAllBytes(file, bytes);
     }
 
+    // Each command runs twice on the same run: the writing ones replace their earlier output.
     private static readonly string[][] Loads =
     {
         new[] { "evaluate", "--device", "cpu" },
-        new[] { "explain", "--count", "1", "--steps", "2", "--device", "cpu" },
-        new[] { "export", "--format", "safetensors" },
+        new[] { "explain", "--count", "1", "--steps", "2", "--device", "cpu", "--overwrite" },
+        new[] { "export", "--format", "safetensors", "--overwrite" },
     };
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
+using Equimodal.Tests.Data;
 using Equimodal.Training;
 
 namespace Equimodal.Tests.Training;
@@ -73,5 +74,36 @@ public class KillAndResumeTests
         Assert.Equal(Metrics(reference), Metrics(killed));
         Assert.Equal(WithoutTimes(File.ReadAllText(Path.Combine(reference, RunFolder.ResultsFile))), WithoutTimes(File.ReadAllText(Path.Combine(killed, RunFolder.ResultsFile))));
         Assert.Empty(Directory.GetFiles(Path.Combine(killed, RunFolder.CheckpointFolder), "*.tmp"));
+    }
+
+    [SkippableFact]
+    public void A_compare_row_killed_mid_epoch_resumes_from_its_checkpoint_with_the_results_of_an_uninterrupted_row()
+    {
+        // 32 training samples at batch 8: 4 steps per epoch; checkpoints at steps 2, 4 (epoch end), 6; killed after step 7.
+        string data = TinyLayouts.TwoVectors();
+        string[] Row(string grid) => new[]
+        {
+            "compare", "--dataset", "folder", "--data", data, "--methods", "joint", "--seeds", "1", "--epochs", "2", "--batch-size", "8",
+            "--checkpoint-every", "2", "--threads", "1", "--device", "cpu", "--out", grid, "--index", "0",
+        };
+        string killed = TestData.TempFolder();
+        string row = Path.Combine(killed, Comparison.RunsFolder, "joint-seed1");
+        var (code, output) = RunChild("kill-after-step:7", Row(killed));
+        Assert.True(code != 0, $"the child should have been killed: {output}");
+        Assert.False(File.Exists(Path.Combine(row, RunFolder.ResultsFile)));
+        string firstEpoch = Assert.Single(File.ReadAllLines(Path.Combine(row, RunFolder.MetricsFile)));
+
+        (code, output) = RunChild(null, Row(killed));
+        Assert.True(code == 0, output);
+
+        // Resumed, not retrained: epoch 1's line comes back from the checkpoint with its original timings.
+        Assert.Equal(firstEpoch, File.ReadAllLines(Path.Combine(row, RunFolder.MetricsFile))[0]);
+        string reference = TestData.TempFolder();
+        (code, output) = CliRunner.Run(Row(reference));
+        Assert.True(code == 0, output);
+        string referenceRow = Path.Combine(reference, Comparison.RunsFolder, "joint-seed1");
+        Assert.Equal(Metrics(referenceRow), Metrics(row));
+        Assert.Equal(WithoutTimes(File.ReadAllText(Path.Combine(referenceRow, RunFolder.ResultsFile))), WithoutTimes(File.ReadAllText(Path.Combine(row, RunFolder.ResultsFile))));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(referenceRow, RunFolder.ModelFile)), File.ReadAllBytes(Path.Combine(row, RunFolder.ModelFile)));
     }
 }
