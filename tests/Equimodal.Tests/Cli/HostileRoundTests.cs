@@ -9,6 +9,7 @@ using Equimodal.Reporting;
 using Equimodal.Tests.Attribution;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
+using Equimodal.Tests.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Testing;
 using TorchSharp;
