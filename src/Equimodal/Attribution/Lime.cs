@@ -30,8 +30,8 @@ public sealed class Lime : GroupAttributionMethod
         Tensor coalitions = Coalitions(groups, samples, options.Seed);
         Tensor values = evaluate(coalitions);
         Tensor distance = (coalitions.sum(1) / Held(groups)).sqrt().negative().add(Held(1), One);
-        using Scalar twiceSquaredWidth = 2 * options.LimeKernelWidth * options.LimeKernelWidth;
-        Tensor weights = distance.square().neg().div(twiceSquaredWidth).exp();
+        using Scalar twiceSquaredWidth = (2 * options.LimeKernelWidth * options.LimeKernelWidth).ToScalar();
+        Tensor weights = distance.pow(Held(2)).neg().div(twiceSquaredWidth).exp();
         Tensor design = cat(new[] { ones(coalitions.shape[0], 1, ScalarType.Float64), coalitions }, 1);
         return (Perturbations.WeightedLeastSquares(design, weights, values).narrow(1, 1, groups), null);
     }

@@ -43,7 +43,7 @@ public sealed class Occlusion : AttributionMethod
         {
             Tensor covered = windows[m].Covered(arange(Held(0), Held(windows[m].Count), One, ScalarType.Int64)).flatten(1).to_type(ScalarType.Float64);
             Tensor sum = drops.narrow(1, offsets[m], windows[m].Count).to_type(ScalarType.Float64).matmul(covered);
-            using Scalar windowSize = windows[m].Size;
+            using Scalar windowSize = windows[m].Size.ToScalar();
             attributions[m] = sum.div(covered.sum(dim: 0)).div(windowSize).view(inputs[m].shape).to(inputs[m].dtype);
         }
         return new AttributionResult(attributions);
