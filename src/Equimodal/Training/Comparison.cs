@@ -225,8 +225,8 @@ public sealed class Comparison
         };
         File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
-        var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
-        ComparisonPlots.Write(OutputFolder, comparison, runsByMethod);
+        var historiesByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<IReadOnlyList<EpochRecord>>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second.History).ToArray());
+        ComparisonPlots.Write(OutputFolder, comparison, historiesByMethod);
         return comparison;
     }
 
