@@ -91,7 +91,8 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
             + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
 
-    private static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)
+    /// <summary>The best mean of <paramref name="column"/> over the methods (by its direction), or null when it has none.</summary>
+    public static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)
     {
         double[] means = summary.Select(s => s.Metrics.TryGetValue(column.Key, out MetricSummary? m) ? m.Mean : double.NaN).Where(v => !double.IsNaN(v)).ToArray();
         if (means.Length == 0) return null;

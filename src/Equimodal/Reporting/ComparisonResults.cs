@@ -89,6 +89,9 @@ public sealed record ComparisonResults
     /// <summary>Rows that trained a method with options of their own: row name to "method key=value ...".</summary>
     public IReadOnlyDictionary<string, string> Variants { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The `equimodal compare` command line that trains this comparison, when it was run from the command line.</summary>
+    public string? Command { get; init; }
+
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
 
