@@ -9,14 +9,15 @@ namespace Equimodal.Reporting;
 /// <param name="Mean">Mean of the points.</param>
 /// <param name="Low">Lower end of the interval; NaN when the row has none (one seed, or a chart of raw values).</param>
 /// <param name="High">Upper end of the interval; NaN when the row has none.</param>
-public sealed record IntervalRow(string Label, IReadOnlyList<int> Seeds, IReadOnlyList<double> Points, double Mean, double Low, double High)
+/// <param name="Colour">Index of the row's colour in <see cref="Palette"/>: the method's position in the comparison, the same in every chart.</param>
+public sealed record IntervalRow(string Label, IReadOnlyList<int> Seeds, IReadOnlyList<double> Points, double Mean, double Low, double High, int Colour)
 {
     /// <summary>Whether the row has an interval.</summary>
     public bool HasInterval => !double.IsNaN(Low);
 
     /// <summary>A row of paired differences: the per-seed differences, their mean and Student's t interval.</summary>
-    public static IntervalRow Of(PairedDifference difference) =>
-        new(difference.Method, difference.Seeds, difference.Differences, difference.Mean, difference.Low, difference.High);
+    public static IntervalRow Of(PairedDifference difference, int colour) =>
+        new(difference.Method, difference.Seeds, difference.Differences, difference.Mean, difference.Low, difference.High, colour);
 }
 
 /// <summary>
@@ -45,7 +46,8 @@ public sealed record IntervalChart(string Title, string Axis, IReadOnlyList<Inte
 /// <param name="Label">Legend text.</param>
 /// <param name="X">Horizontal positions (epochs).</param>
 /// <param name="Y">Values.</param>
-public sealed record LineSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+/// <param name="Colour">Index of the line's colour in <see cref="Palette"/> (its group's position, so a group without values shifts no colour).</param>
+public sealed record LineSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, int Colour);
 
 /// <summary>Lines over epochs on shared axes.</summary>
 /// <param name="Title">Chart title.</param>
@@ -66,13 +68,13 @@ public static class Charts
         {
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method).OrderBy(r => r.Seed).ToArray();
             double[] points = runs.Select(r => 100 * r.Accuracy).ToArray();
-            return new IntervalRow(method, runs.Select(r => r.Seed).ToArray(), points, points.Length == 0 ? double.NaN : points.Average(), double.NaN, double.NaN);
+            return new IntervalRow(method, runs.Select(r => r.Seed).ToArray(), points, points.Length == 0 ? double.NaN : points.Average(), double.NaN, double.NaN, results.Methods.ToList().IndexOf(method));
         }).Where(r => r.Points.Count > 0).ToArray(), null);
 
     /// <summary>The paired differences in test accuracy against the baseline (points), or null when there are none.</summary>
     public static IntervalChart? PairedAccuracy(ComparisonResults results) => results.PairedAccuracy.Count == 0 ? null : new(
         $"Test accuracy minus {results.PairedAccuracy[0].Baseline}'s on the same seed, with the 95 % interval of the mean", "difference (points)",
-        results.PairedAccuracy.Select(IntervalRow.Of).ToArray(), 0);
+        results.PairedAccuracy.Select(d => IntervalRow.Of(d, results.Methods.ToList().IndexOf(d.Method))).ToArray(), 0);
 
     /// <summary>
     /// Each method's failure gap (points) per seed with its mean and the 95 % interval of the mean, or null when no run has
@@ -85,7 +87,8 @@ public static class Charts
         {
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method && r.FailureGap is not null).OrderBy(r => r.Seed).ToArray();
             if (runs.Length == 0) continue;
-            rows.Add(IntervalRow.Of(PairedDifference.Of(method, "unimodal", runs.Select(r => r.Seed).ToArray(), runs.Select(r => 100 * r.FailureGap!.Value).ToArray())));
+            rows.Add(IntervalRow.Of(PairedDifference.Of(method, "unimodal", runs.Select(r => r.Seed).ToArray(), runs.Select(r => 100 * r.FailureGap!.Value).ToArray()),
+                results.Methods.ToList().IndexOf(method)));
         }
         return rows.Count == 0 ? null : new IntervalChart(
             "Failure gap per seed: largest over modalities of (m-only accuracy - acc(m)), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
@@ -98,15 +101,17 @@ public static class Charts
     public static LineChart OverEpochs(string title, string axis, IEnumerable<(string Label, IReadOnlyList<IReadOnlyList<EpochRecord>> Runs, Func<EpochRecord, double?> Value)> groups)
     {
         var series = new List<LineSeries>();
+        int colour = -1;
         foreach ((string label, IReadOnlyList<IReadOnlyList<EpochRecord>> runs, Func<EpochRecord, double?> value) in groups)
         {
+            colour++;
             if (runs.Count == 0) continue;
             int epochs = runs.Min(r => r.Count);
             var points = Enumerable.Range(0, epochs)
                 .Select(e => (Epoch: runs[0][e].Epoch, Values: runs.Select(r => value(r[e])).OfType<double>().ToArray()))
                 .Where(p => p.Values.Length == runs.Count)
                 .ToArray();
-            if (points.Length > 0) series.Add(new LineSeries(label, points.Select(p => (double)p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray()));
+            if (points.Length > 0) series.Add(new LineSeries(label, points.Select(p => (double)p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray(), colour));
         }
         return new LineChart(title, axis, series);
     }

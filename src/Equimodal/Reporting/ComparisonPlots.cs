@@ -83,7 +83,7 @@ public static class ComparisonPlots
         {
             IntervalRow row = chart.Rows[i];
             double y = rows - 1 - i;
-            Color colour = Color.FromHex(Palette.Colour(i));
+            Color colour = Color.FromHex(Palette.Colour(row.Colour));
             if (row.HasInterval)
             {
                 var interval = plot.Add.Line(row.Low, y, row.High, y);
@@ -114,13 +114,12 @@ public static class ComparisonPlots
     private static Plot Draw(LineChart chart)
     {
         var plot = new Plot();
-        for (int i = 0; i < chart.Series.Count; i++)
+        foreach (LineSeries series in chart.Series)
         {
-            LineSeries series = chart.Series[i];
             var line = plot.Add.Scatter(series.X.ToArray(), series.Y.ToArray());
             line.LegendText = series.Label;
-            line.Color = Color.FromHex(Palette.Colour(i));
-            if (i >= Palette.OkabeIto.Count) line.LinePattern = LinePattern.Dashed;
+            line.Color = Color.FromHex(Palette.Colour(series.Colour));
+            if (series.Colour >= Palette.OkabeIto.Count) line.LinePattern = LinePattern.Dashed;
         }
         // Outside the data area: a legend of many methods would hide the lines.
         plot.ShowLegend(Edge.Right);

@@ -36,7 +36,7 @@ public static class SvgChart
         for (int i = 0; i < chart.Rows.Count; i++)
         {
             IntervalRow row = chart.Rows[i];
-            string colour = Palette.Colour(i);
+            string colour = Palette.Colour(row.Colour);
             double y = Top + RowHeight * (i + 0.5);
             svg.Append(Invariant($"<text x=\"{left - 8}\" y=\"{y + 4:F1}\" text-anchor=\"end\">{Html.Escape(row.Label)}</text>\n"));
             if (row.HasInterval)
@@ -80,15 +80,15 @@ public static class SvgChart
         }
         svg.Append(Invariant($"<text x=\"12\" y=\"{(Top + bottom) / 2:F1}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {(Top + bottom) / 2:F1})\">{Html.Escape(chart.Axis)}</text>\n"));
         var legend = new StringBuilder("<ul class=\"legend\">");
-        for (int i = 0; i < chart.Series.Count; i++)
+        foreach (LineSeries series in chart.Series)
         {
-            LineSeries series = chart.Series[i];
-            string stroke = Invariant($"stroke=\"{Palette.Colour(i)}\" stroke-width=\"2\"{(i >= Palette.OkabeIto.Count ? " stroke-dasharray=\"6 3\"" : "")}");
+            string colour = Palette.Colour(series.Colour);
+            string stroke = Invariant($"stroke=\"{colour}\" stroke-width=\"2\"{(series.Colour >= Palette.OkabeIto.Count ? " stroke-dasharray=\"6 3\"" : "")}");
             string points = string.Join(" ", series.X.Zip(series.Y, (x, y) => Invariant($"{X(x):F1},{Y(y):F1}")));
             svg.Append($"<polyline fill=\"none\" {stroke} points=\"{points}\"><title>{Html.Escape(series.Label)}</title></polyline>\n");
             for (int k = 0; k < series.X.Count; k++)
             {
-                svg.Append(Invariant($"<circle cx=\"{X(series.X[k]):F1}\" cy=\"{Y(series.Y[k]):F1}\" r=\"3\" fill=\"{Palette.Colour(i)}\">"))
+                svg.Append(Invariant($"<circle cx=\"{X(series.X[k]):F1}\" cy=\"{Y(series.Y[k]):F1}\" r=\"3\" fill=\"{colour}\">"))
                     .Append($"<title>{Html.Escape(series.Label)}, epoch {series.X[k]:0}: {Html.Number(series.Y[k], 2)}</title></circle>\n");
             }
             legend.Append($"<li><svg viewBox=\"0 0 28 10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\" {stroke}/></svg> {Html.Escape(series.Label)}</li>");
@@ -111,7 +111,7 @@ public static class SvgChart
         foreach (double tick in Ticks(min, max, 6).Where(t => !integers || t == Math.Round(t)))
         {
             svg.Append(Invariant($"<line x1=\"{x(tick):F1}\" y1=\"{top}\" x2=\"{x(tick):F1}\" y2=\"{bottom}\" stroke=\"#e3e3e3\"/>"))
-                .Append(Invariant($"<text x=\"{x(tick):F1}\" y=\"{bottom + 16}\" text-anchor=\"middle\">{TickText(tick, max - min)}</text>\n"));
+                .Append(Invariant($"<text x=\"{x(tick):F1}\" y=\"{bottom + 16}\" text-anchor=\"middle\">{(integers ? tick.ToString("0", CultureInfo.InvariantCulture) : TickText(tick, max - min))}</text>\n"));
         }
         svg.Append(Invariant($"<text x=\"{(from + to) / 2:F1}\" y=\"{bottom + 36}\" text-anchor=\"middle\">{Html.Escape(label)}</text>\n"));
     }
