@@ -88,7 +88,7 @@ public static class Html
         return $"<td class=\"num\" data-value=\"{sort}\"{hover}>{content}</td>";
     }
 
-    /// <summary>A definition list of settings: one row per leaf of <paramref name="value"/> serialized as JSON ("training.epochs: 10").</summary>
+    /// <summary>A folded table of settings: one row per leaf of <paramref name="value"/> serialized as JSON ("training.epochs: 10").</summary>
     public static string Settings<T>(T value, string caption, params string[] leaveOut)
     {
         using JsonDocument document = JsonDocument.Parse(JsonSerializer.Serialize(value, Json.Indented));
@@ -114,7 +114,8 @@ public static class Html
             }
         }
         Walk(document.RootElement, "");
-        return Table(new[] { "setting", "value" }, rows, caption);
+        // Folded: dozens of rows a reader opens when needed (printing opens them).
+        return $"<details><summary>{Escape(caption)} ({rows.Count} settings)</summary>\n{Table(new[] { "setting", "value" }, rows, caption)}</details>\n";
     }
 
     // Okabe-Ito blue for links and marks; tables scroll inside their box so the page never scrolls sideways.
@@ -127,7 +128,8 @@ public static class Html
         h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid var(--rule); }
         a { color: var(--accent); }
         p.note, figcaption, footer, caption { color: var(--muted); font-size: 0.9rem; }
-        caption { text-align: left; padding: 0.25rem 0; }
+        caption { text-align: left; padding: 0.25rem 0; max-width: calc(100vw - 2rem); }
+        tbody th { white-space: nowrap; }
         .scroll { overflow-x: auto; max-width: 100%; }
         table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
         th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
