@@ -91,7 +91,7 @@ public static class Charts
                 results.Methods.ToList().IndexOf(method)));
         }
         return rows.Count == 0 ? null : new IntervalChart(
-            "Failure gap per seed: largest over modalities of (m-only accuracy - acc(m)), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
+            "Failure gap per seed (m-only accuracy minus acc(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ public static class ComparisonReport
         differences.Select(d => (IReadOnlyList<string>)new[]
         {
             Html.Escape(d.Method), Html.Cell(d.Seeds.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Seeds.Count), Html.Cell(Html.Signed(d.Mean), d.Mean),
-            Html.Escape(Html.Interval(d.Low, d.High)), double.IsNaN(d.Low) ? "-" : d.BeyondSeedNoise ? "<strong>yes</strong>" : "no",
+            Html.Cell(Html.Interval(d.Low, d.High), d.Low), double.IsNaN(d.Low) ? "-" : d.BeyondSeedNoise ? "<strong>yes</strong>" : "no",
             $"{d.Differences.Count(v => v > 0)} / {d.Differences.Count(v => v == 0)} / {d.Differences.Count(v => v < 0)}",
             Html.Escape(string.Join(", ", d.Seeds.Zip(d.Differences, (seed, value) => $"{seed}: {Html.Signed(value)}"))),
         }),
@@ -118,7 +118,7 @@ public static class ComparisonReport
             return what + "<p class=\"note\">Not measured: the comparison has no <code>NAME-only</code> row (add e.g. audio-only,visual-only to --methods).</p>\n";
         var rows = chart.Rows.Select(row => (IReadOnlyList<string>)new[]
         {
-            Html.Escape(row.Label), Html.Cell(Html.Signed(row.Mean), row.Mean), Html.Escape(Html.Interval(row.Low, row.High)),
+            Html.Escape(row.Label), Html.Cell(Html.Signed(row.Mean), row.Mean), Html.Cell(Html.Interval(row.Low, row.High), row.Low),
         }.Concat(results.Modalities.Select(m => results.Summary.Single(s => s.Method == row.Label).Metrics.TryGetValue($"{ComparisonColumn.FailureGapKey}.{m}", out MetricSummary? g)
             ? Html.Cell(Html.Signed(100 * g.Mean), 100 * g.Mean) : Html.Cell("-", double.NaN)))
          .Append(Html.Escape(string.Join(", ", row.Seeds.Zip(row.Points, (seed, value) => $"{seed}: {Html.Signed(value)}")))).ToArray());
