@@ -110,7 +110,10 @@ public static class ComparisonPlots
     /// <summary>Vertical offset (in rows) of seed <paramref name="index"/> of <paramref name="count"/>: within +-0.2 of the row.</summary>
     public static double SeedOffset(int index, int count) => count < 2 ? 0 : 0.4 * index / (count - 1) - 0.2;
 
-    /// <summary>One line per series in the palette's colours (dashed past its eight), the legend outside the data.</summary>
+    // ScottPlot's patterns in the order of Palette.DashArrays.
+    private static readonly LinePattern[] LinePatterns = { LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed };
+
+    /// <summary>One line per series in the palette's colours and dash patterns, the legend outside the data.</summary>
     private static Plot Draw(LineChart chart)
     {
         var plot = new Plot();
@@ -119,7 +122,7 @@ public static class ComparisonPlots
             var line = plot.Add.Scatter(series.X.ToArray(), series.Y.ToArray());
             line.LegendText = series.Label;
             line.Color = Color.FromHex(Palette.Colour(series.Colour));
-            if (series.Colour >= Palette.OkabeIto.Count) line.LinePattern = LinePattern.Dashed;
+            line.LinePattern = LinePatterns[Palette.Dash(series.Colour)];
         }
         // Outside the data area: a legend of many methods would hide the lines.
         plot.ShowLegend(Edge.Right);

@@ -12,4 +12,10 @@ public static class Palette
 
     /// <summary>The colour of series <paramref name="index"/>.</summary>
     public static string Colour(int index) => OkabeIto[index % OkabeIto.Count];
+
+    /// <summary>SVG stroke-dasharray of each dash pattern (null: solid): solid, dashed, dotted, dash-dot.</summary>
+    public static IReadOnlyList<string?> DashArrays { get; } = new[] { null, "7 4", "2 3", "8 3 2 3" };
+
+    /// <summary>The dash pattern (index into <see cref="DashArrays"/>) of line <paramref name="index"/>: in turn, shifted past eight lines so that a repeated colour gets another pattern.</summary>
+    public static int Dash(int index) => (index + index / OkabeIto.Count) % DashArrays.Count;
 }

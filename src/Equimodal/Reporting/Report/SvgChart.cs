@@ -83,7 +83,7 @@ public static class SvgChart
         foreach (LineSeries series in chart.Series)
         {
             string colour = Palette.Colour(series.Colour);
-            string stroke = Invariant($"stroke=\"{colour}\" stroke-width=\"2\"{(series.Colour >= Palette.OkabeIto.Count ? " stroke-dasharray=\"6 3\"" : "")}");
+            string stroke = Invariant($"stroke=\"{colour}\" stroke-width=\"2\"{(Palette.DashArrays[Palette.Dash(series.Colour)] is { } dashes ? $" stroke-dasharray=\"{dashes}\"" : "")}");
             string points = string.Join(" ", series.X.Zip(series.Y, (x, y) => Invariant($"{X(x):F1},{Y(y):F1}")));
             svg.Append($"<polyline fill=\"none\" {stroke} points=\"{points}\"><title>{Html.Escape(series.Label)}</title></polyline>\n");
             for (int k = 0; k < series.X.Count; k++)
