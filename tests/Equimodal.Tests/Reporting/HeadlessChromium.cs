@@ -85,6 +85,9 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public Task ViewportAsync(int width, int height) =>
         SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = 1, ["mobile"] = width < 600 });
 
+    /// <summary>Emulates the CSS media type <paramref name="media"/> ("print", or "" for the screen).</summary>
+    public Task MediaAsync(string media) => SendAsync("Emulation.setEmulatedMedia", new JsonObject { ["media"] = media });
+
     /// <summary>Loads <paramref name="file"/> and waits for its load event; clears <see cref="Problems"/> first.</summary>
     public async Task OpenAsync(string file)
     {

@@ -139,6 +139,7 @@ public static class Html
         table.sortable thead th[aria-sort]::after { content: attr(data-arrow); }
         .best { color: var(--accent); }
         pre { background: var(--band); padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+        td { overflow-wrap: anywhere; }
         figure { margin: 1rem 0; break-inside: avoid; }
         figure svg, figure img { width: 100%; height: auto; max-width: 900px; display: block; }
         ul.legend { list-style: none; padding: 0; margin: 0.25rem 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; font-size: 0.9rem; }
@@ -147,10 +148,12 @@ public static class Html
         details { margin: 0.5rem 0; }
         summary { cursor: pointer; color: var(--accent); }
         @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.5rem; } th, td { padding: 0.2rem 0.35rem; } }
+        @page { size: A4 landscape; margin: 10mm; }
         @media print {
-          body { font-size: 11pt; } main { max-width: none; padding: 0; } a { color: #000; }
-          summary { display: none; } details > * { display: block; } .scroll { overflow: visible; }
-          section, figure, table { break-inside: avoid; } thead th { position: static; }
+          body { font-size: 10pt; } main { max-width: none; padding: 0; } a { color: #000; }
+          summary { display: none; } .scroll { overflow: visible; }
+          table { font-size: 7pt; } th, td { padding: 1px 3px; overflow-wrap: anywhere; } td.num { white-space: normal; }
+          figure, tr { break-inside: avoid; } h2 { break-after: avoid; } thead th { position: static; }
         }
         """;
 
