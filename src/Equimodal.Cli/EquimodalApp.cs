@@ -20,6 +20,7 @@ public static class EquimodalApp
         ["export"] = typeof(ExportCommand),
         ["compare"] = typeof(CompareCommand),
         ["explain"] = typeof(ExplainCommand),
+        ["report"] = typeof(ReportCommand),
         ["prepare"] = typeof(PrepareCommand),
         ["methods"] = typeof(MethodsCommand),
     };
@@ -72,6 +73,10 @@ public static class EquimodalApp
             config.AddCommand<MethodsCommand>("methods").WithDescription("List every training method with its summary, requirements and options.");
             config.AddCommand<ExplainCommand>("explain")
                 .WithDescription($"Attribute a saved run's predictions to its modalities and draw where the model listened and looked. Attributions: {Markup.Escape(string.Join("; ", AttributionRegistry.All.Select(a => $"{a.Name} ({a.Summary})")))}.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write a self-contained report.html (tables, plots, figures; no network needed) of a run folder or a comparison folder.")
+                .WithExample("report", "--comparison", "compare")
+                .WithExample("report", "--run", "runs/joint-1");
             config.AddCommand<PrepareCommand>("prepare")
                 .WithDescription("Extract WAV audio and 1 fps frames from videos with ffmpeg into the cremad or vggsound layout.")
                 .WithExample("prepare", "cremad", "--videos", "CREMA-D/VideoFlash", "--out", "data/cremad");

@@ -5,6 +5,7 @@ using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Reporting;
+using Equimodal.Reporting.Report;
 using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -36,7 +37,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 
         /// <summary>Output folder.</summary>
         [CommandOption("--out <DIR>")]
-        [Description("Comparison folder (results.json, results.md, PNG plots, runs/). Finished runs in it are not trained again.")]
+        [Description("Comparison folder (results.json, results.md, report.html, PNG plots, runs/). Finished runs in it are not trained again.")]
         [DefaultValue("compare")]
         public string Out { get; init; } = "compare";
 
@@ -52,7 +53,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 
         /// <summary>Report over the finished rows.</summary>
         [CommandOption("--aggregate")]
-        [Description("Write results.json, results.md and plots from the run folders that exist, and list the rows still missing; trains nothing.")]
+        [Description("Write results.json, results.md, report.html and plots from the run folders that exist, and list the rows still missing; trains nothing.")]
         public bool Aggregate { get; init; }
 
         /// <summary>The method names.</summary>
@@ -107,6 +108,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         Comparison comparison = settings.Grid();
+        comparison.Command = TrainingCommand(context.Arguments);
         if (settings.Plan)
         {
             AnsiConsole.Console.Profile.Out.Writer.Write(comparison.WritePlan());
@@ -132,9 +134,30 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         IReadOnlyList<TrainingResult> results = TrainingDisplay.Run(jobs);
         ComparisonResults report = comparison.Report(results, splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
-        AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
+        AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]; the page to read and share: [blue]{Markup.Escape(Path.Combine(comparison.OutputFolder, Html.ReportFile))}[/]");
         return 0;
     }
+
+    // The command that trains the whole grid: this one without the flags that choose a part of the work.
+    private static string TrainingCommand(IReadOnlyList<string> arguments)
+    {
+        var kept = new List<string> { "equimodal" };
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] is "--aggregate" or "--plan") continue;
+            if (arguments[i] == "--index")
+            {
+                i++;
+                continue;
+            }
+            if (arguments[i].StartsWith("--index=", StringComparison.Ordinal)) continue;
+            kept.Add(arguments[i]);
+        }
+        return string.Join(" ", kept.Select(Quoted));
+    }
+
+    private static string Quoted(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_.,:=/+@%".Contains(c)) ? argument : "'" + argument.Replace("'", "'\\''") + "'";
 
     private static int Aggregate(Comparison comparison, DatasetSplits splits)
     {

@@ -27,6 +27,9 @@ public enum Better
 /// <param name="Format">Text of a value (percent, seconds).</param>
 public sealed record ComparisonColumn(string Key, string Header, Better Better, Func<ComparisonRecord, double?> Value, Func<double, string> Format)
 {
+    /// <summary>Key of the run's failure gap in the summary; "failureGap.{modality}" are the per-modality gaps.</summary>
+    public const string FailureGapKey = "failureGap";
+
     /// <summary>The columns of a comparison over <paramref name="modalities"/>.</summary>
     public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities)
     {
@@ -43,6 +46,9 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         columns.Add(new("imbalance", "imbalance (normalised)", Better.Lower, r => r.Diagnostics.ImbalanceDegree, v => Fixed(v, "F3")));
         columns.Add(new("shapleyGap", "phi gap (BalanceBenchmark)", Better.Lower, r => r.Diagnostics.ShapleyGap, ResultTable.Percent));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"share.{m}", $"share({m})", Better.Neither, r => Lookup(r.Diagnostics.AttributionShares, m), ResultTable.Percent)));
+        // Failure gaps against the comparison's unimodal rows (ComparisonFailureGaps): the run's largest, then each modality's.
+        columns.Add(new(FailureGapKey, "failure gap", Better.Lower, r => r.FailureGap, ResultTable.Percent));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"{FailureGapKey}.{m}", $"gap({m})", Better.Lower, r => Lookup(r.FailureGaps, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"missing.{m}", $"no {m}", Better.Higher, r => Lookup(r.Diagnostics.AccuracyMissing, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"corrupted.{m}", $"{m} corrupted", Better.Higher, r => Lookup(r.Diagnostics.AccuracyCorrupted, m), ResultTable.Percent)));
         // Linear probes of the frozen encoders: "probe(all)" on the concatenated features, "probe(m)" on m's alone.
@@ -85,7 +91,8 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
             + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
 
-    private static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)
+    /// <summary>The best mean of <paramref name="column"/> over the methods (by its direction), or null when it has none.</summary>
+    public static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)
     {
         double[] means = summary.Select(s => s.Metrics.TryGetValue(column.Key, out MetricSummary? m) ? m.Mean : double.NaN).Where(v => !double.IsNaN(v)).ToArray();
         if (means.Length == 0) return null;

@@ -12,19 +12,28 @@ public static class ComparisonPlots
     /// <summary>Figure height in pixels.</summary>
     public const int Height = 540;
 
-    /// <summary>File name of the accuracy bar chart.</summary>
+    /// <summary>File name of the accuracy plot: per-seed points above the paired differences.</summary>
     public const string AccuracyFile = "accuracy.png";
 
+    /// <summary>File name of the failure-gap plot (comparisons with `NAME-only` rows).</summary>
+    public const string FailureGapFile = "failure-gap.png";
+
     /// <summary>
-    /// Writes accuracy.png (mean test accuracy per method with a standard-deviation error bar) and, per modality,
-    /// validation-accuracy-{modality}.png (that modality's own validation accuracy over epochs, one line per method,
-    /// mean over seeds) and attribution-share-{modality}.png (its mean attribution share on validation data over epochs,
-    /// multimodal methods only). Returns the files written.
+    /// Writes accuracy.png (per-seed test accuracy of each method with its mean, above the paired differences to the
+    /// baseline with their 95 % intervals: <see cref="Charts.Accuracy"/>, <see cref="Charts.PairedAccuracy"/>),
+    /// failure-gap.png when the comparison has unimodal rows (<see cref="Charts.FailureGaps"/>), robustness.png when
+    /// measured, the per-epoch charts of <see cref="Charts.ComparisonEpochs"/> and modality-use.png when logged.
+    /// <paramref name="historiesByMethod"/> holds each method's runs' metrics.jsonl records. Returns the files written.
     /// </summary>
-    public static IReadOnlyList<string> Write(string folder, ComparisonResults results, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod)
+    public static IReadOnlyList<string> Write(string folder, ComparisonResults results, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<EpochRecord>>> historiesByMethod)
     {
         var files = new List<string> { Path.Combine(folder, AccuracyFile) };
-        WriteAccuracy(files[0], results);
+        Stacked(new[] { Charts.Accuracy(results), Charts.PairedAccuracy(results) }.OfType<IntervalChart>().Select(Draw)).SavePng(files[0], Width, Height);
+        if (Charts.FailureGaps(results) is { } gaps)
+        {
+            files.Add(Path.Combine(folder, FailureGapFile));
+            Draw(gaps).SavePng(files[^1], Width, Height);
+        }
         string[] conditions = new[] { "accuracy" }.Concat(results.Modalities.SelectMany(m => new[] { $"missing.{m}", $"corrupted.{m}" }))
             .Where(key => results.Summary.Any(s => s.Metrics.ContainsKey(key))).ToArray();
         if (conditions.Length > 1)
@@ -32,21 +41,96 @@ public static class ComparisonPlots
             files.Add(Path.Combine(folder, RobustnessFile));
             WriteRobustness(files[^1], results, conditions);
         }
-        foreach (string modality in results.Modalities)
+        foreach ((string name, LineChart chart) in Charts.ComparisonEpochs(results.Modalities, historiesByMethod))
         {
-            string file = Path.Combine(folder, $"validation-accuracy-{modality}.png");
-            bool drawn = WriteOverEpochs(file, $"Validation accuracy of the {modality} logits", $"accuracy({modality}) %", runsByMethod,
-                record => record.Validation.ModalityAccuracy.TryGetValue(modality, out double a) ? 100 * a : null);
-            if (drawn) files.Add(file);
-            // Unimodal runs have a share of 1 by definition: only multimodal runs are drawn.
-            string shareFile = Path.Combine(folder, $"attribution-share-{modality}.png");
-            bool shareDrawn = WriteOverEpochs(shareFile, $"Validation attribution share of {modality}", $"share({modality}) %", runsByMethod,
-                record => record.Validation.AttributionShares.Count > 1 && record.Validation.AttributionShares.TryGetValue(modality, out double share) ? 100 * share : null);
-            if (shareDrawn) files.Add(shareFile);
+            files.Add(Path.Combine(folder, name));
+            Draw(chart).SavePng(files[^1], Width, Height);
         }
-        string useFile = Path.Combine(folder, ModalityUseFile);
-        if (WriteModalityUse(useFile, runsByMethod, results.Modalities)) files.Add(useFile);
+        IReadOnlyList<LineChart> use = Charts.ModalityUse(historiesByMethod, results.Modalities);
+        if (use.Count > 0)
+        {
+            files.Add(Path.Combine(folder, ModalityUseFile));
+            Stacked(use.Select(Draw)).SavePng(files[^1], Width, Height / 2 * use.Count);
+        }
         return files;
+    }
+
+    /// <summary>The plots one above the other in one figure.</summary>
+    private static Multiplot Stacked(IEnumerable<Plot> plots)
+    {
+        var multiplot = new Multiplot();
+        // A new multiplot holds one empty plot.
+        foreach (Plot empty in multiplot.GetPlots()) multiplot.RemovePlot(empty);
+        foreach (Plot plot in plots) multiplot.AddPlot(plot);
+        return multiplot;
+    }
+
+    /// <summary>
+    /// A forest plot: one row per method, its per-seed points (small, spread vertically so equal values stay visible), its
+    /// mean (a tall bar) and its interval (a thick line), on an x axis fitted to the values.
+    /// </summary>
+    private static Plot Draw(IntervalChart chart)
+    {
+        var plot = new Plot();
+        int rows = chart.Rows.Count;
+        if (chart.Reference is double reference)
+        {
+            var line = plot.Add.VerticalLine(reference);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Gray;
+        }
+        for (int i = 0; i < rows; i++)
+        {
+            IntervalRow row = chart.Rows[i];
+            double y = rows - 1 - i;
+            Color colour = Color.FromHex(Palette.Colour(row.Colour));
+            if (row.HasInterval)
+            {
+                var interval = plot.Add.Line(row.Low, y, row.High, y);
+                interval.LineWidth = 4;
+                interval.Color = colour.WithAlpha(0.6);
+            }
+            var mean = plot.Add.Line(row.Mean, y - 0.3, row.Mean, y + 0.3);
+            mean.LineWidth = 3;
+            mean.Color = colour;
+            double[] offsets = row.Points.Select((_, k) => y + SeedOffset(k, row.Points.Count)).ToArray();
+            var points = plot.Add.ScatterPoints(row.Points.ToArray(), offsets);
+            points.MarkerSize = 7;
+            points.MarkerShape = MarkerShape.OpenCircle;
+            points.Color = colour;
+        }
+        (double min, double max) = chart.Range();
+        plot.Axes.SetLimits(min, max, -0.6, rows - 0.4);
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows).Select(i => (double)(rows - 1 - i)).ToArray(), chart.Rows.Select(r => r.Label).ToArray());
+        plot.Title(chart.Title);
+        plot.XLabel(chart.Axis);
+        return plot;
+    }
+
+    /// <summary>Vertical offset (in rows) of seed <paramref name="index"/> of <paramref name="count"/>: within +-0.2 of the row.</summary>
+    public static double SeedOffset(int index, int count) => count < 2 ? 0 : 0.4 * index / (count - 1) - 0.2;
+
+    // ScottPlot's patterns in the order of Palette.DashArrays.
+    private static readonly LinePattern[] LinePatterns = { LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed };
+
+    /// <summary>One line per series in the palette's colours and dash patterns, the legend outside the data.</summary>
+    private static Plot Draw(LineChart chart)
+    {
+        var plot = new Plot();
+        foreach (LineSeries series in chart.Series)
+        {
+            var line = plot.Add.Scatter(series.X.ToArray(), series.Y.ToArray());
+            line.LegendText = series.Label;
+            line.Color = Color.FromHex(Palette.Colour(series.Colour));
+            line.LinePattern = LinePatterns[Palette.Dash(series.Colour)];
+        }
+        // Outside the data area: a legend of many methods would hide the lines.
+        plot.ShowLegend(Edge.Right);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Title(chart.Title);
+        plot.XLabel("epoch");
+        plot.YLabel(chart.Axis);
+        return plot;
     }
 
     /// <summary>File name of the robustness plot (compare --robustness).</summary>
@@ -56,13 +140,12 @@ public static class ComparisonPlots
     private static void WriteRobustness(string file, ComparisonResults results, IReadOnlyList<string> conditions)
     {
         var plot = new Plot();
-        Color[] palette = { Colors.SteelBlue, Colors.OrangeRed, Colors.Orange, Colors.SeaGreen, Colors.MediumPurple, Colors.Gray };
         double width = 0.8 / conditions.Count;
         for (int c = 0; c < conditions.Count; c++)
         {
             int condition = c;
             Bar[] bars = results.Summary.Select((method, i) => method.Metrics.TryGetValue(conditions[condition], out MetricSummary? value)
-                ? new Bar { Position = i - 0.4 + width * (condition + 0.5), Size = width, Value = 100 * value.Mean, FillColor = palette[condition % palette.Length] }
+                ? new Bar { Position = i - 0.4 + width * (condition + 0.5), Size = width, Value = 100 * value.Mean, FillColor = Color.FromHex(Palette.Colour(condition)) }
                 : null).OfType<Bar>().ToArray();
             var series = plot.Add.Bars(bars);
             series.LegendText = conditions[c] == "accuracy" ? "all modalities" : conditions[c].Replace("missing.", "no ").Replace("corrupted.", "corrupted ");
@@ -77,51 +160,6 @@ public static class ComparisonPlots
     /// <summary>File name of the modality-use figure (runs trained with attr-reg's diagnostics=on).</summary>
     public const string ModalityUseFile = "modality-use.png";
 
-    /// <summary>
-    /// Draws the per-epoch modality-use diagnostics (<see cref="Evaluation.ModalityUse"/>, logged as method metrics
-    /// "...use.{quantity}.{modality}") in one panel per quantity, one line per run label and modality, mean over the
-    /// label's runs. Returns false (and writes nothing) when no run logged them.
-    /// </summary>
-    public static bool WriteModalityUse(string file, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByLabel, IReadOnlyList<string> modalities)
-    {
-        string[] quantities =
-        {
-            Evaluation.ModalityUse.AttributionShare, Evaluation.ModalityUse.EmbeddingNorm, Evaluation.ModalityUse.FusionWeightNorm,
-            Evaluation.ModalityUse.AblationAccuracyDrop, Evaluation.ModalityUse.OwnAccuracy,
-        };
-        var multiplot = new Multiplot();
-        // A new multiplot holds one empty plot; the panels are added below.
-        foreach (Plot empty in multiplot.GetPlots()) multiplot.RemovePlot(empty);
-        bool any = false;
-        foreach (string quantity in quantities)
-        {
-            var series = runsByLabel.SelectMany(label => modalities.Select(modality => (
-                Label: $"{label.Key} {modality}",
-                Runs: label.Value,
-                Value: (Func<EpochRecord, double?>)(record => record.MethodMetrics.FirstOrDefault(m => m.Key.EndsWith($"use.{quantity}.{modality}", StringComparison.Ordinal)) is { Key: not null } metric ? metric.Value : null))));
-            var plot = new Plot();
-            if (!DrawOverEpochs(plot, quantity, quantity, series)) continue;
-            multiplot.AddPlot(plot);
-            any = true;
-        }
-        if (any) multiplot.SavePng(file, Width, Height / 2 * multiplot.Count());
-        return any;
-    }
-
-    private static void WriteAccuracy(string file, ComparisonResults results)
-    {
-        var plot = new Plot();
-        // A method with no finished run (compare --aggregate on part of a grid) keeps its place on the axis without a bar.
-        var bars = results.Summary.Select((method, i) => method.Metrics.TryGetValue("accuracy", out MetricSummary? accuracy)
-            ? new Bar { Position = i, Value = 100 * accuracy.Mean, Error = double.IsNaN(accuracy.Std) ? 0 : 100 * accuracy.Std, FillColor = Colors.SteelBlue }
-            : null).OfType<Bar>().ToArray();
-        plot.Add.Bars(bars);
-        MethodTicks(plot, results.Summary.Select(s => s.Method).ToArray());
-        plot.Title($"Test accuracy (mean ± std over {results.Seeds.Count} seeds)");
-        plot.YLabel("accuracy %");
-        plot.SavePng(file, Width, Height);
-    }
-
     /// <summary>Method names under their bars.</summary>
     private static void MethodTicks(Plot plot, string[] names)
     {
@@ -134,42 +172,5 @@ public static class ComparisonPlots
         float longest = 0.6f * plot.Axes.Bottom.TickLabelStyle.FontSize * names.Max(n => n.Length);
         plot.Axes.Bottom.MinimumSize = 16 + longest * MathF.Sin(slant * MathF.PI / 180);
         plot.Axes.Margins(bottom: 0);
-    }
-
-    private static bool WriteOverEpochs(string file, string title, string label, IReadOnlyDictionary<string, IReadOnlyList<TrainingResult>> runsByMethod, Func<EpochRecord, double?> value)
-    {
-        var plot = new Plot();
-        if (!DrawOverEpochs(plot, title, label, runsByMethod.Select(x => (x.Key, x.Value, value)))) return false;
-        plot.SavePng(file, Width, Height);
-        return true;
-    }
-
-    /// <summary>Draws one line per series (mean over its runs of a per-epoch value); false when no series has a value.</summary>
-    private static bool DrawOverEpochs(Plot plot, string title, string label, IEnumerable<(string Label, IReadOnlyList<TrainingResult> Runs, Func<EpochRecord, double?> Value)> series)
-    {
-        // 25 distinct colours, so a comparison of a dozen methods never repeats one.
-        plot.Add.Palette = new ScottPlot.Palettes.Tsitsulin();
-        bool any = false;
-        foreach ((string method, IReadOnlyList<TrainingResult> runs, Func<EpochRecord, double?> value) in series)
-        {
-            if (runs.Count == 0) continue; // a method with no finished run yet (compare --aggregate)
-            int epochs = runs.Min(r => r.History.Count);
-            var points = Enumerable.Range(0, epochs)
-                .Select(e => (Epoch: e + 1.0, Values: runs.Select(r => value(r.History[e])).OfType<double>().ToArray()))
-                .Where(p => p.Values.Length == runs.Count)
-                .ToArray();
-            if (points.Length == 0) continue;
-            var line = plot.Add.Scatter(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray());
-            line.LegendText = method;
-            any = true;
-        }
-        if (!any) return false;
-        // Outside the data area: a legend of many methods would hide the lines.
-        plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.YLabel(label);
-        return true;
     }
 }

@@ -32,6 +32,16 @@ public sealed record ComparisonRecord
 
     /// <summary>Per-modality accuracy, Shapley values, attribution shares and timings.</summary>
     public ModelDiagnostics Diagnostics { get; init; } = new();
+
+    /// <summary>
+    /// Per modality, the test accuracy of the comparison's `m-only` row with the same seed minus this run's acc(m), in
+    /// accuracy units (<see cref="FailureGap"/>); null for unimodal runs and when the comparison has no such row.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? FailureGaps { get; init; }
+
+    /// <summary>The run's failure gap: the largest of <see cref="FailureGaps"/>, or null without any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? FailureGap => FailureGaps is null ? null : Evaluation.FailureGap.Of(FailureGaps);
 }
 
 /// <summary>Mean and sample standard deviation (n - 1; NaN for a single value) of one metric over seeds.</summary>
@@ -79,6 +89,9 @@ public sealed record ComparisonResults
     /// <summary>Rows that trained a method with options of their own: row name to "method key=value ...".</summary>
     public IReadOnlyDictionary<string, string> Variants { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The `equimodal compare` command line that trains this comparison, when it was run from the command line.</summary>
+    public string? Command { get; init; }
+
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
 
@@ -86,6 +99,7 @@ public sealed record ComparisonResults
     public static ComparisonResults Create(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, IReadOnlyList<string> modalities, IReadOnlyList<ComparisonRecord> runs)
     {
         IReadOnlyList<ComparisonColumn> columns = ComparisonColumn.For(modalities);
+        runs = ComparisonFailureGaps.Attach(runs, modalities);
         var summary = methods.Select(method =>
         {
             ComparisonRecord[] ofMethod = runs.Where(r => r.Method == method).ToArray();

@@ -4,6 +4,7 @@ using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Reporting.Report;
 using TorchSharp;
 
 namespace Equimodal.Training;
@@ -18,8 +19,8 @@ public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, st
 /// <summary>
 /// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
 /// results.json exists is read back instead of retrained, and an interrupted run continues from its newest checkpoint,
-/// so an interrupted comparison resumes), computes the same
-/// diagnostics for every run, and writes DIR/results.json, DIR/results.md and PNG plots.
+/// so an interrupted comparison resumes), computes the same diagnostics for every run, and writes DIR/results.json,
+/// DIR/results.md, PNG plots and DIR/report.html (with each run's own report.html).
 /// </summary>
 public sealed class Comparison
 {
@@ -135,6 +136,9 @@ public sealed class Comparison
                 throw new ArgumentException($"--method-option {key}: '{prefix}' is neither a method nor a variant of --methods ({string.Join(",", rows)}).");
         }
     }
+
+    /// <summary>The `equimodal compare` command line that trains this grid, recorded in results.json and the report (null when not run from one).</summary>
+    public string? Command { get; set; }
 
     /// <summary>Absolute path of the comparison folder.</summary>
     public string OutputFolder { get; }
@@ -294,7 +298,7 @@ public sealed class Comparison
     }
 
     /// <summary>
-    /// Computes every run's diagnostics and writes results.json, results.md and the plots. <paramref name="results"/> are
+    /// Computes every run's diagnostics and writes results.json, results.md, the plots and the HTML reports. <paramref name="results"/> are
     /// the results of <see cref="Runs"/>, in the same order.
     /// </summary>
     public ComparisonResults Report(IReadOnlyList<TrainingResult> results, DatasetSplits splits) => Report(Runs, results, splits);
@@ -318,11 +322,13 @@ public sealed class Comparison
         {
             DataReport = splits.Report,
             Variants = Variants.ToDictionary(v => v.Key, v => Describe(v.Key)),
+            Command = Command,
         };
         File.WriteAllText(Path.Combine(OutputFolder, ResultsFile), JsonSerializer.Serialize(comparison, Json.Indented) + "\n");
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
-        var runsByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<TrainingResult>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second).ToArray());
-        ComparisonPlots.Write(OutputFolder, comparison, runsByMethod);
+        var historiesByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<IReadOnlyList<EpochRecord>>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second.History).ToArray());
+        ComparisonPlots.Write(OutputFolder, comparison, historiesByMethod);
+        ComparisonReport.Write(OutputFolder);
         return comparison;
     }
 

@@ -19,12 +19,22 @@ public class ComparisonGridTests
         "--batch-size", "8", "--threads", "1", "--device", "cpu", "--out", folder,
     }.Concat(extra).ToArray();
 
-    // results.json without the timings, which differ between any two runs.
+    // results.json without the timings, which differ between any two runs, and without the command, which names the folder
+    // (checked apart by SameCommand).
     private static JsonNode Results(string folder)
     {
         JsonNode results = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, Comparison.ResultsFile)))!;
         RemoveTimes(results);
+        results.AsObject().Remove("command");
         return results;
+    }
+
+    // The command recorded by the grid is the plain compare's in its own folder: --index and --aggregate are not part of it.
+    private static void SameCommand(string plain, string grid)
+    {
+        string Command(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, Comparison.ResultsFile)))!["command"]!.GetValue<string>();
+        Assert.StartsWith("equimodal compare --dataset folder", Command(plain));
+        Assert.Equal(Command(plain).Replace(plain, grid), Command(grid));
     }
 
     private static void RemoveTimes(JsonNode? node)
@@ -79,6 +89,7 @@ public class ComparisonGridTests
         Assert.True(code == 0, output);
         Assert.DoesNotContain("missing", output);
         Assert.Equal(Results(plain).ToJsonString(), Results(grid).ToJsonString());
+        SameCommand(plain, grid);
     }
 
     [Fact]
@@ -110,6 +121,7 @@ public class ComparisonGridTests
         Assert.True(code == 0, output);
         Assert.Contains("probe(all)", output);
         Assert.Equal(Results(plain).ToJsonString(), Results(grid).ToJsonString());
+        SameCommand(plain, grid);
     }
 
     private static JsonArray Probes(JsonNode run) => run["diagnostics"]!["linearProbes"]!.AsArray();

@@ -57,8 +57,18 @@ public class ComparisonTests
         Assert.StartsWith("**", bestRow.Split('|')[2].Trim());
 
         string[] plots = Directory.GetFiles(folder, "*.png");
-        Assert.Equal(new[] { "accuracy.png", "attribution-share-audio.png", "attribution-share-visual.png", "validation-accuracy-audio.png", "validation-accuracy-visual.png" },
+        Assert.Equal(new[] { "accuracy.png", "attribution-share-audio.png", "attribution-share-visual.png", "failure-gap.png", "validation-accuracy-audio.png", "validation-accuracy-visual.png" },
             plots.Select(Path.GetFileName).Order());
+        // joint is measured against audio-only of the same seed; audio-only itself has no gap.
+        Assert.Equal(runs[2].GetProperty("accuracy").GetDouble() - results.Runs[0].Diagnostics.ModalityAccuracy["audio"], results.Runs[0].FailureGaps!["audio"], 12);
+        Assert.Null(results.Runs[2].FailureGaps);
+        // The page to share, and one per run, linked from it.
+        string page = File.ReadAllText(Path.Combine(folder, Equimodal.Reporting.Report.Html.ReportFile));
+        foreach (ComparisonRun run in comparison.Runs)
+        {
+            Assert.True(File.Exists(Path.Combine(run.Folder, Equimodal.Reporting.Report.Html.ReportFile)), run.Folder);
+            Assert.Contains($"href=\"runs/{run.Method}-seed{run.Seed}/report.html\"", page);
+        }
         foreach (string plot in plots)
         {
             using SKBitmap bitmap = SKBitmap.Decode(plot);

@@ -1,0 +1,174 @@
+using Equimodal.Training;
+
+namespace Equimodal.Reporting;
+
+/// <summary>One row of an <see cref="IntervalChart"/>: a method's per-seed values, their mean and the 95 % interval of the mean.</summary>
+/// <param name="Label">Row label (the method).</param>
+/// <param name="Seeds">Seed of each point.</param>
+/// <param name="Points">One value per seed.</param>
+/// <param name="Mean">Mean of the points.</param>
+/// <param name="Low">Lower end of the interval; NaN when the row has none (one seed, or a chart of raw values).</param>
+/// <param name="High">Upper end of the interval; NaN when the row has none.</param>
+/// <param name="Colour">Index of the row's colour in <see cref="Palette"/>: the method's position in the comparison, the same in every chart.</param>
+public sealed record IntervalRow(string Label, IReadOnlyList<int> Seeds, IReadOnlyList<double> Points, double Mean, double Low, double High, int Colour)
+{
+    /// <summary>Whether the row has an interval.</summary>
+    public bool HasInterval => !double.IsNaN(Low);
+
+    /// <summary>A row of paired differences: the per-seed differences, their mean and Student's t interval.</summary>
+    public static IntervalRow Of(PairedDifference difference, int colour) =>
+        new(difference.Method, difference.Seeds, difference.Differences, difference.Mean, difference.Low, difference.High, colour);
+}
+
+/// <summary>
+/// Rows of per-seed points with a mean and an interval on one value axis (a forest plot when the values are
+/// differences): what a reader needs to judge differences of a few points, which bars from zero hide.
+/// </summary>
+/// <param name="Title">Chart title.</param>
+/// <param name="Axis">Value axis label.</param>
+/// <param name="Rows">One row per method, top to bottom.</param>
+/// <param name="Reference">Value of a vertical reference line (0 for differences), or null.</param>
+public sealed record IntervalChart(string Title, string Axis, IReadOnlyList<IntervalRow> Rows, double? Reference)
+{
+    /// <summary>The value axis fitted to the points, the intervals and the reference, with a margin of 8 % of the span on each side.</summary>
+    public (double Min, double Max) Range()
+    {
+        double[] values = Rows.SelectMany(r => r.Points.Concat(r.HasInterval ? new[] { r.Low, r.High } : Array.Empty<double>()))
+            .Concat(Reference is double reference ? new[] { reference } : Array.Empty<double>()).Where(double.IsFinite).ToArray();
+        if (values.Length == 0) return (0, 1);
+        double min = values.Min(), max = values.Max();
+        double margin = Math.Max(0.08 * (max - min), 0.5);
+        return (min - margin, max + margin);
+    }
+}
+
+/// <summary>One line of a <see cref="LineChart"/>.</summary>
+/// <param name="Label">Legend text.</param>
+/// <param name="X">Horizontal positions (epochs).</param>
+/// <param name="Y">Values.</param>
+/// <param name="Colour">Index of the line's colour in <see cref="Palette"/> (its group's position, so a group without values shifts no colour).</param>
+public sealed record LineSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, int Colour);
+
+/// <summary>Lines over epochs on shared axes.</summary>
+/// <param name="Title">Chart title.</param>
+/// <param name="Axis">Value axis label.</param>
+/// <param name="Series">The lines; a chart without any is not drawn.</param>
+public sealed record LineChart(string Title, string Axis, IReadOnlyList<LineSeries> Series);
+
+/// <summary>
+/// The charts of a comparison and of a run, as data: <see cref="ComparisonPlots"/> draws them as PNG and the HTML report
+/// as SVG, so both show the same numbers.
+/// </summary>
+public static class Charts
+{
+    /// <summary>Test accuracy (%) of every run, one row per method with its mean over seeds.</summary>
+    public static IntervalChart Accuracy(ComparisonResults results) => new(
+        $"Test accuracy per seed ({results.Seeds.Count} seeds; the bar is the mean)", "accuracy %",
+        results.Methods.Select(method =>
+        {
+            ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method).OrderBy(r => r.Seed).ToArray();
+            double[] points = runs.Select(r => 100 * r.Accuracy).ToArray();
+            return new IntervalRow(method, runs.Select(r => r.Seed).ToArray(), points, points.Length == 0 ? double.NaN : points.Average(), double.NaN, double.NaN, results.Methods.ToList().IndexOf(method));
+        }).Where(r => r.Points.Count > 0).ToArray(), null);
+
+    /// <summary>The paired differences in test accuracy against the baseline (points), or null when there are none.</summary>
+    public static IntervalChart? PairedAccuracy(ComparisonResults results) => results.PairedAccuracy.Count == 0 ? null : new(
+        $"Test accuracy minus {results.PairedAccuracy[0].Baseline}'s on the same seed, with the 95 % interval of the mean", "difference (points)",
+        results.PairedAccuracy.Select(d => IntervalRow.Of(d, results.Methods.ToList().IndexOf(d.Method))).ToArray(), 0);
+
+    /// <summary>
+    /// Each method's failure gap (points) per seed with its mean and the 95 % interval of the mean, or null when no run has
+    /// one. The gap is itself a per-seed difference (unimodal row minus own logits), hence the paired interval.
+    /// </summary>
+    public static IntervalChart? FailureGaps(ComparisonResults results)
+    {
+        var rows = new List<IntervalRow>();
+        foreach (string method in results.Methods)
+        {
+            ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method && r.FailureGap is not null).OrderBy(r => r.Seed).ToArray();
+            if (runs.Length == 0) continue;
+            rows.Add(IntervalRow.Of(PairedDifference.Of(method, "unimodal", runs.Select(r => r.Seed).ToArray(), runs.Select(r => 100 * r.FailureGap!.Value).ToArray()),
+                results.Methods.ToList().IndexOf(method)));
+        }
+        return rows.Count == 0 ? null : new IntervalChart(
+            "Failure gap per seed (m-only accuracy minus acc(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
+    }
+
+    /// <summary>
+    /// One line per group of runs (a method, or one run): the mean over its runs of its value per epoch,
+    /// drawn over the epochs every run has a value for.
+    /// </summary>
+    public static LineChart OverEpochs(string title, string axis, IEnumerable<(string Label, IReadOnlyList<IReadOnlyList<EpochRecord>> Runs, Func<EpochRecord, double?> Value)> groups)
+    {
+        var series = new List<LineSeries>();
+        int colour = -1;
+        foreach ((string label, IReadOnlyList<IReadOnlyList<EpochRecord>> runs, Func<EpochRecord, double?> value) in groups)
+        {
+            colour++;
+            if (runs.Count == 0) continue;
+            int epochs = runs.Min(r => r.Count);
+            var points = Enumerable.Range(0, epochs)
+                .Select(e => (Epoch: runs[0][e].Epoch, Values: runs.Select(r => value(r[e])).OfType<double>().ToArray()))
+                .Where(p => p.Values.Length == runs.Count)
+                .ToArray();
+            if (points.Length > 0) series.Add(new LineSeries(label, points.Select(p => (double)p.Epoch).ToArray(), points.Select(p => p.Values.Average()).ToArray(), colour));
+        }
+        return new LineChart(title, axis, series);
+    }
+
+    /// <summary>
+    /// The per-epoch charts of a comparison: per modality its own validation accuracy and (multimodal runs only: a
+    /// unimodal run's share is 1 by definition) its validation attribution share, one line per method, mean over seeds.
+    /// Keys are the PNG file names <see cref="ComparisonPlots"/> writes.
+    /// </summary>
+    public static IReadOnlyList<(string File, LineChart Chart)> ComparisonEpochs(IReadOnlyList<string> modalities, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<EpochRecord>>> historiesByMethod)
+    {
+        var charts = new List<(string, LineChart)>();
+        foreach (string modality in modalities)
+        {
+            charts.Add(($"validation-accuracy-{modality}.png", OverEpochs($"Validation accuracy of the {modality} logits", $"accuracy({modality}) %",
+                historiesByMethod.Select(m => (m.Key, m.Value, (Func<EpochRecord, double?>)(r => r.Validation.ModalityAccuracy.TryGetValue(modality, out double a) ? 100 * a : null))))));
+            charts.Add(($"attribution-share-{modality}.png", OverEpochs($"Validation attribution share of {modality}", $"share({modality}) %",
+                historiesByMethod.Select(m => (m.Key, m.Value, (Func<EpochRecord, double?>)(r =>
+                    r.Validation.AttributionShares.Count > 1 && r.Validation.AttributionShares.TryGetValue(modality, out double s) ? 100 * s : null))))));
+        }
+        return charts.Where(c => c.Item2.Series.Count > 0).ToArray();
+    }
+
+    /// <summary>
+    /// The per-epoch modality-use diagnostics (<see cref="Evaluation.ModalityUse"/>, logged as method metrics
+    /// "...use.{quantity}.{modality}"), one chart per quantity some run logged, one line per group and modality.
+    /// </summary>
+    public static IReadOnlyList<LineChart> ModalityUse(IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<EpochRecord>>> historiesByLabel, IReadOnlyList<string> modalities)
+    {
+        string[] quantities =
+        {
+            Evaluation.ModalityUse.AttributionShare, Evaluation.ModalityUse.EmbeddingNorm, Evaluation.ModalityUse.FusionWeightNorm,
+            Evaluation.ModalityUse.AblationAccuracyDrop, Evaluation.ModalityUse.OwnAccuracy,
+        };
+        return quantities.Select(quantity => OverEpochs(quantity, quantity, historiesByLabel.SelectMany(label => modalities.Select(modality => (
+                $"{label.Key} {modality}",
+                label.Value,
+                (Func<EpochRecord, double?>)(record => record.MethodMetrics.FirstOrDefault(m => m.Key.EndsWith($"use.{quantity}.{modality}", StringComparison.Ordinal)) is { Key: not null } metric ? metric.Value : null))))))
+            .Where(chart => chart.Series.Count > 0).ToArray();
+    }
+
+    /// <summary>
+    /// The training curves of one run: loss; fused accuracy on train and validation with each modality's own validation
+    /// accuracy; each modality's validation attribution share (multimodal runs).
+    /// </summary>
+    public static IReadOnlyList<LineChart> RunCurves(IReadOnlyList<EpochRecord> history, IReadOnlyList<string> modalities)
+    {
+        IReadOnlyList<IReadOnlyList<EpochRecord>> run = new[] { history };
+        (string, IReadOnlyList<IReadOnlyList<EpochRecord>>, Func<EpochRecord, double?>) Line(string label, Func<EpochRecord, double?> value) => (label, run, value);
+        var charts = new[]
+        {
+            OverEpochs("Training loss", "cross-entropy", new[] { Line("train loss", r => r.TrainLoss), Line("validation loss", r => r.Validation.Loss) }),
+            OverEpochs("Accuracy", "accuracy %", new[] { Line("train", r => 100 * r.TrainAccuracy), Line("validation", r => 100 * r.Validation.Accuracy) }
+                .Concat(modalities.Select(m => Line($"validation acc({m})", r => r.Validation.ModalityAccuracy.TryGetValue(m, out double a) ? 100 * a : null)))),
+            OverEpochs("Validation attribution share", "share %", modalities.Select(m =>
+                Line($"share({m})", r => r.Validation.AttributionShares.Count > 1 && r.Validation.AttributionShares.TryGetValue(m, out double s) ? 100 * s : null))),
+        };
+        return charts.Where(c => c.Series.Count > 0).ToArray();
+    }
+}
