@@ -148,11 +148,17 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         if (!folder.IsFinished) return Experiment.Run(run.Config, splits, run.Folder, observer);
+        CheckRecordedConfig(run, splits, "a finished run");
+        return folder.ReadResults();
+    }
+
+    /// <summary>Throws when the config.json in <paramref name="run"/>'s folder differs from the run's configuration in what decides its result.</summary>
+    internal static void CheckRecordedConfig(ComparisonRun run, DatasetSplits splits, string holds)
+    {
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        if (Comparable(Experiment.ReadTrainedConfig(folder)) != Comparable(run.Config with { Model = built }))
-            throw new InvalidOperationException($"{run.Folder} holds a finished run with another configuration; use another --out folder or delete it.");
-        return folder.ReadResults();
+        if (Comparable(Experiment.ReadTrainedConfig(new RunFolder(run.Folder))) != Comparable(run.Config with { Model = built }))
+            throw new InvalidOperationException($"{run.Folder} holds {holds} with another configuration; use another --out folder or delete it.");
     }
 
     /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
