@@ -80,7 +80,7 @@ public sealed record HalvingSchedule
         HalvingSchedule shortest = Plan(candidates, fullEpochs, eta, 1, references);
         if (shortest.FullRuns > budgetRuns + 1e-9)
             throw new ArgumentException(FormattableString.Invariant(
-                $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even a first rung of one epoch trains {shortest.TotalEpochs} epochs ({shortest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget, list fewer --candidates, or raise --eta."));
+                $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even a first rung of one epoch trains {shortest.TotalEpochs} epochs ({shortest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget, list fewer candidates in --methods, or raise --eta."));
         return Enumerable.Range(1, fullEpochs).Select(first => Plan(candidates, fullEpochs, eta, first, references))
             .Last(schedule => schedule.FullRuns <= budgetRuns + 1e-9 || schedule.Rungs[0].Epochs == 1);
     }

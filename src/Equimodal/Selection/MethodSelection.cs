@@ -214,10 +214,7 @@ public sealed class MethodSelection
     {
         string path = Path.Combine(OutputFolder, PlanFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: run select --plan first, then one --index per line of it.", path);
-        string? text = index == "env"
-            ? Comparison.IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
-                ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", Comparison.IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).")
-            : index;
+        string text = Comparison.ResolveIndex(index);
         string[][] rows = File.ReadLines(path).Skip(1).Where(line => line.Length > 0).Select(line => line.Split('\t')).ToArray();
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int row) || row >= rows.Length)
             throw new ArgumentException($"--index {text} is not a line of {path}: lines are 0 to {rows.Length - 1}.");

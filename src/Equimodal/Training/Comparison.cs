@@ -181,16 +181,16 @@ public sealed class Comparison
     /// </summary>
     public ComparisonRun RunAt(string index)
     {
-        string? text = index;
-        if (index == "env")
-        {
-            text = IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
-                ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).");
-        }
+        string text = ResolveIndex(index);
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) || row >= Runs.Count)
             throw new ArgumentException($"--index {text} is not a row of the grid: rows are 0 to {Runs.Count - 1} (see --plan).");
         return Runs[row];
     }
+
+    /// <summary>An --index value as given, or for "env" the index a scheduler set in one of <see cref="IndexVariables"/>.</summary>
+    public static string ResolveIndex(string index) => index != "env" ? index
+        : IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
+            ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).");
 
     /// <summary>The runs whose folders hold no finished result yet.</summary>
     public IReadOnlyList<ComparisonRun> Missing() => Runs.Where(run => !IsFinished(run)).ToArray();

@@ -4,6 +4,7 @@ using Equimodal.Evaluation;
 using Equimodal.Reporting;
 using Equimodal.Selection;
 using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Training;
 using Equimodal.Training;
 using static Equimodal.Tests.Selection.SelectionRuleTests;
 
@@ -11,12 +12,7 @@ namespace Equimodal.Tests.Selection;
 
 public class MethodSelectionTests
 {
-    private static readonly RunConfig Tiny = new()
-    {
-        Dataset = new DatasetRequest { Synthetic = TestData.SmallSynthetic },
-        Model = TestData.TinyModel with { Width = 4, Depth = 1 },
-        Training = TestData.ShortTraining with { Epochs = 3, Seed = 5 },
-    };
+    private static readonly RunConfig Tiny = ComparisonTests.Tiny with { Training = ComparisonTests.Tiny.Training with { Epochs = 3, Seed = 5 } };
 
     private static readonly string[] References = { "audio-only", "visual-only" };
 
