@@ -19,6 +19,7 @@ public static class EquimodalApp
         ["predict"] = typeof(PredictCommand),
         ["export"] = typeof(ExportCommand),
         ["compare"] = typeof(CompareCommand),
+        ["select"] = typeof(SelectCommand),
         ["explain"] = typeof(ExplainCommand),
         ["report"] = typeof(ReportCommand),
         ["prepare"] = typeof(PrepareCommand),
@@ -70,6 +71,9 @@ public static class EquimodalApp
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
             config.AddCommand<CompareCommand>("compare")
                 .WithDescription($"Train several methods with several seeds each; write results.json, results.md and plots. Methods: {Markup.Escape(MethodRegistry.ValidNames)}.");
+            config.AddCommand<SelectCommand>("select")
+                .WithDescription("Choose the training method for your data on validation within a budget: successive halving over candidate methods and options, the winner trained to the full schedule and evaluated on test once; writes selection.json and selection.md.")
+                .WithExample("select", "--dataset", "synthetic", "--epochs", "12", "--budget", "4", "--out", "select");
             config.AddCommand<MethodsCommand>("methods").WithDescription("List every training method with its summary, requirements and options.");
             config.AddCommand<ExplainCommand>("explain")
                 .WithDescription($"Attribute a saved run's predictions to its modalities and draw where the model listened and looked. Attributions: {Markup.Escape(string.Join("; ", AttributionRegistry.All.Select(a => $"{a.Name} ({a.Summary})")))}.").WithExample("explain", "--run", "runs/joint-1", "--count", "4", "--attribution", "ig");

@@ -26,7 +26,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 
         /// <summary>Variants: rows that train a method with their own options.</summary>
         [CommandOption("--variant <NAME=METHOD>")]
-        [Description("A row NAME (listed in --methods) that trains METHOD with its own options, given as --method-option NAME:key=value on top of METHOD's; repeatable. E.g. --methods joint,attr-reg,uni --variant uni=attr-reg --method-option uni:unimodal=1.")]
+        [Description(VariantFlags.Help)]
         public string[] Variants { get; init; } = Array.Empty<string>();
 
         /// <summary>Seeds per method.</summary>
@@ -80,20 +80,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         }
 
         /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
-        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics(), VariantMap());
-
-        private Dictionary<string, string> VariantMap()
-        {
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string variant in Variants)
-            {
-                string[] parts = variant.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-                    throw new ArgumentException($"--variant {variant}: expected NAME=METHOD, e.g. uni=attr-reg.");
-                if (!map.TryAdd(parts[0], parts[1])) throw new ArgumentException($"--variant {parts[0]} is given twice.");
-            }
-            return map;
-        }
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics(), VariantFlags.Parse(Variants));
 
         private IReadOnlyList<IModelDiagnostic> Diagnostics()
         {

@@ -177,6 +177,14 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, splits, run.Folder, observer);
+        CheckRecordedConfig(run, splits);
+        return folder.IsFinished ? folder.ReadResults() : Experiment.Resume(run.Folder, splits, observer);
+    }
+
+    /// <summary>Throws when the config.json in <paramref name="run"/>'s folder differs from the run's configuration in what decides its result, naming each difference.</summary>
+    internal static void CheckRecordedConfig(ComparisonRun run, DatasetSplits splits)
+    {
+        var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
         string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given");
@@ -185,7 +193,6 @@ public sealed class Comparison
             throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "
                 + "give the flags it was trained with, or another --out folder.");
         }
-        return folder.IsFinished ? folder.ReadResults() : Experiment.Resume(run.Folder, splits, observer);
     }
 
     /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
@@ -275,16 +282,16 @@ public sealed class Comparison
     /// </summary>
     public ComparisonRun RunAt(string index)
     {
-        string? text = index;
-        if (index == "env")
-        {
-            text = IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
-                ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).");
-        }
+        string text = ResolveIndex(index);
         if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) || row >= Runs.Count)
             throw new ArgumentException($"--index {text} is not a row of the grid: rows are 0 to {Runs.Count - 1} (see --plan).");
         return Runs[row];
     }
+
+    /// <summary>An --index value as given, or for "env" the index a scheduler set in one of <see cref="IndexVariables"/>.</summary>
+    public static string ResolveIndex(string index) => index != "env" ? index
+        : IndexVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
+            ?? throw new ArgumentException($"--index env needs one of {string.Join(", ", IndexVariables)} (set by a Slurm job array or a Kubernetes Indexed Job).");
 
     /// <summary>The runs whose folders hold no finished result yet.</summary>
     public IReadOnlyList<ComparisonRun> Missing() => Runs.Where(run => !IsFinished(run)).ToArray();

@@ -24,21 +24,42 @@ public static class Experiment
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
         using RunFolderLock? owner = folder is not null && collective.Rank == 0 ? RunFolder.ClaimForNewRun(folder.Path, overwrite, out _) : null;
-        if (folder is not null && collective.Rank == 0)
-        {
-            DeviceSelector.ConfigureThreads(config.Training.Threads);
-            RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
-            folder.Start(config with
-            {
-                MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
-                Modalities = plan.Modalities,
-                ClassNames = splits.ClassNames,
-                Model = plan.Model,
-                Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), collective.World, config.Training.BatchSize),
-            });
-            folder.WritePreprocessing(splits.Preprocessing);
-        }
+        if (folder is not null && collective.Rank == 0) Start(folder, config, method, splits, collective.World);
         return Execute(config, method, splits, folder, resume: false, observer, collective);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="config"/>'s run in <paramref name="runFolder"/> up to the end of epoch <paramref name="epoch"/>
+    /// of its schedule and pauses there, without a test evaluation, model.bin or results.json: the first call starts the
+    /// run, later ones continue it from its newest checkpoint (a run already past <paramref name="epoch"/> is only read).
+    /// The schedule keeps <c>config.Training.Epochs</c> epochs, so <see cref="Resume"/> later finishes the run exactly as an
+    /// uninterrupted one. In one process.
+    /// </summary>
+    public static TrainingResult TrainUntil(RunConfig config, DatasetSplits splits, string runFolder, int epoch, ITrainingObserver? observer = null)
+    {
+        if (epoch <= 0 || epoch > config.Training.Epochs) throw new ArgumentException($"Pausing after epoch {epoch} needs an epoch in 1..{config.Training.Epochs}.");
+        var folder = new RunFolder(runFolder);
+        bool started = File.Exists(folder.File(RunFolder.ConfigFile));
+        RunConfig trained = started ? ReadTrainedConfig(folder) : config;
+        TrainingMethod method = MethodRegistry.Create(trained.Method, new MethodSettings(trained.MethodOptions));
+        using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
+        if (!started) Start(folder, config, method, splits, world: 1);
+        return Execute(trained, method, splits, folder, resume: started, observer, SingleProcess.Instance, epoch);
+    }
+
+    private static void Start(RunFolder folder, RunConfig config, TrainingMethod method, DatasetSplits splits, int world)
+    {
+        DeviceSelector.ConfigureThreads(config.Training.Threads);
+        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
+        folder.Start(config with
+        {
+            MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
+            Modalities = plan.Modalities,
+            ClassNames = splits.ClassNames,
+            Model = plan.Model,
+            Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), world, config.Training.BatchSize),
+        });
+        folder.WritePreprocessing(splits.Preprocessing);
     }
 
     /// <summary>
@@ -66,7 +87,7 @@ public static class Experiment
     }
 
     private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
-        ITrainingObserver? observer, ICollective collective)
+        ITrainingObserver? observer, ICollective collective, int? pauseAfterEpoch = null)
     {
         // Every rank reads a checkpoint to resume from; the trainer lets only rank 0 write them.
         CheckpointStore? checkpoints = folder?.Checkpoints(config.Training.KeepCheckpoints);
@@ -83,8 +104,8 @@ public static class Experiment
         }
         try
         {
-            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume) with { DataReport = splits.Report };
-            if (folder is not null)
+            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume, pauseAfterEpoch) with { DataReport = splits.Report };
+            if (folder is not null && pauseAfterEpoch is null)
             {
                 folder.SaveModel(trainer.Model!);
                 folder.WriteResults(result);

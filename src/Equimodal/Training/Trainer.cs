@@ -52,10 +52,14 @@ public sealed class Trainer
     /// <summary>
     /// Trains with checkpoints in <paramref name="checkpoints"/> (at every epoch end and every
     /// <see cref="TrainingOptions.CheckpointEverySteps"/> steps). With <paramref name="resume"/>, continues from the newest
-    /// readable checkpoint; on CPU the result equals that of an uninterrupted run bit for bit.
+    /// readable checkpoint; on CPU the result equals that of an uninterrupted run bit for bit. With
+    /// <paramref name="pauseAfterEpoch"/>, stops after that epoch of the schedule (which keeps its full length, so a later
+    /// resume continues it exactly) and returns without evaluating on test: the result's <c>Test</c> is empty, its
+    /// <c>Validation</c> is that of the best epoch so far, and <see cref="Model"/> holds the last epoch's weights.
     /// </summary>
-    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints, bool resume)
+    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints, bool resume, int? pauseAfterEpoch = null)
     {
+        if (pauseAfterEpoch is <= 0) throw new ArgumentException($"An epoch to pause after must be positive, got {pauseAfterEpoch}.");
         if (_collective.World > 1 && !method.DataParallel.Exact)
             throw new NotSupportedException($"{method.DataParallel.Reason} Train it in one process (without mpirun).");
         // The weights are selected on validation accuracy, which an empty split cannot give.
@@ -106,8 +110,9 @@ public sealed class Trainer
         // Every rank starts from rank 0's weights (fresh or restored), whatever its own initialisation or files gave it.
         _collective.Broadcast(model.state_dict().Values);
         int stepsPerEpoch = loader.BatchesPerEpoch;
+        int lastEpoch = Math.Min(_options.Epochs, pauseAfterEpoch ?? _options.Epochs);
 
-        for (int epoch = progress.Epoch; epoch < _options.Epochs; epoch++)
+        for (int epoch = progress.Epoch; epoch < lastEpoch; epoch++)
         {
             model.train();
             if (progress.StepInEpoch == 0)
@@ -167,6 +172,7 @@ public sealed class Trainer
             _observer?.OnEpochEnd(record, _options.Epochs);
         }
 
+        if (pauseAfterEpoch is not null) return Paused(method, model, progress, history, bestState);
         model.load_state_dict(bestState!);
         DisposeState(bestState);
         EvaluationResult bestValidation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
@@ -182,6 +188,22 @@ public sealed class Trainer
             TrainSeconds = progress.TrainSeconds,
             SecondsPerStep = progress.TrainSeconds / Math.Max(1, progress.GlobalStep),
             SecondsPerEpoch = progress.TrainSeconds / _options.Epochs,
+        };
+    }
+
+    private TrainingResult Paused(TrainingMethod method, MultimodalClassifier model, CheckpointProgress progress, List<EpochRecord> history, Dictionary<string, Tensor>? bestState)
+    {
+        DisposeState(bestState);
+        return new TrainingResult
+        {
+            Method = method.Name,
+            Modalities = model.ModalityNames,
+            BestEpoch = progress.BestEpoch,
+            Validation = history[progress.BestEpoch - 1].Validation,
+            History = history,
+            TrainSeconds = progress.TrainSeconds,
+            SecondsPerStep = progress.TrainSeconds / Math.Max(1, progress.GlobalStep),
+            SecondsPerEpoch = progress.TrainSeconds / Math.Max(1, history.Count),
         };
     }
 

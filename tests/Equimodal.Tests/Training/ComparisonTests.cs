@@ -10,7 +10,7 @@ namespace Equimodal.Tests.Training;
 
 public class ComparisonTests
 {
-    private static readonly RunConfig Tiny = new()
+    internal static readonly RunConfig Tiny = new()
     {
         Dataset = new DatasetRequest { Synthetic = TestData.SmallSynthetic },
         Model = TestData.TinyModel with { Width = 4, Depth = 1 },

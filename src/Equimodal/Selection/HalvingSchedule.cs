@@ -1,0 +1,87 @@
+namespace Equimodal.Selection;
+
+/// <summary>One rung of successive halving: how many candidates train to which epoch of the full schedule.</summary>
+/// <param name="Epochs">Epoch of the full schedule the rung's candidates have trained to when they are compared.</param>
+/// <param name="Candidates">Candidates compared in the rung.</param>
+public sealed record Rung(int Epochs, int Candidates);
+
+/// <summary>
+/// Successive halving (Jamieson and Talwalkar 2016) over a full schedule of <see cref="FullEpochs"/> epochs: rung k
+/// compares ceil(n / eta^k) candidates after min(first * eta^k, full) epochs, and rungs continue while at least two
+/// candidates would be compared and the previous rung stopped before the full schedule. The top of the last rung is the
+/// winner, which then continues to the full schedule. The unimodal reference rows train once, to the last rung's epochs,
+/// so every rung can measure a failure gap against references trained as long as the candidates.
+/// </summary>
+public sealed record HalvingSchedule
+{
+    /// <summary>Candidates in the first rung.</summary>
+    public int Candidates { get; init; }
+
+    /// <summary>Epochs of one full run.</summary>
+    public int FullEpochs { get; init; }
+
+    /// <summary>Reduction factor: each rung keeps the best 1/eta of the previous one (2 keeps the better half).</summary>
+    public int Eta { get; init; }
+
+    /// <summary>Unimodal reference rows trained in the first rung.</summary>
+    public int References { get; init; }
+
+    /// <summary>The rungs, first to last.</summary>
+    public IReadOnlyList<Rung> Rungs { get; init; } = Array.Empty<Rung>();
+
+    /// <summary>Epochs the reference rows train to: those of the last rung.</summary>
+    public int ReferenceEpochs => Rungs[^1].Epochs;
+
+    /// <summary>
+    /// Training epochs of the whole selection: every rung's candidates from the previous rung's epochs to their own,
+    /// the references, and the winner from the last rung to the full schedule.
+    /// </summary>
+    public int TotalEpochs
+    {
+        get
+        {
+            int total = References * ReferenceEpochs + FullEpochs - Rungs[^1].Epochs;
+            for (int k = 0; k < Rungs.Count; k++) total += Rungs[k].Candidates * (Rungs[k].Epochs - (k == 0 ? 0 : Rungs[k - 1].Epochs));
+            return total;
+        }
+    }
+
+    /// <summary><see cref="TotalEpochs"/> in full runs (one full run: <see cref="FullEpochs"/> epochs).</summary>
+    public double FullRuns => (double)TotalEpochs / FullEpochs;
+
+    /// <summary>Plans the rungs for <paramref name="candidates"/> candidates whose first rung trains <paramref name="firstEpochs"/> epochs.</summary>
+    public static HalvingSchedule Plan(int candidates, int fullEpochs, int eta, int firstEpochs, int references)
+    {
+        if (candidates < 1) throw new ArgumentException("A selection needs at least one candidate.");
+        if (fullEpochs < 1) throw new ArgumentException($"--epochs must be a positive integer, got {fullEpochs}.");
+        if (eta < 2) throw new ArgumentException($"--eta must be at least 2 (2 keeps the better half of each rung), got {eta}.");
+        if (firstEpochs < 1 || firstEpochs > fullEpochs) throw new ArgumentException($"The first rung's epochs must be in 1..{fullEpochs} (--epochs), got {firstEpochs}.");
+        if (references < 0) throw new ArgumentException($"Reference rows cannot be negative, got {references}.");
+        var rungs = new List<Rung> { new(firstEpochs, candidates) };
+        long shrink = eta, grow = eta;
+        while (rungs[^1].Epochs < fullEpochs)
+        {
+            int next = (int)((candidates + shrink - 1) / shrink);
+            if (next < 2) break;
+            rungs.Add(new Rung((int)Math.Min(fullEpochs, firstEpochs * grow), next));
+            shrink *= eta;
+            grow *= eta;
+        }
+        return new HalvingSchedule { Candidates = candidates, FullEpochs = fullEpochs, Eta = eta, References = references, Rungs = rungs };
+    }
+
+    /// <summary>
+    /// The schedule with the longest first rung whose <see cref="FullRuns"/> stays within <paramref name="budgetRuns"/>
+    /// full runs (longer first rungs rank methods with warm-up phases more fairly); refused when even one epoch does not fit.
+    /// </summary>
+    public static HalvingSchedule WithinBudget(int candidates, int fullEpochs, int eta, double budgetRuns, int references)
+    {
+        if (!(budgetRuns > 0) || double.IsInfinity(budgetRuns)) throw new ArgumentException($"--budget must be a positive number of full runs, got {budgetRuns}.");
+        HalvingSchedule shortest = Plan(candidates, fullEpochs, eta, 1, references);
+        if (shortest.FullRuns > budgetRuns + 1e-9)
+            throw new ArgumentException(FormattableString.Invariant(
+                $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even a first rung of one epoch trains {shortest.TotalEpochs} epochs ({shortest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget, list fewer candidates in --methods, or raise --eta."));
+        return Enumerable.Range(1, fullEpochs).Select(first => Plan(candidates, fullEpochs, eta, first, references))
+            .Last(schedule => schedule.FullRuns <= budgetRuns + 1e-9 || schedule.Rungs[0].Epochs == 1);
+    }
+}

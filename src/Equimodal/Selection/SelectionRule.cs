@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Equimodal.Selection;
+
+/// <summary>A candidate's standing in one rung, measured on the validation split.</summary>
+/// <param name="Name">Candidate (row) name.</param>
+/// <param name="Accuracy">Best validation accuracy within the rung's epochs (the weights the run would keep).</param>
+/// <param name="FailureGap">Validation failure gap at that epoch (fraction), or null without unimodal references.</param>
+public sealed record CandidateScore(string Name, double Accuracy, double? FailureGap);
+
+/// <summary>
+/// The decision rule: candidates whose validation failure gap is at most <see cref="MaxFailureGap"/> come first, by
+/// validation accuracy; the others follow, by validation accuracy. So the winner is the most accurate candidate that
+/// uses every modality about as well as training it alone would, and the most accurate one when none does. Ties go to the
+/// smaller gap, then to the earlier candidate. A candidate without a gap (no references) counts as within the bound.
+/// </summary>
+public sealed record SelectionRule(double MaxFailureGap)
+{
+    /// <summary>The default bound: 2 points.</summary>
+    public const double DefaultMaxFailureGap = 0.02;
+
+    /// <summary>Whether <paramref name="score"/>'s gap is within the bound.</summary>
+    public bool WithinGap(CandidateScore score) => score.FailureGap is not { } gap || gap <= MaxFailureGap + 1e-12;
+
+    /// <summary><paramref name="scores"/> best first (given in candidate order, which breaks the last ties).</summary>
+    public IReadOnlyList<CandidateScore> Rank(IReadOnlyList<CandidateScore> scores) => scores
+        .Select((score, order) => (score, order))
+        .OrderByDescending(x => WithinGap(x.score))
+        .ThenByDescending(x => x.score.Accuracy)
+        .ThenBy(x => x.score.FailureGap ?? 0)
+        .ThenBy(x => x.order)
+        .Select(x => x.score)
+        .ToArray();
+
+    /// <summary>Why the first of <paramref name="ranked"/> won, in plain words.</summary>
+    public string Explain(IReadOnlyList<CandidateScore> ranked, int epochs)
+    {
+        CandidateScore winner = ranked[0];
+        string bound = Points(MaxFailureGap);
+        string first = $"{winner.Name} has the best validation accuracy after {epochs} epoch(s), {Percent(winner.Accuracy)}";
+        if (ranked.All(s => s.FailureGap is null)) return $"{first}; no failure gap was measured (no unimodal reference rows), so accuracy alone decided.";
+        if (!WithinGap(winner))
+            return $"{first}, among all {ranked.Count} finalists: none had a validation failure gap of at most {bound} points, so accuracy alone decided (its gap: {Points(winner.FailureGap!.Value)} points).";
+        int within = ranked.Count(WithinGap);
+        string text = $"{first}, among the {within} of {ranked.Count} finalists whose validation failure gap is at most {bound} points (its gap: {Points(winner.FailureGap ?? 0)} points)";
+        CandidateScore? excluded = ranked.Where(s => !WithinGap(s) && s.Accuracy > winner.Accuracy).OrderByDescending(s => s.Accuracy).FirstOrDefault();
+        return excluded is null ? text + "."
+            : $"{text}; {excluded.Name} was more accurate ({Percent(excluded.Accuracy)}) but its gap of {Points(excluded.FailureGap!.Value)} points shows a modality it left undertrained.";
+    }
+
+    private static string Percent(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Points(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
+}
