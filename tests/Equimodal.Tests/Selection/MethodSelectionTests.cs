@@ -3,7 +3,7 @@ using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Reporting;
 using Equimodal.Selection;
-using Equimodal.Tests.Reliability;
+using Equimodal.Tests.Data;
 using Equimodal.Tests.Training;
 using Equimodal.Training;
 using static Equimodal.Tests.Selection.SelectionRuleTests;
