@@ -118,8 +118,12 @@ public class MethodSelectionTests
         return json.ToJsonString();
     }
 
-    private static void Write(MethodSelection selection, string row, params EpochRecord[] records) =>
-        new RunFolder(selection.Candidates.Concat(selection.References).First(run => run.Method == row).Folder).RewriteMetrics(records);
+    private static void Write(MethodSelection selection, string row, params EpochRecord[] records)
+    {
+        string folder = selection.Candidates.Concat(selection.References).First(run => run.Method == row).Folder;
+        Directory.CreateDirectory(folder);
+        new RunFolder(folder).RewriteMetrics(records);
+    }
 
     private static EpochRecord[] Reference(params double[] accuracies) => accuracies.Select((accuracy, i) => new EpochRecord
     {
