@@ -61,6 +61,9 @@ public sealed record LineChart(string Title, string Axis, IReadOnlyList<LineSeri
 /// </summary>
 public static class Charts
 {
+    // A method's colour is its position in the comparison, whichever chart it appears in.
+    private static int ColourOf(ComparisonResults results, string method) => results.Methods.ToList().IndexOf(method);
+
     /// <summary>Test accuracy (%) of every run, one row per method with its mean over seeds.</summary>
     public static IntervalChart Accuracy(ComparisonResults results) => new(
         $"Test accuracy per seed ({results.Seeds.Count} seeds; the bar is the mean)", "accuracy %",
@@ -68,13 +71,13 @@ public static class Charts
         {
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method).OrderBy(r => r.Seed).ToArray();
             double[] points = runs.Select(r => 100 * r.Accuracy).ToArray();
-            return new IntervalRow(method, runs.Select(r => r.Seed).ToArray(), points, points.Length == 0 ? double.NaN : points.Average(), double.NaN, double.NaN, results.Methods.ToList().IndexOf(method));
+            return new IntervalRow(method, runs.Select(r => r.Seed).ToArray(), points, points.Length == 0 ? double.NaN : points.Average(), double.NaN, double.NaN, ColourOf(results, method));
         }).Where(r => r.Points.Count > 0).ToArray(), null);
 
     /// <summary>The paired differences in test accuracy against the baseline (points), or null when there are none.</summary>
     public static IntervalChart? PairedAccuracy(ComparisonResults results) => results.PairedAccuracy.Count == 0 ? null : new(
         $"Test accuracy minus {results.PairedAccuracy[0].Baseline}'s on the same seed, with the 95 % interval of the mean", "difference (points)",
-        results.PairedAccuracy.Select(d => IntervalRow.Of(d, results.Methods.ToList().IndexOf(d.Method))).ToArray(), 0);
+        results.PairedAccuracy.Select(d => IntervalRow.Of(d, ColourOf(results, d.Method))).ToArray(), 0);
 
     /// <summary>
     /// Each method's failure gap (points) per seed with its mean and the 95 % interval of the mean, or null when no run has
@@ -88,7 +91,7 @@ public static class Charts
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method && r.FailureGap is not null).OrderBy(r => r.Seed).ToArray();
             if (runs.Length == 0) continue;
             rows.Add(IntervalRow.Of(PairedDifference.Of(method, "unimodal", runs.Select(r => r.Seed).ToArray(), runs.Select(r => 100 * r.FailureGap!.Value).ToArray()),
-                results.Methods.ToList().IndexOf(method)));
+                ColourOf(results, method)));
         }
         return rows.Count == 0 ? null : new IntervalChart(
             "Failure gap per seed (m-only accuracy minus acc(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
