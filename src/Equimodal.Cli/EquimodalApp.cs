@@ -1,6 +1,8 @@
 using Equimodal.Cli.Commands;
+using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Methods;
+using Equimodal.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -31,6 +33,12 @@ public static class EquimodalApp
     /// </summary>
     public static int Run(IReadOnlyList<string> args, IAnsiConsole? console = null, Action<CommandSettings>? instead = null)
     {
+        if (console is null) HonourColumns(AnsiConsole.Console);
+        if (args.Count == 0)
+        {
+            StartGuide.Write(console ?? AnsiConsole.Console);
+            return 0;
+        }
         CommandApp app = Create(console, instead);
         string? problem = CommandLineCheck.FindProblem(args, Commands);
         if (problem is null) return app.Run(args);
@@ -45,6 +53,8 @@ public static class EquimodalApp
         app.Configure(config =>
         {
             config.SetApplicationName("equimodal");
+            config.SetApplicationVersion(ReproducibilityInfo.CurrentVersion);
+            config.SetHelpProvider(new HelpLayout(config.Settings));
             config.UseStrictParsing();
             if (console is not null)
             {
@@ -94,6 +104,12 @@ public static class EquimodalApp
         }
 
         public sealed class Stopped : Exception;
+    }
+
+    /// <summary>Lays output out for the width in <c>COLUMNS</c> when it is set, as most command-line tools do.</summary>
+    private static void HonourColumns(IAnsiConsole console)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0) console.Profile.Width = columns;
     }
 
     private static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
