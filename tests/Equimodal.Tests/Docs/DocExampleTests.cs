@@ -156,12 +156,13 @@ public class DocExampleTests
         return unknown.Length == 0 ? null : $"'{args[0]}' has no option --{string.Join(", --", unknown)}";
     }
 
-    /// <summary><paramref name="args"/> with each flag of <paramref name="with"/> set: its value replaced where given, else appended.</summary>
+    /// <summary><paramref name="args"/> with each flag of <paramref name="with"/> that its command has set: its value replaced where given, else appended.</summary>
     private static IReadOnlyList<string> WithFlags(IReadOnlyList<string> args, string[] with)
     {
         var result = args.ToList();
         for (int i = 0; i + 1 < with.Length; i += 2)
         {
+            if (FlagProblem(new[] { args[0], with[i] }) is not null) continue;
             int at = result.IndexOf(with[i]);
             if (at >= 0 && at + 1 < result.Count) result[at + 1] = with[i + 1];
             else result.AddRange(new[] { with[i], with[i + 1] });
