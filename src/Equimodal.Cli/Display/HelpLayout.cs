@@ -28,7 +28,7 @@ public sealed class HelpLayout : HelpProvider
 
     private int Width => Math.Max(40, Console.Profile.Width);
 
-    private bool SideBySide => Console.Profile.Out.IsTerminal && Width >= SideBySideWidth;
+    private bool SideBySide => Console.Profile.Capabilities.Interactive && Width >= SideBySideWidth;
 
     /// <inheritdoc />
     public override IEnumerable<IRenderable> GetDescription(ICommandModel model, ICommandInfo? command)
@@ -67,8 +67,11 @@ public sealed class HelpLayout : HelpProvider
         foreach (ICommandOption option in command?.Parameters.OfType<ICommandOption>().Where(o => !o.IsHidden) ?? [])
         {
             string? shown = DefaultAsTyped(option.DefaultValue?.Value);
-            string name = OptionName(option) + (shown is null ? "" : $"  (default: {shown})");
-            options.Add((name, Markup.Remove(option.Description ?? "")));
+            string name = OptionName(option), description = Markup.Remove(option.Description ?? "");
+            string withDefault = $"{name}  (default: {shown})";
+            if (shown is null) options.Add((name, description));
+            else if (Indent.Length + withDefault.Length <= Width) options.Add((withDefault, description));
+            else options.Add((name, $"(default: {shown}) {description}"));
         }
         return [new PlainLines(Entries("OPTIONS:", options))];
     }
