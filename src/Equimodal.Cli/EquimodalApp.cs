@@ -72,7 +72,7 @@ public static class EquimodalApp
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Predict unlabelled files with a saved run: top-k classes and each modality's attribution share per sample.")
-                .WithExample("predict", "--run", "runs/joint-1", "--data", "new/manifest.csv", "--out", "predictions.csv");
+                .WithExample("predict", "--run", "runs/mine", "--data", "my-data/manifest.csv", "--out", "predictions.csv");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
