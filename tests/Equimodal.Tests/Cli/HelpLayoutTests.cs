@@ -89,6 +89,22 @@ public class HelpLayoutTests
     }
 
     [Fact]
+    public void Piped_help_follows_COLUMNS()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Equimodal.Cli.dll"));
+        start.ArgumentList.Add("predict");
+        start.ArgumentList.Add("--help");
+        start.Environment["COLUMNS"] = "60";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string help = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000));
+        string[] lines = Lines(help).Where(l => !l.StartsWith("    equimodal ", StringComparison.Ordinal)).ToArray();
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 60, line));
+        Assert.Contains(lines, line => line.TrimEnd().Length > 50);
+    }
+
+    [Fact]
     public void Version_prints_the_recorded_version()
     {
         Assert.Equal(ReproducibilityInfo.CurrentVersion, At80("--version").Trim());
