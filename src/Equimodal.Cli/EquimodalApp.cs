@@ -1,7 +1,9 @@
 using Equimodal.Attribution;
 using Equimodal.Cli.Commands;
+using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Methods;
+using Equimodal.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,6 +36,12 @@ public static class EquimodalApp
     /// </summary>
     public static int Run(IReadOnlyList<string> args, IAnsiConsole? console = null, Action<CommandSettings>? instead = null)
     {
+        if (console is null) HonourColumns(AnsiConsole.Console);
+        if (args.Count == 0)
+        {
+            StartGuide.Write(console ?? AnsiConsole.Console);
+            return 0;
+        }
         CommandApp app = Create(console, instead);
         string? problem = CommandLineCheck.FindProblem(args, Commands);
         if (problem is null) return app.Run(args);
@@ -48,6 +56,8 @@ public static class EquimodalApp
         app.Configure(config =>
         {
             config.SetApplicationName("equimodal");
+            config.SetApplicationVersion(ReproducibilityInfo.CurrentVersion);
+            config.SetHelpProvider(new HelpLayout(config.Settings));
             config.UseStrictParsing();
             if (console is not null)
             {
@@ -65,7 +75,7 @@ public static class EquimodalApp
                 .WithExample("evaluate", "--run", "runs/joint-1", "--split", "test");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Predict unlabelled files with a saved run: top-k classes and each modality's attribution share per sample.")
-                .WithExample("predict", "--run", "runs/joint-1", "--data", "new/manifest.csv", "--out", "predictions.csv");
+                .WithExample("predict", "--run", "runs/mine", "--data", "my-data/manifest.csv", "--out", "predictions.csv");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's weights as safetensors or a PyTorch state dict, with PyTorch parameter names.")
                 .WithExample("export", "--run", "runs/joint-1", "--format", "safetensors", "--out", "joint.safetensors");
@@ -105,6 +115,12 @@ public static class EquimodalApp
         }
 
         public sealed class Stopped : Exception;
+    }
+
+    /// <summary>Lays output out for the width in <c>COLUMNS</c> when it is set, as most command-line tools do.</summary>
+    private static void HonourColumns(IAnsiConsole console)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0) console.Profile.Width = columns;
     }
 
     private static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");

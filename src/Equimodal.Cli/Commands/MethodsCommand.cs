@@ -1,3 +1,4 @@
+using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Methods;
 using Equimodal.Training;
@@ -19,13 +20,19 @@ public sealed class MethodsCommand : Command<MethodsCommand.Settings>
     {
         foreach (MethodAttribute method in MethodRegistry.Methods)
         {
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(method.Name)}[/]  {Markup.Escape(method.Summary)}");
-            AnsiConsole.WriteLine($"    requires: {method.Requirements}");
+            Write(method.Summary, $"{method.Name}  ", "    ");
+            Write(method.Requirements.ToString(), "    requires: ", "        ");
             foreach (MethodOption option in MethodRegistry.Options(method.Name))
-                AnsiConsole.WriteLine($"    {option.Key}={option.Default}  ({option.Valid}) {option.Description}");
+                Write($"({option.Valid}) {option.Description}", $"    {option.Key}={option.Default}  ", "        ");
         }
-        AnsiConsole.MarkupLine($"[bold]NAME{UnimodalMethod.Suffix}[/]  A single-modality model of modality NAME (e.g. audio-only, visual-only).");
-        AnsiConsole.WriteLine("Options: --method-option KEY=VALUE (train) or --method-option METHOD:KEY=VALUE (compare).");
+        Write("A single-modality model of modality NAME (e.g. audio-only, visual-only).", $"NAME{UnimodalMethod.Suffix}  ", "    ");
+        Write("--method-option KEY=VALUE (train) or --method-option METHOD:KEY=VALUE (compare).", "Options: ", "    ");
         return 0;
+    }
+
+    /// <summary>Writes <paramref name="lead"/> and <paramref name="text"/> wrapped at spaces, continuation lines indented under their entry.</summary>
+    private static void Write(string text, string lead, string continuation)
+    {
+        foreach (string line in WordWrap.Lines(text, AnsiConsole.Profile.Width, continuation, lead)) AnsiConsole.Console.Profile.Out.Writer.WriteLine(line);
     }
 }

@@ -45,6 +45,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
 
         /// <summary>Batch size.</summary>
         [CommandOption("--batch-size <N>")]
+        [Description("Samples predicted at once: more is faster and needs more memory.")]
         [DefaultValue(32)]
         public int BatchSize { get; init; } = 32;
 

@@ -96,17 +96,15 @@ public abstract class DataSettings : CheckedSettings
     [Description("logmel: clip length in seconds (needs --audio-preset logmel; default: the preset's).")]
     public double? ClipSeconds { get; init; }
 
-    /// <summary>Frame size.</summary>
+    /// <summary>Frame size; null = from the files (folder dataset) or the default.</summary>
     [CommandOption("--image-size <N>")]
-    [Description("Height and width of video frames and images read from disk.")]
-    [DefaultFrom(typeof(ImageSettings), nameof(ImageSettings.Size))]
-    public int ImageSize { get; init; }
+    [Description("Height and width of video frames and images read from disk (default: the folder dataset's image size up to 112; 112 for cremad and vggsound).")]
+    public int? ImageSize { get; init; }
 
-    /// <summary>Frames per clip.</summary>
+    /// <summary>Frames per clip; null = from the files (folder dataset) or the default.</summary>
     [CommandOption("--frames <N>")]
-    [Description("Frames taken evenly from each clip's frame folder.")]
-    [DefaultFrom(typeof(ImageSettings), nameof(ImageSettings.Frames))]
-    public int Frames { get; init; }
+    [Description("Frames taken evenly from each clip's frame folder (default: 1 for single images and up to 3 for frame folders in the folder dataset; 3 for cremad and vggsound).")]
+    public int? Frames { get; init; }
 
     /// <summary>Validation fraction.</summary>
     [CommandOption("--validation-fraction <F>")]
@@ -191,7 +189,8 @@ public abstract class DataSettings : CheckedSettings
         {
             OnBadSample = OnBadSample,
             Spectrogram = Spectrogram(),
-            Image = new ImageSettings { Size = ImageSize, Frames = Frames },
+            Image = new ImageSettings { Size = ImageSize ?? new ImageSettings().Size, Frames = Frames ?? new ImageSettings().Frames },
+            DetectImage = ImageDetection.Channels | (ImageSize is null ? ImageDetection.Size : 0) | (Frames is null ? ImageDetection.Frames : 0),
             ValidationFraction = ValidationFraction,
             DataSeed = DataSeed,
         },

@@ -53,10 +53,13 @@ public sealed class Predictor : IDisposable
     /// <summary>
     /// Predicts samples from files, in batches of <paramref name="batchSize"/>. A sample whose file cannot be read is
     /// returned as a failure (never thrown); <paramref name="onProgress"/> gets (samples done, samples in all) after each batch.
+    /// A run that cannot read files at all (trained on the generated benchmark) throws <see cref="NotSupportedException"/>.
     /// </summary>
     public (IReadOnlyList<Prediction> Predictions, IReadOnlyList<PredictionFailure> Failures) PredictFiles(
         IReadOnlyList<PredictionSample> samples, int batchSize = 32, Action<int, int>? onProgress = null)
     {
+        if (_readers.All(r => r.Reader is null))
+            throw new NotSupportedException($"{_readers[0].Error} This run cannot predict files: train one on files (--dataset folder, avdigits, cremad or vggsound) to predict them.");
         var predictions = new List<Prediction>();
         var failures = new List<PredictionFailure>();
         var readable = new List<(string Id, float[]?[] Values)>();

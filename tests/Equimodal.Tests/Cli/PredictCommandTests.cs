@@ -4,6 +4,7 @@ using Equimodal.Data.Datasets;
 using Equimodal.Data.Preparation;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;
+using Equimodal.Tests.Docs;
 using Equimodal.Training;
 
 namespace Equimodal.Tests.Cli;
@@ -23,6 +24,22 @@ public class PredictCommandTests
         string run = TestData.TempFolder();
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
         return (root, run);
+    }
+
+    [Fact]
+    public void Predicting_files_with_a_run_of_the_generated_benchmark_is_one_error_that_says_which_runs_can()
+    {
+        var request = new DatasetRequest { Synthetic = TestData.SmallSynthetic with { Samples = 60 } };
+        string run = UntrainedRun.Create(request, TestData.TinyModel);
+        new RunFolder(run).WritePreprocessing(DatasetCatalog.Load(request).Preprocessing);
+        string data = Path.GetDirectoryName(ExampleFolderDataset.Write(Path.Combine(TestData.TempFolder(), "my-data")))!;
+
+        var (code, text) = CliRunner.Run("predict", "--run", run, "--data", data, "--out", Path.Combine(TestData.TempFolder(), "p.csv"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("no file form", text);
+        Assert.Contains("train one on files (--dataset folder", text);
+        Assert.DoesNotContain("--on-bad-sample", text);
     }
 
     [Fact]

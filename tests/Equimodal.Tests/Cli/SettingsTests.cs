@@ -1,3 +1,4 @@
+using Equimodal.Data.Images;
 using System.Text.Json;
 using Equimodal.Cli;
 using Equimodal.Cli.Commands;
@@ -30,6 +31,10 @@ public class SettingsTests
         Assert.True(code == 0, output);
         RunConfig parsed = settings!.ToConfig(settings.Method);
         RunConfig library = new();
+        // The one intended difference: on the command line, image settings not given follow the folder dataset's files.
+        Assert.Equal(ImageDetection.All, parsed.Dataset.Files.DetectImage);
+        Assert.Equal(ImageDetection.None, library.Dataset.Files.DetectImage);
+        parsed = parsed with { Dataset = parsed.Dataset with { Files = parsed.Dataset.Files with { DetectImage = ImageDetection.None } } };
         Assert.Equal(Serialize(library with { EquimodalVersion = "" }), Serialize(parsed with { EquimodalVersion = "" }));
     }
 
@@ -46,7 +51,8 @@ public class SettingsTests
         RunConfig library = new() { Method = "joint" };
         Assert.Equal(Serialize(library with { EquimodalVersion = "" }), Serialize(small with
         {
-            EquimodalVersion = "", Dataset = small.Dataset with { Synthetic = library.Dataset.Synthetic },
+            EquimodalVersion = "",
+            Dataset = small.Dataset with { Synthetic = library.Dataset.Synthetic, Files = small.Dataset.Files with { DetectImage = ImageDetection.None } },
             Training = small.Training with { Epochs = library.Training.Epochs, BatchSize = library.Training.BatchSize },
         }));
         var (full, _, _) = Parse<DemoCommand.Settings>("demo", "--samples", "1800", "--epochs", "10", "--batch-size", "32");

@@ -24,6 +24,9 @@ public sealed record DataLoadingOptions
     /// <summary>Frame and image settings.</summary>
     public ImageSettings Image { get; init; } = new();
 
+    /// <summary>Which of <see cref="Image"/>'s settings the <c>folder</c> dataset takes from its files instead (none by default; the CLI detects every setting not given as a flag).</summary>
+    public ImageDetection DetectImage { get; init; } = ImageDetection.None;
+
     /// <summary>Fraction of the training split (per class) held out for validation when the dataset has no validation split.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 

@@ -29,8 +29,9 @@ public static class ManifestDataset
         string[] classes = File.Exists(classFile)
             ? ReadClasses(classFile)
             : entries.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options)).ToArray();
-        return ClipDatasetBuilder.Build(entries, classes, readers, options);
+        var notices = new List<string>();
+        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options, notices)).ToArray();
+        return ClipDatasetBuilder.Build(entries, classes, readers, options, notices);
     }
 
     private static string Locate(string path)
@@ -55,13 +56,18 @@ public static class ManifestDataset
     }
 
     /// <summary>The reader of one modality column, its kind told by the first row (a vector's length by the first file that reads, in skip mode).</summary>
-    private static IModalityReader ReaderFor(string name, IReadOnlyList<string> paths, DataLoadingOptions options)
+    private static IModalityReader ReaderFor(string name, IReadOnlyList<string> paths, DataLoadingOptions options, List<string> notices)
     {
         string firstPath = paths[0];
         string extension = Path.GetExtension(firstPath).ToLowerInvariant();
         if (extension == ".wav") return new SpectrogramReader(name, options.Spectrogram ?? new Audio.SpectrogramSettings());
         if (VectorFileReader.IsVectorFile(firstPath)) return new VectorFileReader(name, VectorLength(paths, options));
-        if (Directory.Exists(firstPath) || ImageReader.IsImage(firstPath)) return new FrameClipReader(name, options.Image);
+        if (Directory.Exists(firstPath) || ImageReader.IsImage(firstPath))
+        {
+            (ImageSettings image, string? notice) = ImageShapeDetector.Resolve(name, options.Image, options.DetectImage, firstPath);
+            if (notice is not null) notices.Add(notice);
+            return new FrameClipReader(name, image);
+        }
         throw new DataFileException(firstPath, $"cannot tell the kind of modality '{name}' (expected a .wav, .npy, .safetensors, image or frame folder)");
     }
 
