@@ -249,6 +249,47 @@ public class HostileRoundTests
     }
 
     [Fact]
+    public void Lime_weights_coalitions_with_lime_kernel()
+    {
+        using var scope = NewDisposeScope();
+        // Three one-feature groups, the full input and 11 coalitions drawn as Lime draws them (System.Random(seed), one coin per group).
+        double[] input = { 0.7, -1.2, 0.4 };
+        const int samples = 12;
+        const double width = 0.25;
+        static double F(double[] v) => Math.Pow(v.Sum(), 2) + v[0] * v[2];
+        var random = new Random(0);
+        bool[][] coalitions = Enumerable.Range(0, samples)
+            .Select(i => i == 0 ? new[] { true, true, true } : Enumerable.Range(0, 3).Select(_ => random.Next(2) == 1).ToArray()).ToArray();
+        // Weighted least squares by hand with lime's kernel exp(-d^2 / (2 w^2)), d = 1 - sqrt(|S| / groups).
+        double[,] normal = new double[4, 4];
+        double[] right = new double[4];
+        foreach (bool[] present in coalitions)
+        {
+            double[] row = new[] { 1.0 }.Concat(present.Select(p => p ? 1.0 : 0.0)).ToArray();
+            double d = 1 - Math.Sqrt(present.Count(p => p) / 3.0);
+            double weight = Math.Exp(-d * d / (2 * width * width));
+            double y = F(input.Select((v, g) => present[g] ? v : 0).ToArray());
+            for (int a = 0; a < 4; a++)
+            {
+                right[a] += weight * row[a] * y;
+                for (int b = 0; b < 4; b++) normal[a, b] += weight * row[a] * row[b];
+            }
+        }
+        double[] expected = linalg.solve(tensor(normal), tensor(right)).data<double>().ToArray()[1..];
+
+        Tensor[] x = { tensor(input, ScalarType.Float64).unsqueeze(0) };
+        LogitsFunction model = inputs =>
+        {
+            Tensor v = inputs[0];
+            Tensor score = v.sum(1).square() + v[.., 0] * v[.., 2];
+            return stack(new[] { score, -score }, 1);
+        };
+        using AttributionResult lime = new Lime().Attribute(model, x, AttributionTarget.Class(0),
+            new AttributionOptions { Segmentations = new[] { Segmentation.Bands(3) }, PerturbationSamples = samples, LimeKernelWidth = width });
+        Assert.Equal(expected, lime.GroupValues![0].data<double>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-9);
+    }
+
+    [Fact]
     public void Occlusion_refuses_a_stride_larger_than_its_window()
     {
         using var scope = NewDisposeScope();

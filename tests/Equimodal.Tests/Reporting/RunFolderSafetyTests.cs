@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
@@ -143,6 +144,23 @@ public class RunFolderSafetyTests
         string aside = Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(folder)!, "run.replaced-*"));
         Assert.Equal(results, File.ReadAllText(Path.Combine(aside, RunFolder.ResultsFile)));
         Assert.Contains("was moved to", output);
+    }
+
+    [Fact]
+    public void A_data_parallel_run_records_its_ranks_and_per_rank_batch()
+    {
+        string folder = TestData.TempFolder();
+        var config = new RunConfig
+        {
+            Method = "joint",
+            Model = new ModelOptions { MlpHidden = 8 },
+            Training = new TrainingOptions { Epochs = 1, BatchSize = 8, Threads = 1, Device = "cpu" },
+        };
+        // Rank 0 of two; the other rank contributes zeros to every sum.
+        Experiment.Run(config, VectorData.Create(32), folder, collective: new Distributed.SimulatedRanks(new double[100_000]));
+        JsonNode environment = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunFolder.ConfigFile)))!["environment"]!;
+        Assert.Equal(2, environment["ranks"]!.GetValue<int>());
+        Assert.Equal(8, environment["perRankBatch"]!.GetValue<int>());
     }
 
     [Fact]
