@@ -24,6 +24,7 @@ public static class Experiment
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
         using RunFolderLock? owner = folder is not null && collective.Rank == 0 ? RunFolder.ClaimForNewRun(folder.Path, overwrite, out _) : null;
+        ReportTakeOver(owner, observer);
         if (folder is not null && collective.Rank == 0)
         {
             DeviceSelector.ConfigureThreads(config.Training.Threads);
@@ -51,6 +52,7 @@ public static class Experiment
         var folder = new RunFolder(runFolder);
         RunConfig config = ReadTrainedConfig(folder);
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
+        ReportTakeOver(owner, observer);
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }
@@ -63,6 +65,11 @@ public static class Experiment
     {
         RunConfig recorded = folder.ReadConfig();
         return recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
+    }
+
+    private static void ReportTakeOver(RunFolderLock? owner, ITrainingObserver? observer)
+    {
+        if (owner?.TakenOverFrom is { } previous) observer?.OnWarning($"The run folder's lock was left by a process that no longer runs ({previous}); taken over.");
     }
 
     private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
