@@ -80,7 +80,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         }
 
         /// <summary>The comparison grid these flags describe (building it checks every method's options).</summary>
-        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics(), VariantFlags.Parse(Variants));
+        public Comparison Grid() => new(ToConfig("joint"), MethodList, Seeds, Out, Diagnostics(), VariantFlags.Parse(Variants)) { SettingName = SettingFlags.Of(typeof(Settings)) };
 
         private IReadOnlyList<IModelDiagnostic> Diagnostics()
         {
@@ -109,7 +109,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         if (row is { } run)
         {
             comparison.CheckRows(splits);
-            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => Comparison.Train(run, splits, observer)) });
+            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => comparison.Train(run, splits, observer)) });
             AnsiConsole.MarkupLine($"Run folder: [blue]{Markup.Escape(run.Folder)}[/]");
             return 0;
         }
@@ -117,7 +117,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         comparison.CheckRows(splits);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
-            observer => Comparison.Train(run, splits, observer))).ToArray();
+            observer => comparison.Train(run, splits, observer))).ToArray();
         IReadOnlyList<TrainingResult> results = TrainingDisplay.Run(jobs);
         ComparisonResults report = comparison.Report(results, splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));

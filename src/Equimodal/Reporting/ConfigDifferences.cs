@@ -10,13 +10,15 @@ public static class ConfigDifferences
     /// <summary>
     /// "training.learningRate: plan 0.001, given 0.1; ..." for every leaf that differs between <paramref name="first"/>
     /// and <paramref name="second"/> (labelled <paramref name="firstLabel"/> and <paramref name="secondLabel"/>), or "" when they agree.
+    /// <paramref name="name"/> turns a path into the name the user knows (e.g. a command-line flag); by default the path.
     /// </summary>
-    public static string Describe(JsonNode? first, JsonNode? second, string firstLabel, string secondLabel)
+    public static string Describe(JsonNode? first, JsonNode? second, string firstLabel, string secondLabel, Func<string, string>? name = null)
     {
+        name ??= path => path;
         var differences = new List<(string Path, string First, string Second)>();
         Compare(first, second, "", differences);
         if (differences.Count == 0) return "";
-        return string.Join("; ", differences.Take(Listed).Select(d => $"{d.Path}: {firstLabel} {d.First}, {secondLabel} {d.Second}"))
+        return string.Join("; ", differences.Take(Listed).Select(d => $"{name(d.Path)}: {firstLabel} {d.First}, {secondLabel} {d.Second}"))
             + (differences.Count > Listed ? $"; and {differences.Count - Listed} more" : "");
     }
 

@@ -99,6 +99,12 @@ public sealed class Comparison
         MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions));
     }
 
+    /// <summary>
+    /// Names a setting in messages about a configuration that differs from the plan or a row's folder: a config.json path
+    /// (e.g. "training.learningRate") to what the user knows it by (the CLI gives its flag, "--lr"); by default the path.
+    /// </summary>
+    public Func<string, string> SettingName { get; init; } = path => path;
+
     /// <summary>Rows that train a method with options of their own: row name to method name.</summary>
     public IReadOnlyDictionary<string, string> Variants { get; }
 
@@ -173,7 +179,7 @@ public sealed class Comparison
     /// when it was interrupted (a preempted grid task), in both cases only with the same configuration: a folder holding
     /// another configuration is refused, naming each differing setting with both values.
     /// </summary>
-    public static TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
+    public TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
     {
         var folder = new RunFolder(run.Folder);
         if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, splits, run.Folder, observer);
@@ -187,7 +193,7 @@ public sealed class Comparison
         var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given");
+        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given", SettingName);
         if (differences.Length > 0)
         {
             throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "
@@ -240,7 +246,7 @@ public sealed class Comparison
         string settings = Path.Combine(OutputFolder, PlanSettingsFile);
         if (File.Exists(settings))
         {
-            string differences = ConfigDifferences.Describe(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settings)), PlanSettings(), "plan", "given");
+            string differences = ConfigDifferences.Describe(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settings)), PlanSettings(), "plan", "given", SettingName);
             if (differences.Length > 0)
                 throw new ArgumentException($"{settings} plans another grid than these flags ({differences}). Give the plan's flags, or another --out for a new grid.");
         }

@@ -24,6 +24,7 @@ public static class Experiment
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
         using RunFolderLock? owner = folder is not null && collective.Rank == 0 ? RunFolder.ClaimForNewRun(folder.Path, overwrite, out _) : null;
+        ReportTakeOver(owner, observer);
         if (folder is not null && collective.Rank == 0) Start(folder, config, method, splits, collective.World);
         return Execute(config, method, splits, folder, resume: false, observer, collective);
     }
@@ -43,6 +44,7 @@ public static class Experiment
         RunConfig trained = started ? ReadTrainedConfig(folder) : config;
         TrainingMethod method = MethodRegistry.Create(trained.Method, new MethodSettings(trained.MethodOptions));
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
+        ReportTakeOver(owner, observer);
         if (!started) Start(folder, config, method, splits, world: 1);
         return Execute(trained, method, splits, folder, resume: started, observer, SingleProcess.Instance, epoch);
     }
@@ -72,6 +74,7 @@ public static class Experiment
         var folder = new RunFolder(runFolder);
         RunConfig config = ReadTrainedConfig(folder);
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
+        ReportTakeOver(owner, observer);
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }
@@ -84,6 +87,11 @@ public static class Experiment
     {
         RunConfig recorded = folder.ReadConfig();
         return recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
+    }
+
+    private static void ReportTakeOver(RunFolderLock? owner, ITrainingObserver? observer)
+    {
+        if (owner?.TakenOverFrom is { } previous) observer?.OnWarning($"The run folder's lock was left by a process that no longer runs ({previous}); taken over.");
     }
 
     private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,

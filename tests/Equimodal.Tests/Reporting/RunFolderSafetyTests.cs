@@ -252,7 +252,7 @@ public class RunFolderSafetyTests
         Assert.Contains("seeds: plan \"1,2\", given \"1,2,3\"", output);
         (code, output) = CliRunner.Run(Compare(grid, 2, "--aggregate", "--lr", "0.1"));
         Assert.Equal(2, code);
-        Assert.Contains("configuration.training.learningRate: plan 0.001, given 0.1", output);
+        Assert.Contains("--lr: plan 0.001, given 0.1", output);
         Assert.False(File.Exists(Path.Combine(grid, Comparison.ResultsFile)));
 
         // left-only has no finished row: the report is written over joint's and the missing rows are listed.
@@ -276,6 +276,6 @@ public class RunFolderSafetyTests
         File.Delete(Path.Combine(grid, Comparison.PlanFile));
         (code, output) = CliRunner.Run(Compare(grid, 1, "--index", "0", "--lr", "0.01"));
         Assert.Equal(2, code);
-        Assert.Contains("holds a finished run with another configuration (training.learningRate: folder 0.001, given 0.01)", output);
+        Assert.Contains("holds a finished run with another configuration (--lr: folder 0.001, given 0.01)", output);
     }
 }

@@ -95,6 +95,7 @@ public class KillAndResumeTests
 
         (code, output) = RunChild(null, Row(killed));
         Assert.True(code == 0, output);
+        Assert.Contains("The run folder's lock was left by a process that no longer runs (pid ", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
 
         // Resumed, not retrained: epoch 1's line comes back from the checkpoint with its original timings.
         Assert.Equal(firstEpoch, File.ReadAllLines(Path.Combine(row, RunFolder.MetricsFile))[0]);
