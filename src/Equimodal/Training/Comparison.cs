@@ -183,17 +183,17 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, splits, run.Folder, observer);
-        CheckRecordedConfig(run, splits);
+        CheckRecordedConfig(run, splits, SettingName);
         return folder.IsFinished ? folder.ReadResults() : Experiment.Resume(run.Folder, splits, observer);
     }
 
     /// <summary>Throws when the config.json in <paramref name="run"/>'s folder differs from the run's configuration in what decides its result, naming each difference.</summary>
-    internal static void CheckRecordedConfig(ComparisonRun run, DatasetSplits splits)
+    internal static void CheckRecordedConfig(ComparisonRun run, DatasetSplits splits, Func<string, string>? settingName = null)
     {
         var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
         ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given", SettingName);
+        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given", settingName ?? (path => path));
         if (differences.Length > 0)
         {
             throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "
