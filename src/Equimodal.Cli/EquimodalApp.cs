@@ -96,5 +96,5 @@ public static class EquimodalApp
         public sealed class Stopped : Exception;
     }
 
-    private static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+    internal static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 }
