@@ -54,12 +54,18 @@ public sealed class MbsdMethod : TrainingMethod
         IReadOnlyList<Tensor> z = output.ModalityLogits;
         Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels);
         foreach (Tensor logits in z) loss = loss + nn.functional.cross_entropy(logits, batch.Labels);
-        Tensor pairs = zeros_like(loss);
+        return new StepOutput(loss + Distillation(z, batch.Labels), output.Logits);
+    }
+
+    /// <summary>The self-distillation between the modalities: <see cref="PairTerm"/> averaged over every pair of their own logits.</summary>
+    public static Tensor Distillation(IReadOnlyList<Tensor> modalityLogits, Tensor labels)
+    {
+        Tensor pairs = zeros(Array.Empty<long>(), dtype: modalityLogits[0].dtype, device: modalityLogits[0].device);
         int count = 0;
-        for (int a = 0; a < z.Count; a++)
+        for (int a = 0; a < modalityLogits.Count; a++)
         {
-            for (int b = a + 1; b < z.Count; b++, count++) pairs = pairs + PairTerm(z[a], z[b], batch.Labels);
+            for (int b = a + 1; b < modalityLogits.Count; b++, count++) pairs = pairs + PairTerm(modalityLogits[a], modalityLogits[b], labels);
         }
-        return new StepOutput(loss + pairs / count, output.Logits);
+        return pairs / count;
     }
 }
