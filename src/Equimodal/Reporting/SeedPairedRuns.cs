@@ -17,14 +17,11 @@ public sealed class SeedPairedRuns
     private readonly IReadOnlyDictionary<string, IReadOnlyList<Run>> _references;
     private readonly IReadOnlyList<string> _modalities;
 
-    private SeedPairedRuns(string methodName, string baselineName, IReadOnlyList<Run> method, IReadOnlyList<Run> baseline, IReadOnlyDictionary<string, IReadOnlyList<Run>> references, IReadOnlyList<string> modalities)
+    private SeedPairedRuns((string Name, IReadOnlyList<Run> Runs) method, (string Name, IReadOnlyList<Run> Runs) baseline, IReadOnlyDictionary<string, IReadOnlyList<Run>> references, IReadOnlyList<string> modalities)
     {
-        MethodName = methodName;
-        BaselineName = baselineName;
-        _method = method;
-        _baseline = baseline;
-        _references = references;
-        _modalities = modalities;
+        (MethodName, _method) = method;
+        (BaselineName, _baseline) = baseline;
+        (_references, _modalities) = (references, modalities);
         Weak = references.Keys.OrderByDescending(m => Enumerable.Range(0, Count).Average(s => Gap(_baseline[s], m, s))).First();
     }
 
@@ -53,7 +50,7 @@ public sealed class SeedPairedRuns
         var unimodal = modalities.Where(m => methods.Contains($"{m}-only")).ToDictionary(m => m, m => Of($"{m}-only"));
         if (treated.Count == 0 || treated.Count != reference.Count || unimodal.Count == 0 || unimodal.Values.Any(r => r.Count != treated.Count))
             throw new ArgumentException($"Pairing needs as many runs of {method} as of {baseline} and of each NAME-only reference, and at least one reference.");
-        return new SeedPairedRuns(method, baseline, treated, reference, unimodal, modalities);
+        return new SeedPairedRuns((method, treated), (baseline, reference), unimodal, modalities);
     }
 
     /// <summary>The unimodal reference's accuracy minus <paramref name="modality"/>'s own-logit accuracy in <paramref name="run"/> on seed index <paramref name="seed"/>.</summary>
