@@ -123,5 +123,5 @@ public static class EquimodalApp
         if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0) console.Profile.Width = columns;
     }
 
-    private static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+    internal static void WriteError(string message) => AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 }

@@ -1,2 +1,10 @@
-Equimodal.Training.NativeRuntime.Prepare();
+try
+{
+    Equimodal.Training.NativeRuntime.Prepare();
+}
+catch (ArgumentException invalidSetting)
+{
+    Equimodal.Cli.EquimodalApp.WriteError(invalidSetting.Message);
+    return 2;
+}
 return Equimodal.Cli.EquimodalApp.Run(args);

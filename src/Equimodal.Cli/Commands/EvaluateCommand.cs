@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
@@ -40,6 +41,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Print the metrics as JSON.")]
         public bool Json { get; init; }
 
+        /// <summary>Unimodal reference runs, MODALITY=DIR.</summary>
+        [CommandOption("--reference <MODALITY=DIR>")]
+        [Description("A unimodal run of MODALITY on the same dataset (e.g. audio=runs/audio-only): prints its accuracy on the split and the failure gap, its accuracy minus MODALITY's own-logit accuracy in this run; repeatable.")]
+        public string[] Reference { get; init; } = Array.Empty<string>();
+
         /// <summary>Linear probing instead of evaluating the model's own head.</summary>
         [CommandOption("--linear-probe")]
         [Description("Freeze the encoders, train a linear classifier on the concatenated features and one per modality (train split, selected on validation), report test accuracy.")]
@@ -50,6 +56,20 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             base.Check();
             if (Split is not ("test" or "validation")) throw new ArgumentException($"Unknown split '{Split}'. Valid splits: test, validation.");
+            if (Reference.Length > 0 && (Missing.Length > 0 || Corrupt.Length > 0 || LinearProbe))
+                throw new ArgumentException("--reference compares clean own-logit accuracies: leave out --missing, --corrupt and --linear-probe.");
+            foreach (string reference in Reference) _ = ParseReference(reference);
+        }
+
+        /// <summary>Splits MODALITY=DIR and checks that the folder exists.</summary>
+        internal static (string Modality, string Folder) ParseReference(string reference)
+        {
+            int equals = reference.IndexOf('=');
+            if (equals <= 0 || equals == reference.Length - 1)
+                throw new ArgumentException($"--reference {reference}: expected MODALITY=DIR, e.g. audio=runs/audio-only.");
+            string folder = reference[(equals + 1)..];
+            if (!Directory.Exists(folder)) throw new ArgumentException($"--reference {reference}: no such folder {folder}.");
+            return (reference[..equals], folder);
         }
     }
 
@@ -64,9 +84,19 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
         var condition = new TestCondition(settings.Missing.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), settings.Corrupt.Select(Corruption.Parse).ToArray());
         EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
+        Dictionary<string, double> references = settings.Reference.Select(Settings.ParseReference)
+            .ToDictionary(r => r.Modality, r => ReferenceAccuracy(r.Modality, r.Folder, config, request, settings, device));
+        IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(result.ModalityAccuracy, references);
         if (settings.Json)
         {
-            AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, Reporting.Json.Indented));
+            JsonNode json = JsonSerializer.SerializeToNode(result, Reporting.Json.Indented)!;
+            if (references.Count > 0)
+            {
+                json["referenceAccuracy"] = JsonSerializer.SerializeToNode(references);
+                json["failureGap"] = JsonSerializer.SerializeToNode(gaps);
+                json["runFailureGap"] = FailureGap.Of(gaps);
+            }
+            AnsiConsole.Console.Profile.Out.Writer.WriteLine(json.ToJsonString(Reporting.Json.Indented));
             return 0;
         }
         var table = new ResultTable(new[] { "metric", "value (%)" });
@@ -75,11 +105,43 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         table.Rows.Add(new[] { "macro-F1", ResultTable.Percent(result.MacroF1) });
         table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
         foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
+        foreach (var (modality, accuracy) in references)
+        {
+            table.Rows.Add(new[] { $"{modality}-only reference", ResultTable.Percent(accuracy) });
+            table.Rows.Add(new[] { $"failure gap({modality})", ResultTable.Percent(gaps[modality]) });
+        }
         string absent = condition.Label.Length == 0 ? "" : $", {condition.Label}";
         AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples{Markup.Escape(absent)}):");
         ResultConsole.Write(table);
+        if (references.Count > 0)
+            AnsiConsole.WriteLine($"failure gap(m): the {settings.Split} accuracy of m's unimodal reference run minus acc(m), the accuracy of m's own logits in this run (points); " +
+                $"the run's failure gap is the largest, {ResultTable.Percent(FailureGap.Of(gaps)!.Value)}.");
         return 0;
     }
+
+    /// <summary>
+    /// The accuracy on the same split of the unimodal run in <paramref name="folder"/>, which must read
+    /// <paramref name="modality"/> alone, from a modality of this run, on the same dataset.
+    /// </summary>
+    private static double ReferenceAccuracy(string modality, string folder, RunConfig config, DatasetRequest request, Settings settings, torch.Device device)
+    {
+        if (!config.Modalities.Any(m => m.Name == modality))
+            throw new ArgumentException($"--reference {modality}={folder}: this run has no modality '{modality}' (it reads {string.Join(", ", config.Modalities.Select(m => m.Name))}).");
+        var reference = SavedRun.Open(folder, settings.Data);
+        string[] read = reference.Config.Modalities.Select(m => m.Name).ToArray();
+        if (read.Length != 1 || read[0] != modality)
+            throw new ArgumentException($"--reference {modality}={folder}: that run reads {string.Join(", ", read)}, not {modality} alone; give a {modality}-only run.");
+        if (!SameData(reference.Request, request))
+            throw new ArgumentException($"--reference {modality}={folder}: that run was trained on other data than {settings.Run} ({reference.Request.Name}, other settings); a failure gap compares accuracies on the same split.");
+        using MultimodalClassifier model = reference.Folder.LoadModel();
+        model.to(device);
+        IMultimodalDataset split = settings.Split == "test" ? reference.Splits.Test : reference.Splits.Validation;
+        return Evaluator.Evaluate(model, split, reference.ModalityIndices, reference.Config.Training.BatchSize, device).Accuracy;
+    }
+
+    // The data folder may have moved between the runs; every other setting must be the same.
+    private static bool SameData(DatasetRequest a, DatasetRequest b) =>
+        JsonSerializer.Serialize(a with { Path = null }, Reporting.Json.Indented) == JsonSerializer.Serialize(b with { Path = null }, Reporting.Json.Indented);
 
     private static int WriteProbes(IReadOnlyList<ProbeResult> probes, RunConfig config, DatasetRequest request, bool json)
     {

@@ -11,6 +11,12 @@ public enum AttributionPooling
 
     /// <summary>Euclidean norm.</summary>
     L2,
+
+    /// <summary>
+    /// The signed sum, clamped at zero: the net evidence for the attributed class (for Gradient x Input at a linear
+    /// fusion head, the modality's part of that class's logit without the bias); 0 when the modality argues against it.
+    /// </summary>
+    Net,
 }
 
 /// <summary>Per-modality contributions and shares from attribution tensors; every step is differentiable.</summary>
@@ -19,12 +25,17 @@ public static class AttributionShares
     /// <summary>Keeps the L2 norm differentiable at zero and the shares defined when every contribution is zero.</summary>
     private const double Epsilon = 1e-12;
 
-    /// <summary>One contribution per sample [batch]: the L1 or L2 norm of the attribution over all non-batch dimensions.</summary>
+    /// <summary>One contribution per sample [batch]: the L1 or L2 norm, or the net sum, of the attribution over all non-batch dimensions.</summary>
     public static Tensor Contribution(Tensor attribution, AttributionPooling pooling)
     {
         if (attribution.dim() == 0) throw new ArgumentException("Attributions must be batch first, got a scalar.");
         Tensor flat = attribution.reshape(attribution.shape[0], -1);
-        return pooling == AttributionPooling.L1 ? flat.abs().sum(1) : flat.pow(Held(2)).sum(1).add(Held(Epsilon), One).sqrt();
+        return pooling switch
+        {
+            AttributionPooling.L1 => flat.abs().sum(1),
+            AttributionPooling.Net => flat.sum(1).clamp_min(Held(0)),
+            _ => flat.pow(Held(2)).sum(1).add(Held(Epsilon), One).sqrt(),
+        };
     }
 
     /// <summary>Contributions of every modality [batch, modalities].</summary>

@@ -26,7 +26,7 @@ namespace Equimodal.Methods;
 public sealed class AttributionRegularization : TrainingMethod
 {
     private static readonly string[] TargetChoices = { "top", "true" };
-    private static readonly string[] PoolingChoices = { "l2", "l1" };
+    private static readonly string[] PoolingChoices = { "l2", "l1", "net" };
     private static readonly string[] DistanceChoices = { "l1", "l2", "kl" };
     private static readonly string[] RatioChoices = { "uniform", "ratios", "adaptive", "per-sample", "inverse-variance" };
     private static readonly string[] QuantityChoices = { "logit", "log-prob", "drop" };
@@ -49,6 +49,7 @@ public sealed class AttributionRegularization : TrainingMethod
     private readonly string _quantity;
     private readonly bool _meanBaseline;
     private readonly double _unimodalWeight;
+    private readonly double _distillWeight;
     private readonly bool _diagnostics;
     private readonly AttributionLayer _layer;
     private readonly string _normalize;
@@ -74,7 +75,12 @@ public sealed class AttributionRegularization : TrainingMethod
         _attribution = settings.Choice("attribution", "gxi", AttributionRegistry.TrainableNames, "gradient x input or integrated gradients");
         _integrationSteps = settings.Integer("steps", 8, 1, 1024, "integration steps of attribution=ig");
         _trueClass = settings.Choice("target", "top", TargetChoices, "class attributed: the predicted or the true one") == "true";
-        _pooling = settings.Choice("pooling", "l2", PoolingChoices, "pooling of a modality's attribution into one number") == "l1" ? AttributionPooling.L1 : AttributionPooling.L2;
+        _pooling = settings.Choice("pooling", "l2", PoolingChoices, "pooling of a modality's attribution into one number: its L2 or L1 norm, or net: its signed sum clamped at 0 (evidence for the class, so a modality cannot meet its share by arguing against it)") switch
+        {
+            "l1" => AttributionPooling.L1,
+            "net" => AttributionPooling.Net,
+            _ => AttributionPooling.L2,
+        };
         _distance = settings.Choice("distance", "l1", DistanceChoices, "distance between shares and targets");
         _ratios = settings.Choice("targets", "uniform", RatioChoices, "target shares: uniform, given ratios, or current validation accuracies");
         string ratioText = settings.Text("ratios", "", "target ratios for targets=ratios, e.g. 2,1");
@@ -83,6 +89,7 @@ public sealed class AttributionRegularization : TrainingMethod
         _quantity = settings.Choice("quantity", "logit", QuantityChoices, "attributed quantity: the raw logit, the log-probability of the class, or the drop of the true-class log-probability when a modality is replaced");
         _meanBaseline = settings.Choice("baseline", "mean", BaselineChoices, "replacement of quantity=drop: the batch-mean embedding or zero") == "mean";
         _unimodalWeight = settings.Number("unimodal", 0.0, 0, 1e6, "weight of the added unimodal cross-entropies of each modality's own logits");
+        _distillWeight = settings.Number("distill", 0.0, 0, 1e6, "weight of MBSD's self-distillation between the modalities' own logits (confidence-gap-weighted logit distance plus KL from the stronger modality to the weaker, per sample)");
         _diagnostics = settings.Choice("diagnostics", "off", SwitchChoices, "log per-epoch modality-use diagnostics (embedding and fusion-weight norms, shares, ablation drops, own accuracy)") == "on";
         _layer = settings.Choice("layer", "fusion", LayerChoices, "where attributions are taken: the fusion input, or each encoder's last block before pooling") == "last-block" ? AttributionLayer.LastBlock : AttributionLayer.Embedding;
         _normalize = settings.Choice("normalize", "none", ModelOptions.EmbeddingNorms.ToArray(), "normalisation of the embeddings the model fuses (kept at test time): none, l2, or layernorm without affine");
@@ -173,6 +180,11 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor loss = crossEntropy.add(weight * penalty, One);
         if (_unimodalWeight > 0)
             loss = loss.add(Held(_unimodalWeight) * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean(), One);
+        if (_distillWeight > 0)
+        {
+            using Scalar distillWeight = _distillWeight.ToScalar();
+            loss = loss.add(MbsdMethod.Distillation(output.ModalityLogits, batch.Labels).mul(distillWeight), One);
+        }
         if (_teachers is not null) loss = loss.add(_teachers.Distillation(output.Embeddings, batch) * Held(_teacherWeight), One);
         if (_ratios == "inverse-variance") _unimodalErrors!.Add(UnimodalErrors(output.ModalityLogits, batch.Labels));
         _crossEntropy = crossEntropy;

@@ -55,12 +55,18 @@ public sealed class MbsdMethod : TrainingMethod
         IReadOnlyList<Tensor> z = output.ModalityLogits;
         Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels);
         foreach (Tensor logits in z) loss = loss.add(nn.functional.cross_entropy(logits, batch.Labels), One);
-        Tensor pairs = zeros_like(loss);
+        return new StepOutput(loss.add(Distillation(z, batch.Labels), One), output.Logits);
+    }
+
+    /// <summary>The self-distillation between the modalities: <see cref="PairTerm"/> averaged over every pair of their own logits.</summary>
+    public static Tensor Distillation(IReadOnlyList<Tensor> modalityLogits, Tensor labels)
+    {
+        Tensor pairs = zeros(Array.Empty<long>(), dtype: modalityLogits[0].dtype, device: modalityLogits[0].device);
         int count = 0;
-        for (int a = 0; a < z.Count; a++)
+        for (int a = 0; a < modalityLogits.Count; a++)
         {
-            for (int b = a + 1; b < z.Count; b++, count++) pairs = pairs.add(PairTerm(z[a], z[b], batch.Labels), One);
+            for (int b = a + 1; b < modalityLogits.Count; b++, count++) pairs = pairs.add(PairTerm(modalityLogits[a], modalityLogits[b], labels), One);
         }
-        return new StepOutput(loss.add(pairs / Held(count), One), output.Logits);
+        return pairs / Held(count);
     }
 }

@@ -14,6 +14,9 @@ namespace Equimodal.Training;
 /// its own convolution kernels, as <c>torch.backends.mkldnn.enabled = False</c> does in PyTorch; NNPACK, its next
 /// choice, is switched off too: it does not support this processor and would log a warning at every convolution), unless the user
 /// has set DNNL_MAX_CPU_ISA or ONEDNN_MAX_CPU_ISA, which says they chose oneDNN's kernels themselves.
+/// The environment variable EQUIMODAL_ONEDNN overrides that choice: "on" keeps libtorch's default kernels (oneDNN on),
+/// "off" switches oneDNN (and NNPACK) off on every processor, "auto" (the default) is the choice above; tests and
+/// benchmarks use it to measure both kernel choices on one machine.
 /// The trainer, <see cref="DeviceSelector"/> and the CLI apply it; code that runs torch before them should call
 /// <see cref="Prepare"/> first.
 /// </summary>
@@ -45,18 +48,40 @@ public static partial class NativeRuntime
     /// <summary>Whether libtorch may use NNPACK kernels, as <c>torch.backends.nnpack.enabled</c> reports it.</summary>
     public static bool NnpackEnabled => ContextFlag("_ZNK2at7Context17userEnabledNNPACKEv");
 
+    /// <summary>The environment variable that forces oneDNN on or off: on, off or auto (the default).</summary>
+    public const string OneDnnVariable = "EQUIMODAL_ONEDNN";
+
+    /// <summary>
+    /// Whether oneDNN stays on for a value of <see cref="OneDnnVariable"/> (null or empty: auto); auto is
+    /// <paramref name="automatic"/>, the processor-dependent choice. Case and surrounding spaces are ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is not on, off or auto; the message names the variable.</exception>
+    public static bool KeepsOneDnn(string? setting, Func<bool> automatic)
+    {
+        switch (setting?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "auto": return automatic();
+            case "on": return true;
+            case "off": return false;
+            default: throw new ArgumentException($"{OneDnnVariable}={setting} is not valid: set it to on, off or auto (auto, the default, switches oneDNN off only on AMD Zen 5 processors).");
+        }
+    }
+
     /// <summary>Applies the workaround once per process; call before the first convolution.</summary>
     public static void Prepare()
     {
         Native.GlibcAllocator.Apply();
         if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
-        if (OperatingSystem.IsWindows() || !IsAffectedProcessor()) return;
-        if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null) return;
+        if (KeepsOneDnn(Environment.GetEnvironmentVariable(OneDnnVariable), AutomaticallyKeepsOneDnn)) return;
         IntPtr context = GlobalContext();
         if (context == IntPtr.Zero) return;
         SetContextFlag(context, "_ZN2at7Context20setUserEnabledMkldnnEb", false);
         SetContextFlag(context, "_ZN2at7Context20setUserEnabledNNPACKEb", false);
     }
+
+    private static bool AutomaticallyKeepsOneDnn() =>
+        OperatingSystem.IsWindows() || !IsAffectedProcessor()
+        || Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null;
 
     // libtorch exports at::globalContext() and at::Context::setUserEnabledMkldnn(bool) only as C++ symbols; a member
     // function takes `this` as its first argument in the x86-64 System V ABI.

@@ -16,6 +16,23 @@ public class AttributionSharesTests
         Tensor l2 = AttributionShares.Shares(attributions, AttributionPooling.L2);
         Assert.Equal(new[] { 5.0 / 6, 1.0 / 6, 0.5, 0.5 }, l2.data<double>().ToArray(), new Tolerance(1e-9));
         Assert.Equal(new[] { (7.0 / 8 + 0.5) / 2, (1.0 / 8 + 0.5) / 2 }, AttributionShares.BatchMean(l1).data<double>().ToArray(), new Tolerance(1e-9));
+        // Net sums: sample 0: 3 - 4 = -1 -> 0 against 1 (the first modality argues against the class); sample 1: 2 and 2.
+        Tensor net = AttributionShares.Shares(attributions, AttributionPooling.Net);
+        Assert.Equal(new[] { 0.0, 1.0, 0.5, 0.5 }, net.data<double>().ToArray(), new Tolerance(1e-9));
+    }
+
+    [Fact]
+    public void Net_shares_are_zero_when_every_modality_argues_against_the_class_and_give_no_gradient_to_a_negative_sum()
+    {
+        using var scope = NewDisposeScope();
+        Tensor first = tensor(new[] { -1.0, -2.0, 3.0, -1.0 }, ScalarType.Float64).view(2, 2).requires_grad_();
+        Tensor second = tensor(new[] { -0.5, 1.0 }, ScalarType.Float64).view(2, 1).requires_grad_();
+        Tensor shares = AttributionShares.Shares(new[] { first, second }, AttributionPooling.Net);
+        // Sample 0: -3 and -0.5: no evidence, shares 0 and 0. Sample 1: 2 and 1: 2/3 and 1/3.
+        Assert.Equal(new[] { 0.0, 0.0, 2.0 / 3, 1.0 / 3 }, shares.data<double>().ToArray(), new Tolerance(1e-9));
+        shares[.., 0].sum().backward();
+        // d(a / (a + b)) / da = b / (a + b)^2 = 1/9 for every entry of sample 1; sample 0 is clamped.
+        Assert.Equal(new[] { 0.0, 0.0, 1.0 / 9, 1.0 / 9 }, first.grad!.data<double>().ToArray(), new Tolerance(1e-9));
     }
 
     [Fact]

@@ -45,4 +45,25 @@ public class CliTests
         double trained = results.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble();
         Assert.Contains($"\"accuracy\": {trained.ToString(System.Globalization.CultureInfo.InvariantCulture)}", evalOutput);
     }
+
+    [Fact]
+    public void Demo_trains_every_method_on_each_seed_says_where_and_claims_only_what_held_on_every_seed()
+    {
+        string folder = TestData.TempFolder();
+        var (code, output) = Run("demo", "--samples", "120", "--epochs", "1", "--width", "4", "--depth", "1", "--seeds", "2", "--seed", "3",
+            "--threads", "1", "--device", "cpu", "--out", folder);
+        Assert.True(code == 0, output);
+        Assert.Contains($"seeds 3, 4; run folders go to {Path.GetFullPath(folder)}", output);
+        foreach (string method in Equimodal.Cli.Commands.DemoCommand.Methods)
+        {
+            foreach (int seed in new[] { 3, 4 })
+            {
+                Assert.True(File.Exists(Path.Combine(folder, $"{method}-seed{seed}", "results.json")), $"{method} seed {seed}");
+                Assert.Contains($"{method}, seed {seed}", output);
+            }
+        }
+        Assert.Contains("attr-reg against joint, paired by seed (2 seeds)", output);
+        Assert.Contains("accuracy: higher than joint on ", output);
+        Assert.Matches("Held on all 2 seeds|No difference between attr-reg and joint held on all 2 seeds", output);
+    }
 }

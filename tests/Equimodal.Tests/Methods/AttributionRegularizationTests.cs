@@ -137,6 +137,28 @@ public class AttributionRegularizationTests
     }
 
     [Fact]
+    public void Net_pooling_shares_each_modalitys_part_of_the_top_logit_clamped_at_zero()
+    {
+        using var net = new Bench("attr-reg", Array.Empty<long>(), "pooling=net");
+        double[][] a = Rows(net.Batch.Inputs[0]), b = Rows(net.Batch.Inputs[1]);
+        double[][] weight = Rows(((ConcatFusion)net.Model.Fusion).Classifier.weight!);
+        double[][] top = Rows(net.Model.Fuse(net.Batch.Inputs));
+        double[][] shares = Rows(net.Method.Shares(net.Batch.Inputs, net.Batch.Labels));
+        int clamped = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int c = Array.IndexOf(top[i], top[i].Max());
+            double partA = Math.Max(0, Enumerable.Range(0, 4).Sum(j => weight[c][j] * a[i][j]));
+            double partB = Math.Max(0, Enumerable.Range(0, 4).Sum(j => weight[c][4 + j] * b[i][j]));
+            clamped += partA == 0 || partB == 0 ? 1 : 0;
+            double total = Math.Max(partA + partB, 1e-12);
+            Assert.Equal(partA / total, shares[i][0], 5);
+            Assert.Equal(partB / total, shares[i][1], 5);
+        }
+        Assert.InRange(clamped, 1, a.Length - 1);
+    }
+
+    [Fact]
     public void Integrated_gradients_equal_gradient_times_input_on_a_linear_fusion()
     {
         // A fixed class (the label): with the top class, IG would follow whichever logit is largest along the path.

@@ -214,6 +214,20 @@ public class AttributionRegularizationVariantsTests
     }
 
     [Fact]
+    public void Distill_adds_mbsds_self_distillation_between_the_own_logits_with_its_weight()
+    {
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal=0.5", "lambda=2", "distill=3");
+        StepOutput output = bench.Step();
+        ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
+        double crossEntropy = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels).item<float>();
+        double unimodal = forward.ModalityLogits.Average(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
+        double penalty = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false).item<float>();
+        double distillation = MbsdMethod.PairTerm(forward.ModalityLogits[0], forward.ModalityLogits[1], bench.Batch.Labels).item<float>();
+        Assert.True(distillation > 1e-4, "the test batch must have modalities of different confidence");
+        Assert.Equal(crossEntropy + 2 * penalty + 0.5 * unimodal + 3 * distillation, output.Loss.item<float>(), 5);
+    }
+
+    [Fact]
     public void Diagnostics_measure_norms_ablation_and_own_accuracy_by_hand()
     {
         using var bench = new Bench("attr-reg", Array.Empty<long>(), "diagnostics=on");

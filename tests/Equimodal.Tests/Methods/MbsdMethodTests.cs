@@ -31,4 +31,16 @@ public class MbsdMethodTests
         // The weight is a constant and the stronger side is the teacher: a's gradient is w d RS / da = w (a - b) alone.
         Assert.Equal(new[] { 0.25 * Math.Log(3), 0 }.Select(x => (float)x), a.grad!.data<float>().ToArray(), (x, y) => Math.Abs(x - y) < 1e-5);
     }
+
+    [Fact]
+    public void Distillation_averages_the_pair_terms_over_every_pair_of_modalities()
+    {
+        float ln3 = (float)Math.Log(3);
+        using Tensor a = tensor(new[] { ln3, 0 }).reshape(1, 2), b = zeros(1, 2), c = zeros(1, 2);
+        using Tensor labels = tensor(new long[] { 0 });
+        // (a, b) and (a, c) are the pair of the test above; b and c are equally confident, so w = 0 for (b, c).
+        double pair = 0.25 * (Math.Log(3) * Math.Log(3) / 2 + 0.75 * Math.Log(1.5) + 0.25 * Math.Log(0.5));
+        Assert.Equal(2 * pair / 3, MbsdMethod.Distillation(new[] { a, b, c }, labels).item<float>(), 5);
+        Assert.Equal(pair, MbsdMethod.Distillation(new[] { a, b }, labels).item<float>(), 5);
+    }
 }

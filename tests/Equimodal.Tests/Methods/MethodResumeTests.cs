@@ -25,6 +25,8 @@ public class MethodResumeTests
         // attr-reg's options that add state (the teachers) or change the model (normalised embeddings, last-block attributions).
         data.Add("attr-reg", "teachers=1 teacher-epochs=1 normalize=l2");
         data.Add("attr-reg", "layer=last-block normalize=layernorm");
+        // The self-distillation between the modalities' own logits, under a lambda warm-up.
+        data.Add("attr-reg", "distill=1 warmup=2");
         return data;
     }
 

@@ -13,10 +13,36 @@ public class NativeRuntimeTests
     {
         int family = NativeRuntime.ProcessorFamily();
         Assert.True(family == -1 || family is >= 3 and <= 0x10F, $"family {family}");
-        bool userChose = Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null;
+        bool userChose = Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null || Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is not null
+            || Environment.GetEnvironmentVariable(NativeRuntime.OneDnnVariable) is not null;
         if (!OperatingSystem.IsLinux() || userChose) return;
         Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.OneDnnEnabled);
         Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.NnpackEnabled);
+    }
+
+    [Theory]
+    [InlineData("on", false, true)]
+    [InlineData("ON ", false, true)]
+    [InlineData("off", true, false)]
+    [InlineData(" Off", true, false)]
+    [InlineData("auto", true, true)]
+    [InlineData("auto", false, false)]
+    [InlineData("", false, false)]
+    [InlineData(null, true, true)]
+    public void The_onednn_variable_forces_either_kernel_choice_and_auto_keeps_the_processor_choice(string? setting, bool automatic, bool kept)
+    {
+        int asked = 0;
+        Assert.Equal(kept, NativeRuntime.KeepsOneDnn(setting, () => { asked++; return automatic; }));
+        bool isAuto = setting is null || setting.Trim().Length == 0 || setting.Trim() == "auto";
+        Assert.Equal(isAuto ? 1 : 0, asked);
+    }
+
+    [Fact]
+    public void An_invalid_onednn_value_is_refused_naming_the_variable_and_the_valid_values()
+    {
+        var error = Assert.Throws<ArgumentException>(() => NativeRuntime.KeepsOneDnn("yes", () => true));
+        Assert.Contains("EQUIMODAL_ONEDNN=yes", error.Message);
+        Assert.Contains("on, off or auto", error.Message);
     }
 
     /// <summary>

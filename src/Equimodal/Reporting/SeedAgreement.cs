@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Equimodal.Reporting;
+
+/// <summary>
+/// One quantity of a method against a baseline, seed by seed. Runs of the same seed share initial weights and batch
+/// order, so the per-seed differences say more than the two means.
+/// </summary>
+/// <param name="Quantity">What is compared, as printed (e.g. "accuracy").</param>
+/// <param name="Method">The method's value on each seed.</param>
+/// <param name="Baseline">The baseline's value on each seed, in the same seed order.</param>
+/// <param name="HigherIsBetter">Whether a higher value is the better one (false for a gap or an imbalance).</param>
+/// <param name="InPoints">Values are fractions printed as percentage points; otherwise they are printed as they are.</param>
+public sealed record PairedSeeds(string Quantity, IReadOnlyList<double> Method, IReadOnlyList<double> Baseline, bool HigherIsBetter, bool InPoints)
+{
+    /// <summary>Method minus baseline, per seed.</summary>
+    public IReadOnlyList<double> Differences => Method.Zip(Baseline, (m, b) => m - b).ToArray();
+
+    /// <summary>Seeds on which the method is strictly better.</summary>
+    public int Better => Differences.Count(d => HigherIsBetter ? d > 0 : d < 0);
+
+    /// <summary>True when the method is strictly better on every seed (and there is at least one).</summary>
+    public bool HeldOnEverySeed => Method.Count > 0 && Better == Method.Count;
+
+    /// <summary>A value or difference as printed: points with one decimal, or two decimals.</summary>
+    public string Format(double value, bool signed = false)
+    {
+        string text = InPoints ? (100 * value).ToString("F1", CultureInfo.InvariantCulture) : value.ToString("F2", CultureInfo.InvariantCulture);
+        return signed && value >= 0 ? "+" + text : text;
+    }
+}
+
+/// <summary>Per-seed agreement of a method with a baseline, and the claims that held on every seed.</summary>
+public static class SeedAgreement
+{
+    /// <summary>One line per quantity: "accuracy: higher than joint on 2 of 3 seeds (+1.3, -2.1, +0.8 points)".</summary>
+    public static IReadOnlyList<string> Lines(IReadOnlyList<PairedSeeds> comparisons, string baseline) =>
+        comparisons.Select(c =>
+        {
+            string direction = c.HigherIsBetter ? "higher" : "lower";
+            string differences = string.Join(", ", c.Differences.Select(d => c.Format(d, signed: true)));
+            return $"{c.Quantity}: {direction} than {baseline} on {c.Better} of {c.Method.Count} seeds ({differences}{(c.InPoints ? " points" : "")})";
+        }).ToArray();
+
+    /// <summary>
+    /// The claim the seeds support: the quantities on which <paramref name="method"/> was better on every seed, and
+    /// those left unclaimed with their counts; a quantity better on only some seeds is never claimed.
+    /// </summary>
+    public static string Claim(IReadOnlyList<PairedSeeds> comparisons, string method, string baseline)
+    {
+        int seeds = comparisons.Count == 0 ? 0 : comparisons[0].Method.Count;
+        string[] held = comparisons.Where(c => c.HeldOnEverySeed).Select(c => c.Quantity).ToArray();
+        string[] notHeld = comparisons.Where(c => !c.HeldOnEverySeed).Select(c => $"{c.Quantity} ({c.Better} of {seeds})").ToArray();
+        string claim = held.Length == 0
+            ? $"No difference between {method} and {baseline} held on all {seeds} seeds."
+            : $"Held on all {seeds} seeds: {method} is better than {baseline} in {string.Join("; ", held)}.";
+        return notHeld.Length == 0 ? claim : $"{claim} Not on every seed, so not claimed: {string.Join("; ", notHeld)}.";
+    }
+}
