@@ -296,10 +296,7 @@ public sealed class MethodSelection
         {
             BestEpoch = result.BestEpoch,
             ValidationAccuracy = result.Validation.Accuracy,
-            TestAccuracy = result.Test.Accuracy,
-            TestMacroF1 = result.Test.MacroF1,
-            TestMeanAveragePrecision = result.Test.MeanAveragePrecision,
-            TestModalityAccuracy = result.Test.ModalityAccuracy,
+            Test = result.Test,
             TestFailureGap = gap,
         };
     }

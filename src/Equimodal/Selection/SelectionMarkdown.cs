@@ -37,9 +37,9 @@ public static class SelectionMarkdown
         if (report.Final is { } final)
         {
             text.AppendLine("## The selected method's full run (test, evaluated once)").AppendLine();
-            string modalities = string.Join(", ", final.TestModalityAccuracy.Select(m => $"{m.Key} own logits {Percent(m.Value)} %"));
+            string modalities = string.Join(", ", final.Test.ModalityAccuracy.Select(m => $"{m.Key} own logits {Percent(m.Value)} %"));
             string gap = final.TestFailureGap is { } g ? $"test failure gap {Points(g)} points" : "test failure gap not measured (the references did not train the full schedule)";
-            text.AppendLine($"Test accuracy {Percent(final.TestAccuracy)} %, macro F1 {Percent(final.TestMacroF1)} %, mAP {Percent(final.TestMeanAveragePrecision)} % " +
+            text.AppendLine($"Test accuracy {Percent(final.Test.Accuracy)} %, macro F1 {Percent(final.Test.MacroF1)} %, mAP {Percent(final.Test.MeanAveragePrecision)} % " +
                 $"(weights of epoch {final.BestEpoch}, validation accuracy {Percent(final.ValidationAccuracy)} %); {modalities}; {gap}.");
         }
         return text.ToString();

@@ -1,4 +1,5 @@
 using Equimodal.Data.Datasets;
+using Equimodal.Evaluation;
 
 namespace Equimodal.Selection;
 
@@ -106,17 +107,8 @@ public sealed record FinalRecord
     /// <summary>Validation accuracy of the kept weights.</summary>
     public double ValidationAccuracy { get; init; }
 
-    /// <summary>Test accuracy, evaluated once.</summary>
-    public double TestAccuracy { get; init; }
-
-    /// <summary>Test macro F1.</summary>
-    public double TestMacroF1 { get; init; }
-
-    /// <summary>Test mean average precision.</summary>
-    public double TestMeanAveragePrecision { get; init; }
-
-    /// <summary>Test accuracy of each modality's own logits.</summary>
-    public IReadOnlyDictionary<string, double> TestModalityAccuracy { get; init; } = new Dictionary<string, double>();
+    /// <summary>Test metrics of the kept weights, evaluated once.</summary>
+    public EvaluationResult Test { get; init; } = new();
 
     /// <summary>Test failure gap against the references (only when they trained the full schedule), else null.</summary>
     public double? TestFailureGap { get; init; }

@@ -89,7 +89,7 @@ public class MethodSelectionTests
 
         ComparisonRun winnerRun = selection.Candidates.First(run => run.Method == winner);
         TrainingResult full = Experiment.Run(winnerRun.Config, TestData.Small, Path.Combine(TestData.TempFolder(), "full"));
-        Assert.Equal(full.Test.Accuracy, report.Final.TestAccuracy);
+        Assert.Equal(full.Test.Accuracy, report.Final.Test.Accuracy);
         Assert.Equal(full.History.Select(e => e.Validation.Accuracy), report.Candidates.First(c => c.Name == winner).ValidationCurve);
         Assert.Contains($"**Selected: {winner}**", File.ReadAllText(Path.Combine(folder, MethodSelection.MarkdownFile)));
     }
