@@ -19,8 +19,14 @@ public sealed record PairedSeeds(string Quantity, IReadOnlyList<double> Method, 
     /// <summary>Seeds on which the method is strictly better.</summary>
     public int Better => Differences.Count(d => HigherIsBetter ? d > 0 : d < 0);
 
+    /// <summary>Seeds on which the method is strictly worse.</summary>
+    public int Worse => Differences.Count(d => HigherIsBetter ? d < 0 : d > 0);
+
     /// <summary>True when the method is strictly better on every seed (and there is at least one).</summary>
     public bool HeldOnEverySeed => Method.Count > 0 && Better == Method.Count;
+
+    /// <summary>True when the method is strictly worse on every seed (and there is at least one).</summary>
+    public bool WorseOnEverySeed => Method.Count > 0 && Worse == Method.Count;
 
     /// <summary>A value or difference as printed: points with one decimal, or two decimals.</summary>
     public string Format(double value, bool signed = false)
@@ -43,17 +49,22 @@ public static class SeedAgreement
         }).ToArray();
 
     /// <summary>
-    /// The claim the seeds support: the quantities on which <paramref name="method"/> was better on every seed, and
-    /// those left unclaimed with their counts; a quantity better on only some seeds is never claimed.
+    /// The claim the seeds support: the quantities on which <paramref name="method"/> was better on every seed, those on
+    /// which it was worse on every seed (a consistent loss is said as plainly as a gain), and those left unclaimed with
+    /// their counts; a quantity better on only some seeds is never claimed.
     /// </summary>
     public static string Claim(IReadOnlyList<PairedSeeds> comparisons, string method, string baseline)
     {
         int seeds = comparisons.Count == 0 ? 0 : comparisons[0].Method.Count;
-        string[] held = comparisons.Where(c => c.HeldOnEverySeed).Select(c => c.Quantity).ToArray();
-        string[] notHeld = comparisons.Where(c => !c.HeldOnEverySeed).Select(c => $"{c.Quantity} ({c.Better} of {seeds})").ToArray();
-        string claim = held.Length == 0
+        string[] better = comparisons.Where(c => c.HeldOnEverySeed).Select(c => c.Quantity).ToArray();
+        string[] worse = comparisons.Where(c => c.WorseOnEverySeed).Select(c => c.Quantity).ToArray();
+        string[] notHeld = comparisons.Where(c => !c.HeldOnEverySeed && !c.WorseOnEverySeed).Select(c => $"{c.Quantity} ({c.Better} of {seeds})").ToArray();
+        var held = new List<string>();
+        if (better.Length > 0) held.Add($"{method} is better than {baseline} in {string.Join("; ", better)}");
+        if (worse.Length > 0) held.Add($"{method} is worse than {baseline} in {string.Join("; ", worse)}");
+        string claim = held.Count == 0
             ? $"No difference between {method} and {baseline} held on all {seeds} seeds."
-            : $"Held on all {seeds} seeds: {method} is better than {baseline} in {string.Join("; ", held)}.";
+            : $"Held on all {seeds} seeds: {string.Join("; and ", held)}.";
         return notHeld.Length == 0 ? claim : $"{claim} Not on every seed, so not claimed: {string.Join("; ", notHeld)}.";
     }
 }

@@ -34,6 +34,22 @@ public class SeedAgreementTests
         Assert.Equal("Held on all 2 seeds: attr-reg is better than joint in accuracy.", SeedAgreement.Claim(new[] { up }, "attr-reg", "joint"));
     }
 
+    [Fact]
+    public void A_loss_on_every_seed_is_claimed_as_plainly_as_a_gain()
+    {
+        // attr-reg below joint on all three seeds (-3.3, -0.4, -2.1 points) while its failure gap is lower on one seed only.
+        var down = new PairedSeeds("accuracy", new[] { 0.829, 0.867, 0.867 }, new[] { 0.862, 0.871, 0.888 }, true, true);
+        var mixed = new PairedSeeds("failure gap(visual)", new[] { 0.304, 0.200, 0.175 }, new[] { 0.200, 0.167, 0.204 }, false, true);
+        var lower = new PairedSeeds("Shapley imbalance", new[] { 0.40, 0.45, 0.50 }, new[] { 0.60, 0.55, 0.65 }, false, false);
+        Assert.Equal(3, down.Worse);
+        Assert.True(down.WorseOnEverySeed);
+        Assert.False(mixed.WorseOnEverySeed);
+        Assert.Equal("Held on all 3 seeds: attr-reg is worse than joint in accuracy. Not on every seed, so not claimed: failure gap(visual) (1 of 3).",
+            SeedAgreement.Claim(new[] { down, mixed }, "attr-reg", "joint"));
+        Assert.Equal("Held on all 3 seeds: attr-reg is better than joint in Shapley imbalance; and attr-reg is worse than joint in accuracy.",
+            SeedAgreement.Claim(new[] { down, lower }, "attr-reg", "joint"));
+    }
+
     private static TrainingResult Result(string method, double accuracy, double audio = double.NaN, double visual = double.NaN)
     {
         var own = new Dictionary<string, double>();
