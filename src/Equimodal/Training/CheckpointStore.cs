@@ -14,13 +14,15 @@ public sealed class CheckpointStore
     private const string BestSuffix = "-best";
     private const string TemporaryExtension = ".tmp";
 
-    /// <summary>Opens (creating) the folder.</summary>
+    /// <summary>
+    /// Opens the folder; it is created by the first <see cref="Save"/>, so a rank that only reads (or a run refused
+    /// before training) leaves nothing behind in a run folder it does not own.
+    /// </summary>
     public CheckpointStore(string folder, int keep)
     {
         if (keep < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {keep}.");
         Folder = Path.GetFullPath(folder);
         Keep = keep;
-        Directory.CreateDirectory(Folder);
     }
 
     /// <summary>Folder holding the checkpoint files.</summary>
@@ -30,7 +32,7 @@ public sealed class CheckpointStore
     public int Keep { get; }
 
     /// <summary>Checkpoint files, newest first.</summary>
-    public IReadOnlyList<string> Files() => Directory.GetFiles(Folder, "*" + Extension)
+    public IReadOnlyList<string> Files() => !Directory.Exists(Folder) ? Array.Empty<string>() : Directory.GetFiles(Folder, "*" + Extension)
         .OrderByDescending(StepOf).ThenByDescending(f => f, StringComparer.Ordinal).ToArray();
 
     /// <summary>Writes <paramref name="checkpoint"/> atomically and prunes old files; returns the file's path.</summary>
@@ -39,6 +41,7 @@ public sealed class CheckpointStore
         string name = string.Create(CultureInfo.InvariantCulture, $"step-{checkpoint.Progress.GlobalStep:D10}{(isBest ? BestSuffix : "")}{Extension}");
         string path = Path.Combine(Folder, name);
         string temporary = path + TemporaryExtension;
+        Directory.CreateDirectory(Folder);
         byte[] bytes = CheckpointFormat.Serialize(checkpoint);
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -53,6 +56,7 @@ public sealed class CheckpointStore
     /// <summary>The newest readable checkpoint, or null when there is none; every unreadable newer file is reported to <paramref name="warn"/>.</summary>
     public Checkpoint? LoadLatest(Action<string>? warn = null)
     {
+        if (!Directory.Exists(Folder)) return null;
         foreach (string file in Directory.GetFiles(Folder, "*" + TemporaryExtension)) File.Delete(file);
         var problems = new List<string>();
         foreach (string file in Files())
