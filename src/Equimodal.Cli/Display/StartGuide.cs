@@ -11,7 +11,7 @@ public static class StartGuide
         "equimodal trains multimodal (e.g. audio-visual) classifiers that use all",
         "of their inputs.",
         "",
-        "Modality failure and its fix on the built-in benchmark (a few minutes):",
+        "Modality failure and attr-reg on the built-in benchmark (3 seeds, ~3 min):",
         "    equimodal demo",
         "",
         "Train on your own data (manifest.csv: id,label,split, a column per modality):",
