@@ -148,6 +148,8 @@ public class MpiJobTests
     [InlineData("attr-reg", "unimodal=1")]
     [InlineData("attr-reg", "layer=last-block")]
     [InlineData("attr-reg", "normalize=l2")]
+    [InlineData("attr-reg", "distill=1")]
+    [InlineData("attr-reg", "pooling=net")]
     public void Two_ranks_at_batch_b_train_what_one_process_trains_at_batch_2b(string method, string? option = null)
     {
         string[] extra = option is null ? Array.Empty<string>() : new[] { "--method-option", option };
