@@ -29,7 +29,7 @@ public static class StepPartsBenchmark
         var training = new TrainingOptions();
         optim.Optimizer optimizer = OptimizerFactory.Create(model, training);
         var method = new JointMethod(new MethodSettings());
-        method.Setup(new MethodContext(model, optimizer, splits, new[] { 0, 1 }, training, CPU));
+        method.Setup(new MethodContext(model, optimizer, splits, training, CPU));
         var info = new StepInfo(0, 0, 0, 1);
         var runner = new StepRunner(training);
         model.train();
@@ -71,9 +71,9 @@ public static class StepPartsBenchmark
                 optimizer.step();
                 logits.argmax(1).eq(batch.Labels).sum().item<long>();
             }),
-            ("trainer's step (StepRunner: + loss check, gradient guard, Select/To, method hooks)", () =>
+            ("trainer's step (StepRunner: + loss check, gradient guard, To, method hooks)", () =>
             {
-                Batch selected = batch.Select(new[] { 0, 1 }).To(CPU);
+                Batch selected = batch.To(CPU);
                 optimizer.zero_grad();
                 StepOutput output = method.ComputeLoss(selected, info);
                 runner.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));

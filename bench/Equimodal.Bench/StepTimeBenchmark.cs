@@ -142,12 +142,11 @@ public sealed record StepTimeSetup(TrainingOptions Training, ModelOptions Model,
         DeviceSelector.ConfigureThreads(Training.Threads);
         TorchSharp.torch.manual_seed(Training.Seed);
         using MultimodalClassifier model = ModelFactory.Create(Splits.Modalities, Splits.ClassNames.Count, Model);
-        int[] modalities = Enumerable.Range(0, Splits.Modalities.Count).ToArray();
         var warmup = new DatasetSubset(Splits.Train, Enumerable.Range(0, Math.Min(Splits.Train.Count, Math.Max(1, WarmupSteps) * Training.BatchSize)).ToArray());
-        Evaluator.Collect(model, warmup, modalities, Training.BatchSize, TorchSharp.torch.CPU);
+        Evaluator.Collect(model, warmup, Training.BatchSize, TorchSharp.torch.CPU);
         TimeSpan cpu = ProcessorTime();
         var watch = Stopwatch.StartNew();
-        Evaluator.Collect(model, Splits.Train, modalities, Training.BatchSize, TorchSharp.torch.CPU);
+        Evaluator.Collect(model, Splits.Train, Training.BatchSize, TorchSharp.torch.CPU);
         int batches = (Splits.Train.Count + Training.BatchSize - 1) / Training.BatchSize;
         return new StepTimes(watch.Elapsed.TotalMilliseconds / batches, (ProcessorTime() - cpu).TotalMilliseconds / batches);
     }

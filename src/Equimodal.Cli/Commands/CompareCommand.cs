@@ -108,16 +108,16 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         ResultConsole.WriteLoadReport(splits.Report);
         if (row is { } run)
         {
-            comparison.CheckRows(splits);
-            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => comparison.Train(run, splits, observer)) });
+            RunPlan plan = comparison.CheckRows(splits)[comparison.Runs.ToList().IndexOf(run)];
+            TrainingDisplay.Run(new[] { new TrainingDisplay.Job($"{run.Method} seed {run.Seed}", observer => comparison.Train(run, plan, splits, observer)) });
             AnsiConsole.MarkupLine($"Run folder: [blue]{Markup.Escape(run.Folder)}[/]");
             return 0;
         }
         if (settings.Aggregate) return Aggregate(comparison, splits);
-        comparison.CheckRows(splits);
+        IReadOnlyList<RunPlan> plans = comparison.CheckRows(splits);
         var jobs = comparison.Runs.Select((run, i) => new TrainingDisplay.Job(
             $"{run.Method} seed {run.Seed} ({i + 1}/{comparison.Runs.Count}){(Comparison.IsFinished(run) ? " finished earlier" : "")}",
-            observer => comparison.Train(run, splits, observer))).ToArray();
+            observer => comparison.Train(run, plans[i], splits, observer))).ToArray();
         IReadOnlyList<TrainingResult> results = TrainingDisplay.Run(jobs);
         ComparisonResults report = comparison.Report(results, splits);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));

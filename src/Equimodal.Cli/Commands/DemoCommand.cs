@@ -127,7 +127,6 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         var folder = new RunFolder(run);
         using MultimodalClassifier model = folder.LoadModel();
-        int[] indices = folder.ReadConfig().Modalities.Select(m => splits.Modalities.Select(s => s.Name).ToList().IndexOf(m.Name)).ToArray();
-        return ShapleyValues.OfAccuracy(model, splits.Test, indices, batchSize);
+        return ShapleyValues.OfAccuracy(model, RunPlan.Recorded(folder.ReadConfig(), splits.Modalities, run).Bind(splits).Test, batchSize);
     }
 }

@@ -76,14 +76,14 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (folder, config, request, splits, modalityIndices) = settings.Open();
+        var (folder, config, request, splits) = settings.Open();
         IMultimodalDataset dataset = settings.Split == "test" ? splits.Test : splits.Validation;
         using MultimodalClassifier model = folder.LoadModel();
         var device = DeviceSelector.Resolve(settings.Device);
         model.to(device);
-        if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
+        if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
         var condition = new TestCondition(settings.Missing.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), settings.Corrupt.Select(Corruption.Parse).ToArray());
-        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, config.Training.BatchSize, device, condition);
         Dictionary<string, double> references = settings.Reference.Select(Settings.ParseReference)
             .ToDictionary(r => r.Modality, r => ReferenceAccuracy(r.Modality, r.Folder, config, request, settings, device));
         IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(result.ModalityAccuracy, references);
@@ -136,7 +136,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using MultimodalClassifier model = reference.Folder.LoadModel();
         model.to(device);
         IMultimodalDataset split = settings.Split == "test" ? reference.Splits.Test : reference.Splits.Validation;
-        return Evaluator.Evaluate(model, split, reference.ModalityIndices, reference.Config.Training.BatchSize, device).Accuracy;
+        return Evaluator.Evaluate(model, split, reference.Config.Training.BatchSize, device).Accuracy;
     }
 
     // The data folder may have moved between the runs; every other setting must be the same.

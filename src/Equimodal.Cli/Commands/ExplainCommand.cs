@@ -77,12 +77,12 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (folder, config, request, splits, modalityIndices) = settings.Open();
+        var (folder, config, request, splits) = settings.Open();
         string outFolder = OutputPaths.CheckFilesFolderTarget(settings.Out ?? folder.File("explain"), "--out", settings.Overwrite);
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();
         int count = Math.Min(settings.Count, splits.Test.Count);
-        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None).Select(modalityIndices);
+        using Batch batch = splits.Test.GetBatch(Enumerable.Range(0, count).ToArray(), Augmentation.None);
 
         AttributionMethod method = AttributionRegistry.Get(settings.Attribution).Create(model);
         var options = new AttributionOptions { InternalBatchSize = RowsPerPass, PerturbationSamples = settings.Coalitions };

@@ -36,28 +36,22 @@ public sealed class ShapleyValues : AttributionMethod
     }
 
     /// <summary>
-    /// Shapley values of the accuracy over <paramref name="dataset"/> (the model reads the dataset's modalities at
-    /// <paramref name="modalityIndices"/>); modalities outside a coalition are absent (<see cref="MissingModality"/>:
+    /// Shapley values of the accuracy over <paramref name="dataset"/> (bound to the model: inputs in model order), in one
+    /// <see cref="EvaluationSweep"/>; modalities outside a coalition are absent (<see cref="MissingModality"/>:
     /// embedding zeroed at the fusion input, the policy the model is trained and evaluated with).
     /// </summary>
-    public static DatasetShapley OfAccuracy(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize)
+    public static DatasetShapley OfAccuracy(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize)
     {
-        int coalitions = ModalityCoalitions.Count(modalityIndices.Count);
+        int coalitions = ModalityCoalitions.Count(model.ModalityNames.Count);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"The batch size must be at least 1, got {batchSize}.");
         if (dataset.Count == 0) throw new ArgumentException("The dataset is empty.");
         var correct = new long[coalitions];
-        using var evaluation = new EvaluationModeScope(model);
-        using var noGrad = no_grad();
-        Device device = model.parameters().First().device;
-        for (int start = 0; start < dataset.Count; start += batchSize)
+        EvaluationSweep.Run(model, dataset, batchSize, model.parameters().First().device, batch =>
         {
-            using var scope = NewDisposeScope();
-            int[] indices = Enumerable.Range(start, Math.Min(batchSize, dataset.Count - start)).ToArray();
-            using Batch batch = dataset.GetBatch(indices, Augmentation.None).Select(modalityIndices).To(device);
             Tensor[] embeddings = model.Encode(batch.Inputs);
             for (int coalition = 0; coalition < coalitions; coalition++)
                 correct[coalition] += model.Fuse(embeddings, coalition).argmax(1).eq(batch.Labels).sum().item<long>();
-        }
+        });
         double[] accuracy = correct.Select(c => (double)c / dataset.Count).ToArray();
         return new DatasetShapley(model.ModalityNames, ModalityCoalitions.Shapley(accuracy), accuracy);
     }

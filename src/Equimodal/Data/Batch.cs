@@ -13,7 +13,7 @@ public sealed class Batch : IDisposable
         Labels = labels;
     }
 
-    /// <summary>Inputs in the dataset's modality order.</summary>
+    /// <summary>Inputs in the dataset's modality order (the model's, once the dataset is bound: <see cref="ModalityBinding"/>).</summary>
     public IReadOnlyList<Tensor> Inputs { get; }
 
     /// <summary>Class indices, int64 of shape [batch].</summary>
@@ -21,10 +21,6 @@ public sealed class Batch : IDisposable
 
     /// <summary>Number of samples.</summary>
     public long Size => Labels.shape[0];
-
-    /// <summary>Returns the batch with only the modalities at <paramref name="modalityIndices"/>, in that order.</summary>
-    public Batch Select(IReadOnlyList<int> modalityIndices) =>
-        new(modalityIndices.Select(i => Inputs[i]).ToArray(), Labels);
 
     /// <summary>Moves every tensor to <paramref name="device"/>.</summary>
     public Batch To(Device device) =>

@@ -10,34 +10,23 @@ public static class EncoderFeatures
 {
     /// <summary>
     /// Features [samples, d_m] of every modality of <paramref name="model"/> and the labels, for <paramref name="samples"/>
-    /// of <paramref name="data"/> (all when null), without augmentation or gradients; the model's mode is restored.
+    /// of <paramref name="data"/> (bound to the model; all samples when null), in one <see cref="EvaluationSweep"/>.
     /// </summary>
-    public static (Tensor[] Features, Tensor Labels) Extract(MultimodalClassifier model, IMultimodalDataset data, IReadOnlyList<int> modalityIndices,
-        int batchSize, Device device, IReadOnlyList<int>? samples = null)
+    public static (Tensor[] Features, Tensor Labels) Extract(MultimodalClassifier model, IMultimodalDataset data, int batchSize, Device device,
+        IReadOnlyList<int>? samples = null)
     {
-        samples ??= Enumerable.Range(0, data.Count).ToArray();
-        var parts = Enumerable.Range(0, modalityIndices.Count).Select(_ => new List<Tensor>()).ToArray();
+        IMultimodalDataset swept = samples is null ? data : new DatasetSubset(data, samples);
+        var parts = Enumerable.Range(0, model.ModalityNames.Count).Select(_ => new List<Tensor>()).ToArray();
         var labels = new List<Tensor>();
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var scope = NewDisposeScope();
+        EvaluationSweep.Run(model, swept, batchSize, device, batch =>
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            for (int start = 0; start < samples.Count; start += batchSize)
-            {
-                int[] indices = samples.Skip(start).Take(batchSize).ToArray();
-                Batch batch = data.GetBatch(indices, Augmentation.None).Select(modalityIndices).To(device);
-                Tensor[] embeddings = model.Encode(batch.Inputs);
-                for (int m = 0; m < embeddings.Length; m++) parts[m].Add(embeddings[m]);
-                labels.Add(batch.Labels);
-            }
-            Tensor[] features = parts.Select(p => cat(p.ToArray(), 0).MoveToOuterDisposeScope()).ToArray();
-            return (features, cat(labels.ToArray(), 0).MoveToOuterDisposeScope());
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            Tensor[] embeddings = model.Encode(batch.Inputs);
+            for (int m = 0; m < embeddings.Length; m++) parts[m].Add(embeddings[m].MoveToOuterDisposeScope());
+            // The batch's own labels are disposed with the batch.
+            labels.Add(batch.Labels.clone().MoveToOuterDisposeScope());
+        });
+        Tensor[] features = parts.Select(p => cat(p.ToArray(), 0).MoveToOuterDisposeScope()).ToArray();
+        return (features, cat(labels.ToArray(), 0).MoveToOuterDisposeScope());
     }
 }

@@ -16,13 +16,12 @@ public static class Evaluator
     public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares);
 
     /// <summary>
-    /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset
-    /// inputs the model reads; <paramref name="condition"/> makes modalities absent (<see cref="MissingModality"/>) or corrupts them, at test time only.
+    /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>, bound to the model (<see cref="ModalityBinding"/>: inputs
+    /// in model order); <paramref name="condition"/> makes modalities absent (<see cref="MissingModality"/>) or corrupts them, at test time only.
     /// </summary>
-    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
-        TestCondition? condition = null)
+    public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize, Device device, TestCondition? condition = null)
     {
-        Scores scores = Collect(model, dataset, modalityIndices, batchSize, device, condition);
+        Scores scores = Collect(model, dataset, batchSize, device, condition);
         return FromScores(scores, model.ModalityNames, dataset.ClassNames.Count);
     }
 
@@ -50,50 +49,36 @@ public static class Evaluator
     /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
     /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
     /// attribution regularization acts on; one extra backward through the fusion head per batch). <paramref name="condition"/>
-    /// makes modalities absent for every sample or corrupts their inputs.
+    /// makes modalities absent for every sample or corrupts their inputs. <paramref name="dataset"/> is bound to the model.
     /// </summary>
-    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
-        TestCondition? condition = null)
+    public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize, Device device, TestCondition? condition = null)
     {
         condition?.Check(model.ModalityNames);
-        int[] missing = condition?.Missing.Select(name => model.ModalityNames.ToList().IndexOf(name)).ToArray() ?? Array.Empty<int>();
-        bool wasTraining = model.training;
-        model.eval();
-        int n = dataset.Count, k = model.Classes, modalities = modalityIndices.Count;
+        int[] missing = condition?.Missing.Select(name => ModalityBinding.IndexOf(model.ModalityNames, name, "The test condition")).ToArray() ?? Array.Empty<int>();
+        int n = dataset.Count, k = model.Classes, modalities = model.ModalityNames.Count;
         var fused = new double[n, k];
         var perModality = Enumerable.Range(0, modalities).Select(_ => new double[n, k]).ToArray();
         var labels = new int[n];
         var shareSums = new double[modalities];
         var attribution = new GradientTimesInput(model);
         var shareOptions = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
-        try
+        int offset = 0;
+        EvaluationSweep.Run(model, dataset, batchSize, device, batch =>
         {
-            using var noGrad = torch.no_grad();
-            int offset = 0;
-            foreach (Batch loaded in new PrefetchingLoader(new BatchLoader(dataset, batchSize, shuffle: false, seed: 0)).Batches(0, training: false))
+            Tensor[] inputs = condition is null ? batch.Inputs.ToArray() : Corrupt(batch.Inputs, model.ModalityNames, condition, offset);
+            ModelOutput output = missing.Length > 0 ? model.Forward(inputs, Presence(batch.Size, modalities, missing, device)) : model.Forward(inputs);
+            Copy(output.Logits, fused, offset);
+            for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
+            using (torch.enable_grad())
             {
-                using var scope = NewDisposeScope();
-                using Batch owned = loaded;
-                Batch batch = owned.Select(modalityIndices).To(device);
-                Tensor[] inputs = condition is null ? batch.Inputs.ToArray() : Corrupt(batch.Inputs, model.ModalityNames, condition, offset);
-                ModelOutput output = missing.Length > 0 ? model.Forward(inputs, Presence(batch.Size, modalities, missing, device)) : model.Forward(inputs);
-                Copy(output.Logits, fused, offset);
-                for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
-                using (torch.enable_grad())
-                {
-                    using AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions);
-                    double[] batchShares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-                    for (int m = 0; m < modalities; m++) shareSums[m] += batchShares[m];
-                }
-                long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
-                for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
-                offset += (int)batch.Size;
+                using AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions);
+                double[] batchShares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                for (int m = 0; m < modalities; m++) shareSums[m] += batchShares[m];
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
+            for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
+            offset += (int)batch.Size;
+        });
         return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray());
     }
 

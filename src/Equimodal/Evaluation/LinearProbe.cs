@@ -42,14 +42,13 @@ public static class LinearProbe
     /// <summary>The <see cref="ProbeResult.Features"/> of the probe on every modality's features concatenated.</summary>
     public const string AllFeatures = "all";
 
-    /// <summary>Probes of <paramref name="model"/>'s encoders: the concatenation first, then each modality.</summary>
-    public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, IReadOnlyList<int> modalityIndices,
-        int batchSize, Device device, LinearProbeOptions? options = null)
+    /// <summary>Probes of <paramref name="model"/>'s encoders on <paramref name="splits"/> (bound to the model): the concatenation first, then each modality.</summary>
+    public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, int batchSize, Device device, LinearProbeOptions? options = null)
     {
         options ??= new LinearProbeOptions();
-        var (train, trainLabels) = EncoderFeatures.Extract(model, splits.Train, modalityIndices, batchSize, device);
-        var (validation, validationLabels) = EncoderFeatures.Extract(model, splits.Validation, modalityIndices, batchSize, device);
-        var (test, testLabels) = EncoderFeatures.Extract(model, splits.Test, modalityIndices, batchSize, device);
+        var (train, trainLabels) = EncoderFeatures.Extract(model, splits.Train, batchSize, device);
+        var (validation, validationLabels) = EncoderFeatures.Extract(model, splits.Validation, batchSize, device);
+        var (test, testLabels) = EncoderFeatures.Extract(model, splits.Test, batchSize, device);
         try
         {
             var results = new List<ProbeResult>();

@@ -15,7 +15,7 @@ public sealed class LinearProbeDiagnostic : IModelDiagnostic
     /// <inheritdoc />
     public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context) => diagnostics with
     {
-        LinearProbes = LinearProbe.Run(context.Model, context.Splits, context.ModalityIndices, context.BatchSize, context.Device,
+        LinearProbes = LinearProbe.Run(context.Model, context.Splits, context.BatchSize, context.Device,
             _options with { Seed = context.Seed }),
     };
 }

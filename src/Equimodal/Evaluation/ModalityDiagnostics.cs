@@ -53,12 +53,24 @@ public sealed record ModelDiagnostics
 
 /// <summary>The trained model and data a diagnostic may evaluate.</summary>
 /// <param name="Model">The trained model (selected weights), in eval mode.</param>
-/// <param name="Splits">The data it was trained on.</param>
-/// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
+/// <param name="Splits">The data it was trained on, bound to it (<see cref="ModalityBinding"/>: batches in model order).</param>
 /// <param name="BatchSize">Evaluation batch size.</param>
 /// <param name="Device">Device the model is on.</param>
 /// <param name="Seed">The run's training seed, for diagnostics that draw random numbers (linear probes).</param>
-public sealed record DiagnosticContext(MultimodalClassifier Model, DatasetSplits Splits, IReadOnlyList<int> ModalityIndices, int BatchSize, Device Device, int Seed = 0);
+public sealed record DiagnosticContext(MultimodalClassifier Model, DatasetSplits Splits, int BatchSize, Device Device, int Seed = 0)
+{
+    private readonly IReadOnlyList<ModalitySpec>? _dataModalities;
+
+    /// <summary>
+    /// Every modality of the data, including those the model does not read (for diagnostics that report on each, e.g.
+    /// robustness); by default the modalities of <see cref="Splits"/>.
+    /// </summary>
+    public IReadOnlyList<ModalitySpec> DataModalities
+    {
+        get => _dataModalities ?? Splits.Modalities;
+        init => _dataModalities = value;
+    }
+}
 
 /// <summary>
 /// A diagnostic that needs the trained model (e.g. Shapley values over modalities, attribution shares): it fills in its

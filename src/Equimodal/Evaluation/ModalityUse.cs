@@ -32,10 +32,10 @@ public static class ModalityUse
     public const string OwnAccuracy = "own-accuracy";
 
     /// <summary>
-    /// Measures every quantity on <paramref name="dataset"/> in evaluation mode (the model's modes are restored); keys
+    /// Measures every quantity on <paramref name="dataset"/> (bound to the model) in one <see cref="EvaluationSweep"/>; keys
     /// are "{quantity}.{modality}", accuracies are fractions.
     /// </summary>
-    public static Dictionary<string, double> Measure(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device)
+    public static Dictionary<string, double> Measure(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize, Device device)
     {
         IReadOnlyList<string> names = model.ModalityNames;
         int modalities = names.Count;
@@ -50,37 +50,30 @@ public static class ModalityUse
         var attribution = new GradientTimesInput(model);
         var shareOptions = new AttributionOptions { ComputeDelta = false };
         long samples = 0;
-        using (new EvaluationModeScope(model))
-        using (no_grad())
+        EvaluationSweep.Run(model, dataset, batchSize, device, batch =>
         {
-            foreach (Batch loaded in new BatchLoader(dataset, batchSize, shuffle: false, seed: 0).Batches(0, training: false))
+            ModelOutput output = model.Forward(batch.Inputs);
+            Tensor labels = batch.Labels;
+            double correct = output.Logits.argmax(1).eq(labels).sum().item<long>();
+            double loss = nn.functional.cross_entropy(output.Logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            Tensor shares;
+            using (enable_grad())
             {
-                using var scope = NewDisposeScope();
-                using Batch owned = loaded;
-                Batch batch = owned.Select(modalityIndices).To(device);
-                ModelOutput output = model.Forward(batch.Inputs);
-                Tensor labels = batch.Labels;
-                double correct = output.Logits.argmax(1).eq(labels).sum().item<long>();
-                double loss = nn.functional.cross_entropy(output.Logits, labels, reduction: nn.Reduction.Sum).item<float>();
-                Tensor shares;
-                using (enable_grad())
-                {
-                    AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.MaxLogit, shareOptions);
-                    shares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).detach().sum(dim: 0).to_type(ScalarType.Float64).cpu();
-                }
-                for (int m = 0; m < modalities; m++)
-                {
-                    Tensor[] ablated = output.Embeddings.Select((e, j) => j == m ? zeros_like(e) : e).ToArray();
-                    Tensor logits = model.Fuse(ablated);
-                    sums[EmbeddingNorm][m] += output.Embeddings[m].norm(1).sum().item<float>();
-                    sums[AttributionShare][m] += shares[m].item<double>();
-                    sums[AblationAccuracyDrop][m] += correct - logits.argmax(1).eq(labels).sum().item<long>();
-                    sums[AblationLossIncrease][m] += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>() - loss;
-                    sums[OwnAccuracy][m] += output.ModalityLogits[m].argmax(1).eq(labels).sum().item<long>();
-                }
-                samples += batch.Size;
+                AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.MaxLogit, shareOptions);
+                shares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).detach().sum(dim: 0).to_type(ScalarType.Float64).cpu();
             }
-        }
+            for (int m = 0; m < modalities; m++)
+            {
+                Tensor[] ablated = output.Embeddings.Select((e, j) => j == m ? zeros_like(e) : e).ToArray();
+                Tensor logits = model.Fuse(ablated);
+                sums[EmbeddingNorm][m] += output.Embeddings[m].norm(1).sum().item<float>();
+                sums[AttributionShare][m] += shares[m].item<double>();
+                sums[AblationAccuracyDrop][m] += correct - logits.argmax(1).eq(labels).sum().item<long>();
+                sums[AblationLossIncrease][m] += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>() - loss;
+                sums[OwnAccuracy][m] += output.ModalityLogits[m].argmax(1).eq(labels).sum().item<long>();
+            }
+            samples += batch.Size;
+        });
         var metrics = new Dictionary<string, double>();
         foreach (var (quantity, values) in sums)
         {

@@ -7,7 +7,7 @@ namespace Equimodal.Evaluation;
 /// <summary>
 /// Test accuracy with each modality missing (from the exact coalition accuracies, the <see cref="MissingModality"/>
 /// policy) and with each modality's input under its default corruption (<see cref="DefaultCorruption"/>). A model that
-/// does not read a modality keeps its full accuracy without it.
+/// does not read a modality (one of <see cref="DiagnosticContext.DataModalities"/> only) keeps its full accuracy without it and under its corruption.
 /// </summary>
 public sealed class RobustnessDiagnostic : IModelDiagnostic
 {
@@ -19,17 +19,21 @@ public sealed class RobustnessDiagnostic : IModelDiagnostic
     /// <inheritdoc />
     public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
     {
-        DatasetShapley coalitions = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
+        DatasetShapley coalitions = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.BatchSize);
         IReadOnlyList<string> read = context.Model.ModalityNames;
         var missing = new Dictionary<string, double>();
         var corrupted = new Dictionary<string, double>();
-        foreach (ModalitySpec modality in context.Splits.Modalities)
+        foreach (ModalitySpec modality in context.DataModalities)
         {
-            int m = read.ToList().IndexOf(modality.Name);
-            missing[modality.Name] = m < 0 ? coalitions.Full : coalitions.CoalitionAccuracy[ModalityCoalitions.Without(read.Count, m)];
+            if (!read.Contains(modality.Name))
+            {
+                missing[modality.Name] = corrupted[modality.Name] = coalitions.Full;
+                continue;
+            }
+            int m = ModalityBinding.IndexOf(read, modality.Name, "The robustness diagnostic");
+            missing[modality.Name] = coalitions.CoalitionAccuracy[ModalityCoalitions.Without(read.Count, m)];
             var condition = new TestCondition(Array.Empty<string>(), new[] { DefaultCorruption(modality.Name, modality.Kind) });
-            corrupted[modality.Name] = m < 0 ? coalitions.Full
-                : Evaluator.Evaluate(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize, context.Device, condition).Accuracy;
+            corrupted[modality.Name] = Evaluator.Evaluate(context.Model, context.Splits.Test, context.BatchSize, context.Device, condition).Accuracy;
         }
         return diagnostics with { AccuracyMissing = missing, AccuracyCorrupted = corrupted };
     }

@@ -11,7 +11,7 @@ public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
     /// <inheritdoc />
     public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
     {
-        DatasetShapley shapley = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
+        DatasetShapley shapley = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.BatchSize);
         return diagnostics with
         {
             ShapleyValues = shapley.Modalities.Select((name, m) => (name, shapley.Values[m])).ToDictionary(x => x.name, x => x.Item2),

@@ -83,7 +83,7 @@ public sealed class AgmMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        int modalities = context.ModalityIndices.Count;
+        int modalities = context.Model.ModalityNames.Count;
         ModalityCoalitions.Count(modalities);
         _encoderParameters = Enumerable.Range(0, modalities).Select(m => context.Model.EncoderParameters(m).ToArray()).ToArray();
         _averages = new double[modalities];

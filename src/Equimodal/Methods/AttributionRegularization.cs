@@ -130,7 +130,7 @@ public sealed class AttributionRegularization : TrainingMethod
         if (_teachers is not null) UnimodalTeachers.CheckContext(context, Name);
         base.Setup(context);
         _teachers?.Dispose();
-        int modalities = context.ModalityIndices.Count;
+        int modalities = context.Model.ModalityNames.Count;
         if (_givenRatios is not null && _givenRatios.Length != modalities)
             throw new ArgumentException($"Method option ratios has {_givenRatios.Length} values for {modalities} modalities ({string.Join(", ", context.Model.ModalityNames)}).");
         _targets = Normalise(_givenRatios ?? Enumerable.Repeat(1.0, modalities).ToArray());
@@ -335,7 +335,7 @@ public sealed class AttributionRegularization : TrainingMethod
     public override void OnEpochEnd(EpochEnd epoch)
     {
         if (_diagnostics)
-            _diagnosed = ModalityUse.Measure(Context.Model, Context.Splits.Validation, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
+            _diagnosed = ModalityUse.Measure(Context.Model, Context.Splits.Validation, Context.Options.BatchSize, Context.Device);
         if (_ratios == "inverse-variance" && _unimodalErrors!.Steps > 0)
         {
             // Asymmetric Representation Learning (arXiv 2507.10203): dependence in inverse proportion to each modality's

@@ -93,7 +93,7 @@ public sealed class GradientBlendingMethod : TrainingMethod
     {
         base.Setup(context);
         (_trained, _heldOut) = DatasetSubset.StratifiedSplit(context.Splits.Train, HeldOutFraction, SeedStreams.BlendingHoldOut(context.Options.Seed));
-        int heads = context.ModalityIndices.Count + 1;
+        int heads = context.Model.ModalityNames.Count + 1;
         _weights = Enumerable.Repeat(1.0 / heads, heads).ToArray();
         _previous = null;
         if (Every >= context.Options.Epochs)
@@ -143,7 +143,7 @@ public sealed class GradientBlendingMethod : TrainingMethod
         var clock = Stopwatch.StartNew();
         double[] Losses(IMultimodalDataset data)
         {
-            Evaluator.Scores scores = Evaluator.Collect(Context.Model, data, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
+            Evaluator.Scores scores = Evaluator.Collect(Context.Model, data, Context.Options.BatchSize, Context.Device);
             return scores.PerModality.Append(scores.Fused).Select(logits => Evaluator.CrossEntropy(logits, scores.Labels)).ToArray();
         }
         var losses = new HeadLosses(Losses(_trained!), Losses(HeldOut));

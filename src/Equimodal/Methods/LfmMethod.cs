@@ -81,7 +81,7 @@ public sealed class LfmMethod : TrainingMethod
         int start = epoch.Epoch * size % validation.Count;
         int[] indices = Enumerable.Range(start, size).Select(i => i % validation.Count).ToArray();
         using var scope = NewDisposeScope();
-        using Batch batch = validation.GetBatch(indices, Data.Augmentation.None).Select(Context.ModalityIndices).To(Context.Device);
+        using Batch batch = validation.GetBatch(indices, Data.Augmentation.None).To(Context.Device);
         Parameter first = Context.Model.parameters().First();
         bool wasTraining = Context.Model.training;
         Context.Model.eval();

@@ -9,8 +9,10 @@ namespace Equimodal.Methods;
 /// <summary>What a method can see when it is set up: the model it trains, its optimizer and the data.</summary>
 /// <param name="Model">The model being trained.</param>
 /// <param name="Optimizer">The trainer's optimizer over all parameters.</param>
-/// <param name="Splits">Train, validation and test data (a method may read only train and validation).</param>
-/// <param name="ModalityIndices">Dataset inputs the model reads, in model order.</param>
+/// <param name="Splits">
+/// Train, validation and test data (a method may read only train and validation), bound to the model: batches hold the
+/// inputs the model reads, in model order.
+/// </param>
 /// <param name="Options">Optimisation settings.</param>
 /// <param name="Device">Compute device.</param>
 /// <param name="ModelOptions">Architecture of <paramref name="Model"/>, for methods that build more models of the same kind (e.g. teachers).</param>
@@ -18,7 +20,6 @@ public sealed record MethodContext(
     MultimodalClassifier Model,
     optim.Optimizer Optimizer,
     DatasetSplits Splits,
-    IReadOnlyList<int> ModalityIndices,
     TrainingOptions Options,
     Device Device,
     ModelOptions? ModelOptions = null)

@@ -76,7 +76,7 @@ public sealed class MlaMethod : TrainingMethod
         _projector?.Dispose();
         _projector = eye(_head.InputSize, device: context.Device).DetachFromDisposeScope();
         _updates = 0;
-        _batchLosses = new double[context.ModalityIndices.Count];
+        _batchLosses = new double[context.Model.ModalityNames.Count];
         _epochMeans = EpochMeans.PerModality("mla", new[] { "loss" }, context.Model.ModalityNames);
     }
 

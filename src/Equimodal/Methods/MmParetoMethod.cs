@@ -89,7 +89,7 @@ public sealed class MmParetoMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        int modalities = context.ModalityIndices.Count;
+        int modalities = context.Model.ModalityNames.Count;
         _encoderParameters = Enumerable.Range(0, modalities)
             .Select(m => context.Model.EncoderParameters(m).Where(p => p.requires_grad).ToArray())
             .ToArray();

@@ -93,7 +93,7 @@ public sealed class OgmGeMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        int modalities = context.ModalityIndices.Count;
+        int modalities = context.Model.ModalityNames.Count;
         _modulationEnd = _end >= 0 ? _end : context.Options.Epochs / 2;
         _modulated = Enumerable.Range(0, modalities)
             .Select(m => context.Model.EncoderParameters(m).Where(p => !_convolutionsOnly || p.dim() == 4).ToArray())

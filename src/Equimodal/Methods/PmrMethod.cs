@@ -66,7 +66,7 @@ public sealed class PmrMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        _prototypes = Enumerable.Range(0, context.ModalityIndices.Count).Select(_ => empty(0)).ToArray();
+        _prototypes = Enumerable.Range(0, context.Model.ModalityNames.Count).Select(_ => empty(0)).ToArray();
         _prototypeEpoch = -1;
         _epochMeans = new EpochMeans("pmr", new[] { "pmr.rho" });
     }
@@ -77,7 +77,7 @@ public sealed class PmrMethod : TrainingMethod
         _epochMeans?.Reset();
         if (epoch == _prototypeEpoch) return; // restored from a checkpoint taken within this epoch
         int[] subset = Enumerable.Range(0, Context.Splits.Train.Count).Where(i => i % SubsetStride == 0).ToArray();
-        var (features, labels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Train, Context.ModalityIndices, Context.Options.BatchSize, Context.Device, subset);
+        var (features, labels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Train, Context.Options.BatchSize, Context.Device, subset);
         using (labels)
         {
             for (int m = 0; m < features.Length; m++)

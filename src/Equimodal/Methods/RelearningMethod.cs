@@ -94,11 +94,11 @@ public sealed class RelearningMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         base.Setup(context);
-        _initial = Enumerable.Range(0, context.ModalityIndices.Count)
+        _initial = Enumerable.Range(0, context.Model.ModalityNames.Count)
             .Select(m => context.Model.EncoderParameters(m).Select(p => p.detach().clone()).ToArray()).ToArray();
         _relearnings = 0;
         _relearnedAtEpoch = -1;
-        _lastStrengths = new double[context.ModalityIndices.Count];
+        _lastStrengths = new double[context.Model.ModalityNames.Count];
     }
 
     /// <summary>Diagnoses the epoch that just ended and re-learns, when it is a k-th one.</summary>
@@ -106,8 +106,8 @@ public sealed class RelearningMethod : TrainingMethod
     {
         int diagnosed = epoch - 1;
         if (diagnosed <= 0 || diagnosed % Every != 0 || _relearnings >= MaxRelearnings || _relearnedAtEpoch == epoch) return;
-        var (train, trainLabels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Train, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
-        var (validation, validationLabels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Validation, Context.ModalityIndices, Context.Options.BatchSize, Context.Device);
+        var (train, trainLabels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Train, Context.Options.BatchSize, Context.Device);
+        var (validation, validationLabels) = EncoderFeatures.Extract(Context.Model, Context.Splits.Validation, Context.Options.BatchSize, Context.Device);
         long[] trainY = trainLabels.data<long>().ToArray(), validationY = validationLabels.data<long>().ToArray();
         for (int m = 0; m < train.Length; m++)
         {

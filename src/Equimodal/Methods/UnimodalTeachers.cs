@@ -60,10 +60,10 @@ public sealed class UnimodalTeachers : IDisposable
         var clock = Stopwatch.StartNew();
         using Tensor generator = get_rng_state();
         TrainingOptions options = context.Options with { Epochs = Epochs(context.Options), Encoders = Array.Empty<EncoderTransfer>(), InitWeights = null, CheckpointEverySteps = 0 };
-        _teachers = context.ModalityIndices.Select(index =>
+        _teachers = context.Splits.Modalities.Select(modality =>
         {
-            var trainer = new Trainer(options, context.ModelOptions!, new TeacherProgress(context.Inform, context.Splits.Modalities[index].Name));
-            trainer.Fit(new UnimodalMethod(context.Splits.Modalities[index].Name, new MethodSettings()), context.Splits);
+            var trainer = new Trainer(options, context.ModelOptions!, new TeacherProgress(context.Inform, modality.Name));
+            trainer.Fit(new UnimodalMethod(modality.Name, new MethodSettings()), context.Splits);
             return Freeze(trainer.Model!);
         }).ToArray();
         set_rng_state(generator);
@@ -111,9 +111,9 @@ public sealed class UnimodalTeachers : IDisposable
     {
         if (!state.Keys.Any(k => k.StartsWith(_statePrefix, StringComparison.Ordinal))) return;
         Dispose();
-        _teachers = context.ModalityIndices.Select(index =>
+        _teachers = context.Splits.Modalities.Select(modality =>
         {
-            var teacher = ModelFactory.Create(new[] { context.Splits.Modalities[index] }, context.Splits.ClassNames.Count, context.ModelOptions!);
+            var teacher = ModelFactory.Create(new[] { modality }, context.Splits.ClassNames.Count, context.ModelOptions!);
             Dictionary<string, Tensor> weights = teacher.state_dict().Keys.ToDictionary(k => k, k => state[_statePrefix + k]);
             using (no_grad()) teacher.load_state_dict(weights);
             teacher.to(context.Device);

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -97,7 +98,7 @@ public sealed class ValuationMethod : TrainingMethod
     {
         ResampledSample[] copies = CopiesForStep(step);
         if (copies.Length == 0) return base.ComputeLoss(batch, step);
-        Batch extra = Context.Splits.Train.GetBatch(copies.Select(c => c.Sample).ToArray(), CopyAugmentation(step)).Select(Context.ModalityIndices).To(Context.Device);
+        Batch extra = Context.Splits.Train.GetBatch(copies.Select(c => c.Sample).ToArray(), CopyAugmentation(step)).To(Context.Device);
         Tensor[] inputs = batch.Inputs.Zip(extra.Inputs, (regular, copy) => cat(new[] { regular, copy })).ToArray();
         Tensor[] embeddings = Context.Model.Encode(inputs);
         Tensor kept = cat(new[]
@@ -164,29 +165,15 @@ public sealed class ValuationMethod : TrainingMethod
 
     private double[][] TrainContributions()
     {
-        IMultimodalDataset train = Context.Splits.Train;
-        var result = new List<double[]>(train.Count);
-        bool wasTraining = Context.Model.training;
-        Context.Model.eval();
-        try
+        var result = new List<double[]>(Context.Splits.Train.Count);
+        EvaluationSweep.Run(Context.Model, Context.Splits.Train, Context.Options.BatchSize, Context.Device, batch =>
         {
-            for (int start = 0; start < train.Count; start += Context.Options.BatchSize)
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                int[] indices = Enumerable.Range(start, Math.Min(Context.Options.BatchSize, train.Count - start)).ToArray();
-                Batch batch = train.GetBatch(indices, Augmentation.None).Select(Context.ModalityIndices).To(Context.Device);
-                Tensor[] e = Context.Model.Encode(batch.Inputs);
-                Tensor both = Context.Model.Fuse(e);
-                Tensor first = Context.Model.Fuse(e, coalition: 0b01);
-                Tensor second = Context.Model.Fuse(e, coalition: 0b10);
-                result.AddRange(Contributions(both, first, second, batch.Labels));
-            }
-        }
-        finally
-        {
-            Context.Model.train(wasTraining);
-        }
+            Tensor[] e = Context.Model.Encode(batch.Inputs);
+            Tensor both = Context.Model.Fuse(e);
+            Tensor first = Context.Model.Fuse(e, coalition: 0b01);
+            Tensor second = Context.Model.Fuse(e, coalition: 0b10);
+            result.AddRange(Contributions(both, first, second, batch.Labels));
+        });
         return result.ToArray();
     }
 }

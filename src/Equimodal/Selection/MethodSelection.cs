@@ -144,7 +144,7 @@ public sealed class MethodSelection
     {
         var folder = new RunFolder(job.Run.Folder);
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
-        if (started) Comparison.CheckRecordedConfig(job.Run, splits);
+        if (started) Comparison.CheckRecordedConfig(job.Run, Comparison.Plan(job.Run, splits));
         if (job.PauseAfterEpoch is int epoch)
         {
             IReadOnlyList<EpochRecord> records = folder.ReadEpochs();

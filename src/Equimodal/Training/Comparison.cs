@@ -179,21 +179,23 @@ public sealed class Comparison
     /// when it was interrupted (a preempted grid task), in both cases only with the same configuration: a folder holding
     /// another configuration is refused, naming each differing setting with both values.
     /// </summary>
-    public TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null)
+    public TrainingResult Train(ComparisonRun run, DatasetSplits splits, ITrainingObserver? observer = null) => Train(run, Plan(run, splits), splits, observer);
+
+    /// <summary>As <see cref="Train(ComparisonRun, DatasetSplits, ITrainingObserver?)"/>, with the run's plan from <see cref="CheckRows"/>.</summary>
+    public TrainingResult Train(ComparisonRun run, RunPlan plan, DatasetSplits splits, ITrainingObserver? observer = null)
     {
         var folder = new RunFolder(run.Folder);
-        if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, splits, run.Folder, observer);
-        CheckRecordedConfig(run, splits, SettingName);
+        if (!RunFolder.IsRunFolder(folder.Path)) return Experiment.Run(run.Config, Experiment.Create(run.Config), plan, splits, run.Folder, observer);
+        CheckRecordedConfig(run, plan, SettingName);
         return folder.IsFinished ? folder.ReadResults() : Experiment.Resume(run.Folder, splits, observer);
     }
 
     /// <summary>Throws when the config.json in <paramref name="run"/>'s folder differs from the run's configuration in what decides its result, naming each difference.</summary>
-    internal static void CheckRecordedConfig(ComparisonRun run, DatasetSplits splits, Func<string, string>? settingName = null)
+    internal static void CheckRecordedConfig(ComparisonRun run, RunPlan plan, Func<string, string>? settingName = null)
     {
         var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
-        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
-        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given", settingName ?? (path => path));
+        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = plan.Model }), "folder", "given", settingName ?? (path => path));
         if (differences.Length > 0)
         {
             throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "
@@ -204,15 +206,18 @@ public sealed class Comparison
     /// <summary>Trains (or reads back) every run, then writes the reports; <paramref name="observe"/> gives each run's progress observer.</summary>
     public ComparisonResults Run(DatasetSplits splits, Func<ComparisonRun, ITrainingObserver?>? observe = null)
     {
-        CheckRows(splits);
-        return Report(Runs.Select(run => Train(run, splits, observe?.Invoke(run))).ToArray(), splits);
+        IReadOnlyList<RunPlan> plans = CheckRows(splits);
+        return Report(Runs.Select((run, i) => Train(run, plans[i], splits, observe?.Invoke(run))).ToArray(), splits);
     }
 
-    /// <summary>Checks every row's method against the dataset (its modalities, the fusion it needs) so that no row fails after others trained.</summary>
-    public void CheckRows(DatasetSplits splits)
-    {
-        foreach (ComparisonRun run in Runs) RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model);
-    }
+    /// <summary>
+    /// Plans every row's method on the dataset (checking its modalities and the fusion it needs) so that no row fails
+    /// after others trained; returns the plans, in the order of <see cref="Runs"/>.
+    /// </summary>
+    public IReadOnlyList<RunPlan> CheckRows(DatasetSplits splits) => Runs.Select(run => Plan(run, splits)).ToArray();
+
+    /// <summary>The plan of <paramref name="run"/>'s method on <paramref name="splits"/>.</summary>
+    internal static RunPlan Plan(ComparisonRun run, DatasetSplits splits) => RunPlan.Of(Experiment.Create(run.Config), splits.Modalities, run.Config.Model);
 
     /// <summary>
     /// Checks the comparison folder (<see cref="CheckFolder"/>), then records the grid: <see cref="PlanFile"/> (one line per
@@ -356,11 +361,11 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         RunConfig config = folder.ReadConfig();
-        int[] indices = ModalityBinding.Indices(splits.Modalities, config.Modalities.Select(m => m.Name), $"The model of {run.Folder}");
+        DatasetSplits data = RunPlan.Recorded(config, splits.Modalities, run.Folder).Bind(splits);
         var device = DeviceSelector.Resolve(config.Training.Device);
         var model = folder.LoadModel();
         model.to(device);
-        return new DiagnosticContext(model, splits, indices, config.Training.BatchSize, device, config.Training.Seed);
+        return new DiagnosticContext(model, data, config.Training.BatchSize, device, config.Training.Seed) { DataModalities = splits.Modalities };
     }
 
     // The parts of a configuration that decide a run's result (not the thread count or logging, not what the trainer filled in).

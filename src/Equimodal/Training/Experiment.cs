@@ -20,14 +20,24 @@ public static class Experiment
     public static TrainingResult Run(RunConfig config, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null, ICollective? collective = null,
         bool overwrite = false)
     {
+        TrainingMethod method = Create(config);
+        return Run(config, method, RunPlan.Of(method, splits.Modalities, config.Model), splits, outputFolder, observer, collective, overwrite);
+    }
+
+    /// <summary>As the public overload, for a caller that planned the run already (a comparison checks every row's plan first).</summary>
+    internal static TrainingResult Run(RunConfig config, TrainingMethod method, RunPlan plan, DatasetSplits splits, string? outputFolder, ITrainingObserver? observer = null,
+        ICollective? collective = null, bool overwrite = false)
+    {
         collective ??= SingleProcess.Instance;
-        TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         RunFolder? folder = outputFolder is null ? null : new RunFolder(outputFolder);
         using RunFolderLock? owner = folder is not null && collective.Rank == 0 ? RunFolder.ClaimForNewRun(folder.Path, overwrite, out _) : null;
         ReportTakeOver(owner, observer);
-        if (folder is not null && collective.Rank == 0) Start(folder, config, method, splits, collective.World);
-        return Execute(config, method, splits, folder, resume: false, observer, collective);
+        if (folder is not null && collective.Rank == 0) Start(folder, config, plan, splits, collective.World);
+        return Execute(config, method, plan, splits, folder, resume: false, observer, collective);
     }
+
+    /// <summary>The method <paramref name="config"/> trains, with its options.</summary>
+    internal static TrainingMethod Create(RunConfig config) => MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
 
     /// <summary>
     /// Trains <paramref name="config"/>'s run in <paramref name="runFolder"/> up to the end of epoch <paramref name="epoch"/>
@@ -42,17 +52,17 @@ public static class Experiment
         var folder = new RunFolder(runFolder);
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
         RunConfig trained = started ? ReadTrainedConfig(folder) : config;
-        TrainingMethod method = MethodRegistry.Create(trained.Method, new MethodSettings(trained.MethodOptions));
+        TrainingMethod method = Create(trained);
+        RunPlan plan = started ? RunPlan.Recorded(trained, splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model);
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
         ReportTakeOver(owner, observer);
-        if (!started) Start(folder, config, method, splits, world: 1);
-        return Execute(trained, method, splits, folder, resume: started, observer, SingleProcess.Instance, epoch);
+        if (!started) Start(folder, config, plan, splits, world: 1);
+        return Execute(trained, method, plan, splits, folder, resume: started, observer, SingleProcess.Instance, epoch);
     }
 
-    private static void Start(RunFolder folder, RunConfig config, TrainingMethod method, DatasetSplits splits, int world)
+    private static void Start(RunFolder folder, RunConfig config, RunPlan plan, DatasetSplits splits, int world)
     {
         DeviceSelector.ConfigureThreads(config.Training.Threads);
-        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
         folder.Start(config with
         {
             MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
@@ -75,8 +85,7 @@ public static class Experiment
         RunConfig config = ReadTrainedConfig(folder);
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
         ReportTakeOver(owner, observer);
-        TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
-        return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
+        return Execute(config, Create(config), RunPlan.Recorded(config, splits.Modalities, folder.Path), splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }
 
     /// <summary>
@@ -94,7 +103,7 @@ public static class Experiment
         if (owner?.TakenOverFrom is { } previous) observer?.OnWarning($"The run folder's lock was left by a process that no longer runs ({previous}); taken over.");
     }
 
-    private static TrainingResult Execute(RunConfig config, TrainingMethod method, DatasetSplits splits, RunFolder? folder, bool resume,
+    private static TrainingResult Execute(RunConfig config, TrainingMethod method, RunPlan plan, DatasetSplits splits, RunFolder? folder, bool resume,
         ITrainingObserver? observer, ICollective collective, int? pauseAfterEpoch = null)
     {
         // Every rank reads a checkpoint to resume from; the trainer lets only rank 0 write them.
@@ -112,7 +121,7 @@ public static class Experiment
         }
         try
         {
-            TrainingResult result = trainer.Fit(method, splits, checkpoints, resume, pauseAfterEpoch) with { DataReport = splits.Report };
+            TrainingResult result = trainer.Fit(method, plan, splits, checkpoints, resume, pauseAfterEpoch) with { DataReport = splits.Report };
             if (folder is not null && pauseAfterEpoch is null)
             {
                 folder.SaveModel(trainer.Model!);

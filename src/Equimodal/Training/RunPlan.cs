@@ -1,26 +1,41 @@
 using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Reporting;
 
 namespace Equimodal.Training;
 
 /// <summary>
 /// What a method trains on a dataset, worked out once: the dataset inputs its model reads (in model order) and the
 /// architecture it builds from the user's choice (e.g. MLA fixes a shared head), after the method's declared
-/// requirements (modality count, fusion) are checked. The trainer builds the model from it,
-/// and the run folder records it (config.json's modalities and model).
+/// requirements (modality count, fusion) are checked. The experiment computes it once and passes it down: the run folder
+/// records it (config.json's modalities and model), the trainer builds the model from it and reads the data through
+/// <see cref="Bind"/>. A run folder's plan is read back with <see cref="Recorded"/>.
 /// </summary>
-/// <param name="ModalityIndices">Index in the dataset of each modality the model reads, in model input order.</param>
-/// <param name="Modalities">Those modalities.</param>
+/// <param name="Modalities">The modalities the model reads, in model input order (the dataset's specifications).</param>
 /// <param name="Model">The architecture the method trains.</param>
-public sealed record RunPlan(IReadOnlyList<int> ModalityIndices, IReadOnlyList<ModalitySpec> Modalities, ModelOptions Model)
+public sealed record RunPlan(IReadOnlyList<ModalitySpec> Modalities, ModelOptions Model)
 {
     /// <summary>The plan of <paramref name="method"/> on data with <paramref name="modalities"/>, given the requested <paramref name="model"/>.</summary>
     public static RunPlan Of(TrainingMethod method, IReadOnlyList<ModalitySpec> modalities, ModelOptions model)
     {
-        int[] indices = method.SelectModalities(modalities).ToArray();
+        ModalitySpec[] read = method.SelectModalities(modalities).Select(i => modalities[i]).ToArray();
         ModelOptions built = method.ConfigureModel(model);
-        MethodRegistry.CheckRequirements(method, indices.Select(i => modalities[i].Name).ToArray(), built.Fusion);
-        return new RunPlan(indices, indices.Select(i => modalities[i]).ToArray(), built);
+        MethodRegistry.CheckRequirements(method, read.Select(m => m.Name).ToArray(), built.Fusion);
+        return new RunPlan(read, built);
     }
+
+    /// <summary>
+    /// The plan a run folder's <paramref name="config"/> records, on data with <paramref name="available"/> modalities: the
+    /// recorded modalities found by name (an absent one is an error naming it and <paramref name="run"/>), and the recorded model.
+    /// </summary>
+    public static RunPlan Recorded(RunConfig config, IReadOnlyList<ModalitySpec> available, string run)
+    {
+        if (config.Modalities.Count == 0) throw new InvalidDataException($"The config.json of {run} records no modalities: it is not the folder of a started run.");
+        int[] inputs = ModalityBinding.Indices(available, config.Modalities.Select(m => m.Name), $"The model of {run}");
+        return new RunPlan(inputs.Select(i => available[i]).ToArray(), config.Model);
+    }
+
+    /// <summary><paramref name="splits"/> as the planned model reads them: batches hold its modalities, in model order.</summary>
+    public DatasetSplits Bind(DatasetSplits splits) => ModalityBinding.Bind(splits, Modalities.Select(m => m.Name).ToArray(), "The model");
 }

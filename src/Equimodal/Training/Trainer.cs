@@ -46,18 +46,23 @@ public sealed class Trainer
     /// <summary>Raised when a run resumes, with the epochs already finished (run folders rewrite metrics.jsonl from them).</summary>
     public event Action<IReadOnlyList<EpochRecord>>? Resumed;
 
-    /// <summary>Trains <paramref name="method"/> on <paramref name="splits"/> and evaluates the selected weights.</summary>
-    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits) => Fit(method, splits, checkpoints: null, resume: false);
+    /// <summary>
+    /// Trains <paramref name="method"/> on <paramref name="splits"/> as its plan on them (<see cref="RunPlan.Of"/>) says, and
+    /// evaluates the selected weights; with <paramref name="checkpoints"/> and <paramref name="resume"/> as the other overload.
+    /// </summary>
+    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints = null, bool resume = false) =>
+        Fit(method, RunPlan.Of(method, splits.Modalities, _modelOptions), splits, checkpoints, resume);
 
     /// <summary>
-    /// Trains with checkpoints in <paramref name="checkpoints"/> (at every epoch end and every
+    /// Trains the model of <paramref name="plan"/> (computed once by the caller, e.g. the experiment that recorded it) on
+    /// <paramref name="splits"/>, which it binds to the plan once, with checkpoints in <paramref name="checkpoints"/> (at every epoch end and every
     /// <see cref="TrainingOptions.CheckpointEverySteps"/> steps). With <paramref name="resume"/>, continues from the newest
     /// readable checkpoint; on CPU the result equals that of an uninterrupted run bit for bit. With
     /// <paramref name="pauseAfterEpoch"/>, stops after that epoch of the schedule (which keeps its full length, so a later
     /// resume continues it exactly) and returns without evaluating on test: the result's <c>Test</c> is empty, its
     /// <c>Validation</c> is that of the best epoch so far, and <see cref="Model"/> holds the last epoch's weights.
     /// </summary>
-    public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints, bool resume, int? pauseAfterEpoch = null)
+    public TrainingResult Fit(TrainingMethod method, RunPlan plan, DatasetSplits splits, CheckpointStore? checkpoints, bool resume, int? pauseAfterEpoch = null)
     {
         if (pauseAfterEpoch is <= 0) throw new ArgumentException($"An epoch to pause after must be positive, got {pauseAfterEpoch}.");
         if (_collective.World > 1 && !method.DataParallel.Exact)
@@ -68,8 +73,7 @@ public sealed class Trainer
         DeviceSelector.ConfigureThreads(_options.Threads);
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
-        RunPlan plan = RunPlan.Of(method, splits.Modalities, _modelOptions);
-        IReadOnlyList<int> modalityIndices = plan.ModalityIndices;
+        DatasetSplits data = plan.Bind(splits);
         var model = ModelFactory.Create(plan.Modalities, splits.ClassNames.Count, plan.Model);
         Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
         if (restored is null) InitialWeights.Apply(model, _options);
@@ -78,7 +82,7 @@ public sealed class Trainer
         optim.Optimizer optimizer = OptimizerFactory.Create(model, _options);
         optim.lr_scheduler.LRScheduler? schedule = CreateSchedule(optimizer);
         var steps = new StepRunner(_options, _collective);
-        method.Setup(new MethodContext(model, optimizer, splits, modalityIndices, _options, device, _modelOptions)
+        method.Setup(new MethodContext(model, optimizer, data, _options, device, _modelOptions)
         {
             Warn = message => _observer?.OnWarning(message),
             Inform = message => _observer?.OnProgress(message),
@@ -86,7 +90,7 @@ public sealed class Trainer
             Steps = steps,
         });
 
-        IMultimodalDataset trainingSet = method.TrainingSet(splits);
+        IMultimodalDataset trainingSet = method.TrainingSet(data);
         // A checkpoint of another number of ranks continues with the same samples per step, or is refused.
         int batchSize = restored is null ? _options.BatchSize : WorldSizeOnResume.RankBatchSize(restored.Progress, _collective.World, _options.BatchSize, trainingSet.Count);
         if (restored is not null && restored.Progress.World != _collective.World && _collective.Rank == 0)
@@ -126,7 +130,7 @@ public sealed class Trainer
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
                 long size = loaded.Size;
-                (double loss, long correct) = TrainStep(method, steps, optimizer, model, modalityIndices, device, loaded, info);
+                (double loss, long correct) = TrainStep(method, steps, optimizer, model, device, loaded, info);
                 step++;
                 // Summed over the ranks every step, so the progress (and a checkpoint of it) is the same on every rank.
                 double[] sums = _collective.Sum(new[] { loss * size, correct, size });
@@ -146,7 +150,7 @@ public sealed class Trainer
             // BatchNorm's running statistics come from each rank's own batches: rank 0's are kept, so every rank evaluates one model.
             _collective.Broadcast(model.buffers());
 
-            EvaluationResult validation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
+            EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
             var record = new EpochRecord
             {
@@ -175,8 +179,8 @@ public sealed class Trainer
         if (pauseAfterEpoch is not null) return Paused(method, model, progress, history, bestState);
         model.load_state_dict(bestState!);
         DisposeState(bestState);
-        EvaluationResult bestValidation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
-        EvaluationResult test = Evaluator.Evaluate(model, splits.Test, modalityIndices, _options.BatchSize, device);
+        EvaluationResult bestValidation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
+        EvaluationResult test = Evaluator.Evaluate(model, data.Test, _options.BatchSize, device);
         return new TrainingResult
         {
             Method = method.Name,
@@ -209,11 +213,11 @@ public sealed class Trainer
 
     /// <summary>One optimizer step on <paramref name="loaded"/>, which it disposes (the loader's worker created it outside any dispose scope).</summary>
     private static (double Loss, long Correct) TrainStep(TrainingMethod method, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
-        IReadOnlyList<int> modalityIndices, Device device, Batch loaded, StepInfo info)
+        Device device, Batch loaded, StepInfo info)
     {
         using var scope = NewDisposeScope();
         using Batch owned = loaded;
-        Batch batch = owned.Select(modalityIndices).To(device);
+        Batch batch = owned.To(device);
         optimizer.zero_grad();
         StepOutput output = method.ComputeLoss(batch, info);
         double loss = steps.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));

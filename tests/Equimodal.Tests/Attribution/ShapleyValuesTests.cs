@@ -80,7 +80,7 @@ public class ShapleyValuesTests
         Tensor labels = tensor(predicted.Select((c, i) => i < 10 ? (c + 1) % 3 : c).ToArray());
         var specs = Sizes.Select((d, m) => new ModalitySpec($"m{m}", ModalityKind.Vector, new[] { d })).ToArray();
         var dataset = new TensorDataset(specs, new[] { "a", "b", "c" }, x, labels);
-        DatasetShapley shapley = ShapleyValues.OfAccuracy(model, dataset, new[] { 0, 1, 2 }, batchSize: 16);
+        DatasetShapley shapley = ShapleyValues.OfAccuracy(model, dataset, batchSize: 16);
         Assert.Equal(0.75, shapley.Full, 12);
         Assert.Equal(shapley.Full - shapley.Empty, shapley.Values.Sum(), 12);
         Assert.Equal(8, shapley.CoalitionAccuracy.Count);

@@ -58,15 +58,15 @@ public class CorruptionTests
     {
         var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
         trainer.Fit(MethodRegistry.Create("joint"), TestData.Small);
-        var context = new DiagnosticContext(trainer.Model!, TestData.Small, new[] { 0, 1 }, 64, CPU);
+        var context = new DiagnosticContext(trainer.Model!, TestData.Small, 64, CPU);
         ModelDiagnostics robustness = new RobustnessDiagnostic().Apply(new ModelDiagnostics(), context);
-        DatasetShapley shapley = ShapleyValues.OfAccuracy(trainer.Model!, TestData.Small.Test, new[] { 0, 1 }, 64);
+        DatasetShapley shapley = ShapleyValues.OfAccuracy(trainer.Model!, TestData.Small.Test, 64);
         var noVisual = new TestCondition(new[] { "visual" }, Array.Empty<Corruption>());
-        Assert.Equal(Evaluator.Evaluate(trainer.Model!, TestData.Small.Test, new[] { 0, 1 }, 64, CPU, noVisual).Accuracy, robustness.AccuracyMissing!["visual"], 12);
+        Assert.Equal(Evaluator.Evaluate(trainer.Model!, TestData.Small.Test, 64, CPU, noVisual).Accuracy, robustness.AccuracyMissing!["visual"], 12);
         Assert.Equal(shapley.CoalitionAccuracy[0b01], robustness.AccuracyMissing["visual"], 12);
         Assert.Equal(shapley.CoalitionAccuracy[0b10], robustness.AccuracyMissing["audio"], 12);
         var noisyAudio = new TestCondition(Array.Empty<string>(), new[] { new Corruption("audio", "noise", 0) });
-        Assert.Equal(Evaluator.Evaluate(trainer.Model!, TestData.Small.Test, new[] { 0, 1 }, 64, CPU, noisyAudio).Accuracy, robustness.AccuracyCorrupted!["audio"], 12);
+        Assert.Equal(Evaluator.Evaluate(trainer.Model!, TestData.Small.Test, 64, CPU, noisyAudio).Accuracy, robustness.AccuracyCorrupted!["audio"], 12);
         trainer.Model!.Dispose();
     }
 }

@@ -51,7 +51,7 @@ public class LinearProbeTests
         trainer.Fit(MethodRegistry.Create("joint"), TestData.Small);
         var model = trainer.Model!;
         var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        var probes = LinearProbe.Run(model, TestData.Small, new[] { 0, 1 }, 64, CPU, new LinearProbeOptions { Epochs = 3 });
+        var probes = LinearProbe.Run(model, TestData.Small, 64, CPU, new LinearProbeOptions { Epochs = 3 });
         Assert.Equal(new[] { "all", "audio", "visual" }, probes.Select(p => p.Features));
         // Each probe is the one fitted on the encoders' eval-mode outputs of the same splits: computed here directly.
         var options = new LinearProbeOptions { Epochs = 3 };

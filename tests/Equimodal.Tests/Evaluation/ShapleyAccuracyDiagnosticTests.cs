@@ -32,9 +32,9 @@ public class ShapleyAccuracyDiagnosticTests
     {
         var trainer = new Trainer(TestData.ShortTraining with { Epochs = 1 }, TestData.TinyModel);
         TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), TestData.Small);
-        var context = new DiagnosticContext(trainer.Model!, TestData.Small, new[] { 0, 1 }, 64, torch.CPU);
+        var context = new DiagnosticContext(trainer.Model!, TestData.Small, 64, torch.CPU);
         ModelDiagnostics diagnostics = new ShapleyAccuracyDiagnostic().Apply(new ModelDiagnostics(), context);
-        var shapley = Equimodal.Attribution.ShapleyValues.OfAccuracy(trainer.Model!, TestData.Small.Test, new[] { 0, 1 }, 64);
+        var shapley = Equimodal.Attribution.ShapleyValues.OfAccuracy(trainer.Model!, TestData.Small.Test, 64);
         Assert.Equal(shapley.Full - shapley.Empty, diagnostics.ShapleyValues!.Values.Sum(), 9);
         Assert.Equal(result.Test.Accuracy, shapley.Full, 9);
         Assert.Equal(ShapleyAccuracyDiagnostic.ImbalanceDegree(shapley.Values), diagnostics.ImbalanceDegree!.Value, 12);

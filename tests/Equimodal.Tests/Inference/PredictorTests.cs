@@ -53,8 +53,8 @@ public class PredictorTests
     {
         TrainedRun trained = Trained.Value;
         using var model = new RunFolder(trained.Run).LoadModel();
-        Evaluator.Scores full = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU);
-        Evaluator.Scores noVisual = Evaluator.Collect(model, trained.Splits.Test, new[] { 0, 1 }, 32, CPU, new TestCondition(new[] { "visual" }, Array.Empty<Corruption>()));
+        Evaluator.Scores full = Evaluator.Collect(model, trained.Splits.Test, 32, CPU);
+        Evaluator.Scores noVisual = Evaluator.Collect(model, trained.Splits.Test, 32, CPU, new TestCondition(new[] { "visual" }, Array.Empty<Corruption>()));
 
         using Predictor predictor = Predictor.Open(trained.Run);
         // Every other sample lacks its frames: it must match evaluate --missing visual, the others plain evaluate.
@@ -147,7 +147,7 @@ public class PredictorTests
     {
         var (run, splits, samples) = TrainAvDigits(new AvDigitsOptions { ImagePcaRemoval = 0.5, ImageBlur = 1 });
         using var model = new RunFolder(run).LoadModel();
-        Evaluator.Scores expected = Evaluator.Collect(model, splits.Test, new[] { 0, 1 }, 32, CPU);
+        Evaluator.Scores expected = Evaluator.Collect(model, splits.Test, 32, CPU);
         using Predictor predictor = Predictor.Open(run);
         var (predictions, failures) = predictor.PredictFiles(samples);
 

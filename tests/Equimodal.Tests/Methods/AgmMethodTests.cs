@@ -111,7 +111,7 @@ public class AgmMethodTests
         var state = new Dictionary<string, Tensor>();
         method.SaveState(state);
         var restored = Create();
-        restored.Setup(new MethodContext(bench.Model, bench.Optimizer, TestData.Small, new[] { 0, 1 }, TestData.ShortTraining, CPU));
+        restored.Setup(new MethodContext(bench.Model, bench.Optimizer, TestData.Small, TestData.ShortTraining, CPU));
         restored.LoadState(state);
         Assert.Equal(method.AverageResponseLosses.ToArray(), restored.AverageResponseLosses.ToArray());
         var step = new StepInfo(0, 2, 2, 3);

@@ -186,7 +186,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         TrainingResult result = Experiment.Run(config, splits, run);
         using MultimodalClassifier reloaded = new RunFolder(run).LoadModel();
         Assert.Equal("l2", reloaded.EmbeddingNorm);
-        EvaluationResult again = Evaluator.Evaluate(reloaded, splits.Test, new[] { 0, 1 }, 16, CPU);
+        EvaluationResult again = Evaluator.Evaluate(reloaded, splits.Test, 16, CPU);
         Assert.Equal(result.Test.Accuracy, again.Accuracy);
         Assert.Equal(result.Test.Loss, again.Loss, 12);
 

@@ -29,7 +29,7 @@ public class AttributionRegularizationTests
                 new ConcatFusion(new[] { hidden.Length == 0 ? 4L : hidden[^1], hidden.Length == 0 ? 4L : hidden[^1] }, 4));
             Optimizer = optim.AdamW(Model.parameters());
             Method = (AttributionRegularization)MethodRegistry.Create(name, MethodSettings.Parse(PenaltyOnly(options)));
-            Method.Setup(new MethodContext(Model, Optimizer, Splits, new[] { 0, 1 }, TestData.ShortTraining, CPU));
+            Method.Setup(new MethodContext(Model, Optimizer, Splits, TestData.ShortTraining, CPU));
             Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
         }
 

@@ -233,7 +233,7 @@ public class AttributionRegularizationVariantsTests
         using var bench = new Bench("attr-reg", Array.Empty<long>(), "diagnostics=on");
         IMultimodalDataset validation = bench.Splits.Validation;
         Batch all = validation.GetBatch(Enumerable.Range(0, validation.Count).ToArray(), Augmentation.None);
-        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, new[] { 0, 1 }, 7, CPU);
+        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, 7, CPU);
         var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
         double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
         double[] bias = Rows1(head.bias!);

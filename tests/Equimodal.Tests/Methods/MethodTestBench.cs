@@ -24,7 +24,7 @@ public sealed class MethodTestBench : IDisposable
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());
         var options = TestData.ShortTraining with { Epochs = epochs };
-        method.Setup(new MethodContext(Model, Optimizer, splits, new[] { 0, 1 }, options, CPU, TestData.TinyModel) { Warn = warn ?? (_ => { }) });
+        method.Setup(new MethodContext(Model, Optimizer, splits, options, CPU, TestData.TinyModel) { Warn = warn ?? (_ => { }) });
         Method = method;
         Batch = splits.Train.GetBatch(Enumerable.Range(0, batchSize).ToArray(), Augmentation.None);
     }

@@ -36,8 +36,8 @@ public class RelearningMethodTests
         Assert.True(bench.Model.EncoderParameters(0).First().allclose(trained[0], rtol: 0, atol: 0));
         // The strength is tanh(lambda |P_train - P_val|) of the audio encoder's k-means purities on the train and
         // validation features (each column min-max scaled, one cluster per class), measured here before the blend.
-        var (trainFeatures, trainLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Train, new[] { 0, 1 }, 32, CPU);
-        var (validationFeatures, validationLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Validation, new[] { 0, 1 }, 32, CPU);
+        var (trainFeatures, trainLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Train, 32, CPU);
+        var (validationFeatures, validationLabels) = EncoderFeatures.Extract(bench.Model, TestData.Small.Validation, 32, CPU);
         double Purity(Tensor features, Tensor labels)
         {
             using Tensor scaled = RelearningMethod.MinMaxScale(features);

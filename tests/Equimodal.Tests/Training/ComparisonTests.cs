@@ -288,7 +288,7 @@ public class ComparisonTests
         public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
         {
             Seen.Add(string.Join(",", context.Model.ModalityNames));
-            Assert.Equal(context.Model.ModalityNames, context.ModalityIndices.Select(i => context.Splits.Modalities[i].Name));
+            Assert.Equal(context.Model.ModalityNames, context.Splits.Modalities.Select(m => m.Name));
             return diagnostics with
             {
                 ShapleyValues = context.Model.ModalityNames.ToDictionary(m => m, m => m == "audio" ? 0.75 : 0.25),

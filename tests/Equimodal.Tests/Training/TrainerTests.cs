@@ -112,7 +112,7 @@ public class TrainerTests
         Assert.True(results.RootElement.GetProperty("validation").TryGetProperty("macroF1", out _));
 
         using var model = run.LoadModel();
-        var scores = Equimodal.Evaluation.Evaluator.Evaluate(model, TestData.Small.Test, new[] { 0, 1 }, 64, torch.CPU);
+        var scores = Equimodal.Evaluation.Evaluator.Evaluate(model, TestData.Small.Test, 64, torch.CPU);
         Assert.Equal(result.Test.Accuracy, scores.Accuracy, 12);
     }
 

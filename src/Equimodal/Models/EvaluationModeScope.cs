@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Equimodal.Attribution;
+namespace Equimodal.Models;
 
 /// <summary>
 /// Puts a module in evaluation mode and restores every submodule's own training flag on dispose. Attribution runs
