@@ -6,10 +6,6 @@ namespace Equimodal.Tests.Data;
 
 public class ModalityBindingTests
 {
-    private static readonly ModalitySpec Audio = new("audio", ModalityKind.Vector, new long[] { 2 });
-    private static readonly ModalitySpec Depth = new("depth", ModalityKind.Vector, new long[] { 1 });
-    private static readonly ModalitySpec Visual = new("visual", ModalityKind.Vector, new long[] { 3 });
-
     // Sample i: audio [i, 10 i], depth [100 i], visual [i, i, -i]; label i % 2. Inputs listed as visual, depth, audio.
     private static TensorDataset VisualDepthAudio(int samples = 4)
     {
@@ -18,7 +14,11 @@ public class ModalityBindingTests
         Tensor depth = tensor(i.Select(x => 100 * x).ToArray(), new long[] { samples, 1 });
         Tensor visual = tensor(i.SelectMany(x => new[] { x, x, -x }).ToArray(), new long[] { samples, 3 });
         Tensor labels = tensor(Enumerable.Range(0, samples).Select(x => (long)(x % 2)).ToArray());
-        return new TensorDataset(new[] { Visual, Depth, Audio }, new[] { "even", "odd" }, new[] { visual, depth, audio }, labels);
+        ModalitySpec[] specs =
+        {
+            new("visual", ModalityKind.Vector, new long[] { 3 }), new("depth", ModalityKind.Vector, new long[] { 1 }), new("audio", ModalityKind.Vector, new long[] { 2 }),
+        };
+        return new TensorDataset(specs, new[] { "even", "odd" }, new[] { visual, depth, audio }, labels);
     }
 
     [Fact]

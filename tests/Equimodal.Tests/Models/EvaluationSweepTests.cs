@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tests.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,9 +8,6 @@ namespace Equimodal.Tests.Models;
 
 public class EvaluationSweepTests
 {
-    private static readonly ModalitySpec Audio = new("audio", ModalityKind.Vector, new long[] { 3 });
-    private static readonly ModalitySpec Visual = new("visual", ModalityKind.Vector, new long[] { 3 });
-
     private static TensorDataset Data(IReadOnlyList<ModalitySpec> modalities, int samples = 10)
     {
         var generator = new torch.Generator(7);
@@ -20,14 +18,14 @@ public class EvaluationSweepTests
     private static MultimodalClassifier Model()
     {
         torch.manual_seed(1);
-        return ModelFactory.Create(new[] { Audio, Visual }, 2, TestData.TinyModel);
+        return ModelFactory.Create(new[] { VectorSpecs.Audio, VectorSpecs.Visual }, 2, TestData.TinyModel);
     }
 
     [Fact]
     public void The_sweep_visits_every_sample_in_order_in_evaluation_mode_without_gradients()
     {
         using MultimodalClassifier model = Model();
-        TensorDataset data = Data(new[] { Audio, Visual });
+        TensorDataset data = Data(new[] { VectorSpecs.Audio, VectorSpecs.Visual });
         var labels = new List<long>();
         var sizes = new List<long>();
         EvaluationSweep.Run(model, data, 4, CPU, batch =>
@@ -52,7 +50,7 @@ public class EvaluationSweepTests
         model.Encoder(0).eval();
         Dictionary<nn.Module, bool> before = model.modules().ToDictionary(m => m, m => m.training);
         int visited = 0;
-        var error = Assert.Throws<InvalidOperationException>(() => EvaluationSweep.Run(model, Data(new[] { Audio, Visual }), 4, CPU, _ =>
+        var error = Assert.Throws<InvalidOperationException>(() => EvaluationSweep.Run(model, Data(new[] { VectorSpecs.Audio, VectorSpecs.Visual }), 4, CPU, _ =>
         {
             if (++visited == 2) throw new InvalidOperationException("stop");
         }));
@@ -68,7 +66,7 @@ public class EvaluationSweepTests
     public void A_dataset_not_bound_to_the_model_is_refused_naming_both_orders()
     {
         using MultimodalClassifier model = Model();
-        var error = Assert.Throws<ArgumentException>(() => EvaluationSweep.Run(model, Data(new[] { Visual, Audio }), 4, CPU, _ => { }));
+        var error = Assert.Throws<ArgumentException>(() => EvaluationSweep.Run(model, Data(new[] { VectorSpecs.Visual, VectorSpecs.Audio }), 4, CPU, _ => { }));
         Assert.StartsWith("The dataset's inputs (visual, audio) are not the model's (audio, visual) in order", error.Message);
     }
 }
