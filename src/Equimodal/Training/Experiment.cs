@@ -41,7 +41,7 @@ public static class Experiment
         if (epoch <= 0 || epoch > config.Training.Epochs) throw new ArgumentException($"Pausing after epoch {epoch} needs an epoch in 1..{config.Training.Epochs}.");
         var folder = new RunFolder(runFolder);
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
-        RunConfig trained = started ? ReadTrainedConfig(folder) : config;
+        RunConfig trained = started ? folder.ReadConfig() : config;
         TrainingMethod method = MethodRegistry.Create(trained.Method, new MethodSettings(trained.MethodOptions));
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
         ReportTakeOver(owner, observer);
@@ -72,21 +72,11 @@ public static class Experiment
     public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         var folder = new RunFolder(runFolder);
-        RunConfig config = ReadTrainedConfig(folder);
+        RunConfig config = folder.ReadConfig();
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
         ReportTakeOver(owner, observer);
         TrainingMethod method = MethodRegistry.Create(config.Method, new MethodSettings(config.MethodOptions));
         return Execute(config, method, splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
-    }
-
-    /// <summary>
-    /// config.json of <paramref name="folder"/> with the method options the run was trained with: a folder written before
-    /// config.json recorded every option's value is completed by <see cref="MethodRegistry.RecordedOptions"/>.
-    /// </summary>
-    internal static RunConfig ReadTrainedConfig(RunFolder folder)
-    {
-        RunConfig recorded = folder.ReadConfig();
-        return recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
     }
 
     private static void ReportTakeOver(RunFolderLock? owner, ITrainingObserver? observer)
