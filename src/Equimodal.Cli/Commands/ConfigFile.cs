@@ -37,7 +37,9 @@ public static class ConfigFile
             foreach (JsonProperty entry in document.RootElement.EnumerateObject())
             {
                 if (!seen.Add(entry.Name)) throw new ArgumentException($"{path}: key '{entry.Name}' appears twice; give each option once.");
-                if (!options.TryGetValue(entry.Name, out PropertyInfo? property))
+                if (!options.TryGetValue(entry.Name, out PropertyInfo? property) && RenamedFlags.Current(settings.GetType(), entry.Name) is { } renamed)
+                    throw new ArgumentException($"{path}: key '{entry.Name}' is now '{renamed[2..]}'; rename it.");
+                if (property is null)
                     throw new ArgumentException($"{path}: unknown key '{entry.Name}'. Valid keys: {string.Join(", ", options.Keys.Order(StringComparer.Ordinal))}.");
                 string flag = "--" + entry.Name;
                 if (arguments.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal))) continue;

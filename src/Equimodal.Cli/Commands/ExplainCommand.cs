@@ -23,14 +23,12 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     {
         /// <summary>Number of test samples.</summary>
         [CommandOption("--count <N>")]
-        [FormerName("samples")]
         [Description("Number of test samples to explain (the first N).")]
         [DefaultValue(4)]
         public int Count { get; init; } = 4;
 
         /// <summary>Attribution method.</summary>
         [CommandOption("--attribution <NAME>")]
-        [FormerName("method")]
         [Description("Attribution method (the list is in the description above): gradient methods, or perturbation methods over a time x mel grid of the spectrogram and patches of each frame.")]
         [DefaultValue("ig")]
         public string Attribution { get; init; } = "ig";

@@ -21,7 +21,8 @@ public abstract class CheckedSettings : CommandSettings
         }
         catch (ArgumentException e)
         {
-            return ValidationResult.Error(e.Message);
+            // The library names its own properties ("TrainingOptions.Epochs"); the user gave flags.
+            return ValidationResult.Error(SettingFlags.InFlagTerms(GetType(), e.Message));
         }
     }
 

@@ -58,9 +58,7 @@ public static class CommandLineCheck
 
     private static string Unknown(string command, Type settings, string name)
     {
-        CommandOption? renamed = CommandOptions.Of(settings)
-            .FirstOrDefault(o => o.Property.GetCustomAttributes<FormerNameAttribute>().Any(f => f.Name == name));
-        if (renamed is not null) return $"'{command}' has no option --{name} any more: it is now {renamed.Flag}.";
+        if (RenamedFlags.Current(settings, name) is { } renamed) return $"'{command}' has no option --{name} any more: it is now {renamed}.";
         string? closest = CommandOptions.Closest(settings, name);
         return $"'{command}' has no option --{name}." + (closest is null ? "" : $" Did you mean {closest}?") + $" See 'equimodal {command} --help'.";
     }

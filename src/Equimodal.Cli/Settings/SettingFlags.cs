@@ -5,9 +5,9 @@ using Equimodal.Reporting;
 namespace Equimodal.Cli.Settings;
 
 /// <summary>
-/// Names a setting of a recorded configuration (a config.json path such as "training.learningRate") by the flag that
-/// sets it ("--lr"), from the flags' <see cref="DefaultFromAttribute"/>: messages about differing configurations then
-/// speak the command line's language.
+/// Names a setting of a recorded configuration (a config.json path such as "training.learningRate") or of a library
+/// record ("TrainingOptions.LearningRate") by the flag that sets it ("--lr"), from the flags' <see cref="DefaultFromAttribute"/>:
+/// messages about differing configurations and the library's errors then speak the command line's language.
 /// </summary>
 public static class SettingFlags
 {
@@ -23,6 +23,20 @@ public static class SettingFlags
         }
         const string nested = "configuration.";
         return path => flags.TryGetValue(path.StartsWith(nested, StringComparison.Ordinal) ? path[nested.Length..] : path, out string? flag) ? flag : path;
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> (a library error) with every option property it names as "Record.Property" (e.g.
+    /// "TrainingOptions.LearningRate") replaced by the flag of <paramref name="settings"/> that sets it ("--lr").
+    /// </summary>
+    public static string InFlagTerms(Type settings, string message)
+    {
+        foreach (CommandOption option in CommandOptions.Of(settings))
+        {
+            if (option.Property.GetCustomAttribute<DefaultFromAttribute>() is { } from)
+                message = message.Replace($"{from.Record.Name}.{from.Property.Name}", option.Flag, StringComparison.Ordinal);
+        }
+        return message;
     }
 
     // The config.json path of every option record reachable from the run configuration (the first place it appears).

@@ -66,11 +66,11 @@ public sealed record PrincipalComponents(IReadOnlyList<double> Mean, IReadOnlyLi
 /// <param name="Inputs">One entry per dataset modality.</param>
 public sealed record DatasetPreprocessing(IReadOnlyList<InputPreprocessing> Inputs)
 {
-    /// <summary>The version from which AV-Digits' occlusion and noise are recorded; older files leave them to config.json.</summary>
-    public const int DegradationRecordedSince = 2;
+    /// <summary>The format version of preprocessing.json this version of Equimodal writes (older files are migrated when read).</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Format version of preprocessing.json.</summary>
-    public int Version { get; init; } = DegradationRecordedSince;
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
 
     /// <summary>The entry of modality <paramref name="name"/>, or null.</summary>
     public InputPreprocessing? Of(string name) => Inputs.FirstOrDefault(i => i.Modality == name);

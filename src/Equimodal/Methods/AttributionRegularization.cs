@@ -21,7 +21,7 @@ namespace Equimodal.Methods;
 /// the README's study supports best: the penalty on the whole network plus each modality's own cross-entropy (unimodal=1),
 /// which makes the weak modality count where the share penalty alone only rescales embeddings.
 /// </summary>
-[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal=1).", MinModalities = 2, Presets = new[] { "unimodal=1" }, FormerDefaults = new[] { "unimodal=0" })]
+[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal=1).", MinModalities = 2, Presets = new[] { "unimodal=1" })]
 [Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "scope=fusion" })]
 public sealed class AttributionRegularization : TrainingMethod
 {

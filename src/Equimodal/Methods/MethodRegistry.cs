@@ -28,12 +28,6 @@ public sealed class MethodAttribute : Attribute
     /// <summary>Option defaults this registration replaces, as "key=value" (a variant of the same class).</summary>
     public string[] Presets { get; set; } = Array.Empty<string>();
 
-    /// <summary>
-    /// Defaults this registration had before they changed, as "key=value": what a run folder whose config.json predates
-    /// recorded option values (see <see cref="MethodRegistry.RecordedOptions"/>) was trained with.
-    /// </summary>
-    public string[] FormerDefaults { get; set; } = Array.Empty<string>();
-
     /// <summary>Fewest modalities the method is defined for.</summary>
     public int MinModalities { get; set; } = 1;
 
@@ -97,24 +91,6 @@ public static class MethodRegistry
     {
         Create(name, new MethodSettings(options), out MethodSettings read);
         return read.Resolved;
-    }
-
-    /// <summary>
-    /// The options a run folder's config.json records for method <paramref name="name"/>, completed for folders written
-    /// before config.json recorded every option's value: when an option the method reads is missing, the record is such
-    /// a folder's, and the registration's <see cref="MethodAttribute.FormerDefaults"/> fill the missing options (the
-    /// values the run was trained with); the others take today's defaults, which did not change.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> RecordedOptions(string name, IReadOnlyDictionary<string, string> recorded)
-    {
-        if (!Registered.Value.TryGetValue(name, out var registered)) return recorded;
-        IReadOnlyDictionary<string, string> read = ResolvedOptions(name, recorded);
-        var completed = new Dictionary<string, string>(recorded, StringComparer.Ordinal);
-        foreach (var (key, value) in MethodSettings.Parse(registered.Registration.FormerDefaults).Values)
-        {
-            if (read.ContainsKey(key) && !recorded.ContainsKey(key)) completed[key] = value;
-        }
-        return completed;
     }
 
     /// <summary>The options of method <paramref name="name"/>, with their defaults for this name.</summary>

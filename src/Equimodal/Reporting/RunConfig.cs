@@ -7,6 +7,9 @@ namespace Equimodal.Reporting;
 /// <summary>Everything needed to repeat a run or rebuild its model: written to config.json with defaults filled in.</summary>
 public sealed record RunConfig
 {
+    /// <summary>Format version of config.json (older files are migrated when read, by <see cref="RunFolderMigrations"/>).</summary>
+    public int FormatVersion { get; init; } = RunFolderMigrations.ConfigFormatVersion;
+
     /// <summary>The data.</summary>
     public DatasetRequest Dataset { get; init; } = new();
 

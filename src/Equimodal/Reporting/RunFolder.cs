@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Training;
@@ -95,19 +96,20 @@ public sealed class RunFolder
     /// <summary>Writes preprocessing.json.</summary>
     public void WritePreprocessing(DatasetPreprocessing preprocessing) => WriteJson(PreprocessingFile, preprocessing);
 
-    /// <summary>Reads preprocessing.json, or null for runs written before it existed.</summary>
+    /// <summary>Reads preprocessing.json in today's format, or null for runs written before it existed.</summary>
     public DatasetPreprocessing? ReadPreprocessing()
     {
         string path = File(PreprocessingFile);
         if (!System.IO.File.Exists(path)) return null;
+        const string Damaged = "The file was edited or damaged: restore it, or train the run again.";
         try
         {
-            return JsonSerializer.Deserialize<DatasetPreprocessing>(System.IO.File.ReadAllText(path), Json.Indented)
-                ?? throw new InvalidDataException($"{path} is empty. The file was edited or damaged: restore it, or train the run again.");
+            JsonObject migrated = RunFolderMigrations.MigratePreprocessing(ReadObject(path, Damaged), ReadConfigObject(), path);
+            return migrated.Deserialize<DatasetPreprocessing>(Json.Indented) ?? throw new InvalidDataException($"{path} is empty. {Damaged}");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not a valid preprocessing record ({e.Message}). The file was edited or damaged: restore it, or train the run again.", e);
+            throw new InvalidDataException($"{path} is not a valid preprocessing record ({e.Message}). {Damaged}", e);
         }
     }
 
@@ -132,16 +134,14 @@ public sealed class RunFolder
         WeightChecksum.Write(File(ModelFile));
     }
 
-    /// <summary>Reads config.json of an existing run.</summary>
+    /// <summary>Reads config.json of an existing run, in today's format.</summary>
     public RunConfig ReadConfig()
     {
         string path = File(ConfigFile);
-        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
         RunConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), Json.Indented)
-                ?? throw new InvalidDataException($"{path} is empty.");
+            config = ReadConfigObject().Deserialize<RunConfig>(Json.Indented) ?? throw new InvalidDataException($"{path} is empty.");
         }
         catch (JsonException e)
         {
@@ -149,6 +149,27 @@ public sealed class RunFolder
         }
         CheckRecorded(config, path);
         return config;
+    }
+
+    /// <summary>config.json as a JSON object migrated to today's format.</summary>
+    private JsonObject ReadConfigObject()
+    {
+        string path = File(ConfigFile);
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
+        return RunFolderMigrations.MigrateConfig(ReadObject(path, "The file was edited or damaged: restore the values the run was trained with."), path);
+    }
+
+    /// <summary>The JSON object in the file at <paramref name="path"/>; anything else fails naming the file and <paramref name="remedy"/>.</summary>
+    private static JsonObject ReadObject(string path, string remedy)
+    {
+        try
+        {
+            return JsonNode.Parse(System.IO.File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object. {remedy}");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not valid JSON ({e.Message}). {remedy}", e);
+        }
     }
 
     // A hand-edited or truncated config.json fails here, naming the file, instead of deep inside model building.

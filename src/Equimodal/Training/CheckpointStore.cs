@@ -20,7 +20,7 @@ public sealed class CheckpointStore
     /// </summary>
     public CheckpointStore(string folder, int keep)
     {
-        if (keep < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {keep}.");
+        if (keep < 1) throw new ArgumentException($"A checkpoint store keeps at least 1 checkpoint, got {keep}.", nameof(keep));
         Folder = Path.GetFullPath(folder);
         Keep = keep;
     }

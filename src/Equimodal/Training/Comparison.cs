@@ -195,7 +195,7 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
-        string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = plan.Model }), "folder", "given", settingName ?? (path => path));
+        string differences = ConfigDifferences.Describe(Comparable(folder.ReadConfig()), Comparable(run.Config with { Model = plan.Model }), "folder", "given", settingName ?? (path => path));
         if (differences.Length > 0)
         {
             throw new InvalidOperationException($"{run.Folder} holds {(folder.IsFinished ? "a finished" : "an unfinished")} run with another configuration ({differences}); "

@@ -51,7 +51,7 @@ public static class Experiment
         if (epoch <= 0 || epoch > config.Training.Epochs) throw new ArgumentException($"Pausing after epoch {epoch} needs an epoch in 1..{config.Training.Epochs}.");
         var folder = new RunFolder(runFolder);
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
-        RunConfig trained = started ? ReadTrainedConfig(folder) : config;
+        RunConfig trained = started ? folder.ReadConfig() : config;
         TrainingMethod method = Create(trained);
         RunPlan plan = started ? RunPlan.Recorded(trained, splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model);
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
@@ -82,20 +82,10 @@ public static class Experiment
     public static TrainingResult Resume(string runFolder, DatasetSplits splits, ITrainingObserver? observer = null, ICollective? collective = null)
     {
         var folder = new RunFolder(runFolder);
-        RunConfig config = ReadTrainedConfig(folder);
+        RunConfig config = folder.ReadConfig();
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
         ReportTakeOver(owner, observer);
         return Execute(config, Create(config), RunPlan.Recorded(config, splits.Modalities, folder.Path), splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
-    }
-
-    /// <summary>
-    /// config.json of <paramref name="folder"/> with the method options the run was trained with: a folder written before
-    /// config.json recorded every option's value is completed by <see cref="MethodRegistry.RecordedOptions"/>.
-    /// </summary>
-    internal static RunConfig ReadTrainedConfig(RunFolder folder)
-    {
-        RunConfig recorded = folder.ReadConfig();
-        return recorded with { MethodOptions = MethodRegistry.RecordedOptions(recorded.Method, recorded.MethodOptions) };
     }
 
     private static void ReportTakeOver(RunFolderLock? owner, ITrainingObserver? observer)

@@ -63,23 +63,28 @@ public sealed record TrainingOptions
     /// <summary>Valid schedule names.</summary>
     public static readonly IReadOnlyList<string> Schedules = new[] { "none", "step", "cosine" };
 
-    /// <summary>Throws with the option's name and valid range when a value is out of range.</summary>
+    /// <summary>
+    /// Throws with the property's name (e.g. "TrainingOptions.LearningRate") and valid range when a value is out of range;
+    /// a front end that sets the property under another name replaces it in the message.
+    /// </summary>
     public void Validate()
     {
-        if (Epochs <= 0) throw new ArgumentException($"--epochs must be a positive integer, got {Epochs}.");
-        if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be a positive integer, got {BatchSize}.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"--weight-decay must be non-negative, got {WeightDecay}.");
+        if (Epochs <= 0) throw new ArgumentException($"{Name(nameof(Epochs))} must be a positive integer, got {Epochs}.");
+        if (BatchSize <= 0) throw new ArgumentException($"{Name(nameof(BatchSize))} must be a positive integer, got {BatchSize}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"{Name(nameof(LearningRate))} must be a positive number, got {LearningRate}.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"{Name(nameof(WeightDecay))} must be non-negative, got {WeightDecay}.");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
         if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"--momentum must be in [0, 1), got {Momentum}.");
-        if (StepSize <= 0) throw new ArgumentException($"--step-size must be positive, got {StepSize}.");
-        if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"--gamma must be in (0, 1], got {Gamma}.");
-        if (!(GradientClip >= 0) || double.IsInfinity(GradientClip)) throw new ArgumentException($"--clip must be non-negative, got {GradientClip}.");
-        if (Threads < 0 || Threads > MaxThreads) throw new ArgumentException($"--threads must be in 0..{MaxThreads} (0 = all cores), got {Threads}.");
-        if (CheckpointEverySteps < 0) throw new ArgumentException($"--checkpoint-every must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
-        if (KeepCheckpoints < 1) throw new ArgumentException($"--keep-checkpoints must be at least 1, got {KeepCheckpoints}.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"{Name(nameof(Momentum))} must be in [0, 1), got {Momentum}.");
+        if (StepSize <= 0) throw new ArgumentException($"{Name(nameof(StepSize))} must be positive, got {StepSize}.");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"{Name(nameof(Gamma))} must be in (0, 1], got {Gamma}.");
+        if (!(GradientClip >= 0) || double.IsInfinity(GradientClip)) throw new ArgumentException($"{Name(nameof(GradientClip))} must be non-negative, got {GradientClip}.");
+        if (Threads < 0 || Threads > MaxThreads) throw new ArgumentException($"{Name(nameof(Threads))} must be in 0..{MaxThreads} (0 = all cores), got {Threads}.");
+        if (CheckpointEverySteps < 0) throw new ArgumentException($"{Name(nameof(CheckpointEverySteps))} must be non-negative (0 = epoch ends only), got {CheckpointEverySteps}.");
+        if (KeepCheckpoints < 1) throw new ArgumentException($"{Name(nameof(KeepCheckpoints))} must be at least 1, got {KeepCheckpoints}.");
         foreach (EncoderTransfer transfer in Encoders) transfer.Validate();
         DeviceSelector.Validate(Device);
     }
+
+    private static string Name(string property) => $"{nameof(TrainingOptions)}.{property}";
 }

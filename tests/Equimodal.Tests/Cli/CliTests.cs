@@ -10,6 +10,8 @@ public class CliTests
     [InlineData("--dataset", "imagenet", "Unknown dataset 'imagenet'", "synthetic")]
     [InlineData("--epochs", "0", "--epochs must be a positive integer", "got 0")]
     [InlineData("--batch-size", "-2", "--batch-size must be a positive integer", "got -2")]
+    [InlineData("--clip", "-1", "--clip must be non-negative", "got -1")]
+    [InlineData("--checkpoint-every", "-3", "--checkpoint-every must be non-negative", "got -3")]
     public void Bad_arguments_fail_with_a_message_that_lists_the_valid_choices(string flag, string value, string message, string detail)
     {
         var (code, output) = Run("train", flag, value);

@@ -32,6 +32,20 @@ public class HostileOptionTests
         Assert.Contains(message, output);
     }
 
+    [Theory]
+    [InlineData("--samples", "--count")]
+    [InlineData("--method", "--attribution")]
+    public void A_renamed_flag_names_the_flag_it_became_on_the_command_line_and_in_a_config_file(string former, string current)
+    {
+        var (_, code, output) = SettingsTests.Parse<ExplainCommand.Settings>("explain", "--run", TestData.TempFolder(), former, "2");
+        Assert.Equal(2, code);
+        Assert.Contains($"'explain' has no option {former} any more: it is now {current}.", output);
+        string file = Path.Combine(TestData.TempFolder(), "explain.json");
+        File.WriteAllText(file, $$"""{ "{{former[2..]}}": 2 }""");
+        var error = Assert.Throws<ArgumentException>(() => ConfigFile.Apply(new ExplainCommand.Settings(), file, Array.Empty<string>()));
+        Assert.Equal($"{file}: key '{former[2..]}' is now '{current[2..]}'; rename it.", error.Message);
+    }
+
     [Fact]
     public void Strict_parsing_rejects_unknown_options_even_without_the_pre_check()
     {

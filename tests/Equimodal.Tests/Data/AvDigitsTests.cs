@@ -48,9 +48,11 @@ public class AvDigitsTests
         var degradation = new AvDigitsOptions { AudioSnrDb = 5, ImageBlur = 0.5, ImageOcclusion = 0.25 };
         DatasetSplits degraded = AvDigitsDataset.Load(root, Options, degradation);
         var folder = new Equimodal.Reporting.RunFolder(TestData.TempFolder());
+        File.WriteAllText(folder.File(Equimodal.Reporting.RunFolder.ConfigFile),
+            """{"dataset":{"name":"avdigits","avDigits":{"audioSnrDb":5,"imageBlur":0,"imageOcclusion":0.25}}}""");
         folder.WritePreprocessing(degraded.Preprocessing);
         DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
-        Assert.Equal(2, recorded.Version);
+        Assert.Equal(DatasetPreprocessing.CurrentFormatVersion, recorded.FormatVersion);
         Assert.Equal(5, recorded.Of("audio")!.NoiseSnrDb);
         Assert.Equal(0.25, recorded.Of("visual")!.Occlusion);
         Assert.Equal(0.5, recorded.Of("visual")!.Blur);
@@ -58,20 +60,26 @@ public class AvDigitsTests
         // The recorded degradation wins over a configuration without it: evaluate rebuilds the very inputs training saw.
         DatasetSplits rebuilt = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), recorded);
         DatasetSplits clean = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
-        // A file written before occlusion and noise were recorded (version 1, read as clean) leaves them to the configuration.
-        var unrecorded = recorded with
+        // A file written before occlusion and noise were recorded (version 1) takes them from the run's config.json when read.
+        var versionOne = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File(Equimodal.Reporting.RunFolder.PreprocessingFile)))!.AsObject();
+        versionOne.Remove("formatVersion");
+        versionOne["version"] = 1;
+        foreach (var input in versionOne["inputs"]!.AsArray())
         {
-            Version = 1,
-            Inputs = new[] { recorded.Inputs[0] with { NoiseSnrDb = null }, recorded.Inputs[1] with { Occlusion = 0 } },
-        };
-        DatasetSplits older = AvDigitsDataset.Load(root, Options, degradation, unrecorded);
+            input!.AsObject().Remove("noiseSnrDb");
+            input.AsObject().Remove("occlusion");
+        }
+        File.WriteAllText(folder.File(Equimodal.Reporting.RunFolder.PreprocessingFile), versionOne.ToJsonString());
+        DatasetPreprocessing migrated = folder.ReadPreprocessing()!;
+        Assert.Equal((5.0, 0.25, 0.5), (migrated.Of("audio")!.NoiseSnrDb!.Value, migrated.Of("visual")!.Occlusion, migrated.Of("visual")!.Blur));
+        DatasetSplits older = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), migrated);
         int[] all = Enumerable.Range(0, degraded.Test.Count).ToArray();
         using Batch d = degraded.Test.GetBatch(all, Augmentation.None), r = rebuilt.Test.GetBatch(all, Augmentation.None);
         using Batch c = clean.Test.GetBatch(all, Augmentation.None), o = older.Test.GetBatch(all, Augmentation.None);
         for (int m = 0; m < 2; m++)
         {
             Assert.True(d.Inputs[m].equal(r.Inputs[m]).all().item<bool>(), $"modality {m} rebuilt");
-            Assert.True(d.Inputs[m].equal(o.Inputs[m]).all().item<bool>(), $"modality {m} from the configuration");
+            Assert.True(d.Inputs[m].equal(o.Inputs[m]).all().item<bool>(), $"modality {m} from a version 1 file");
             Assert.False(c.Inputs[m].equal(d.Inputs[m]).all().item<bool>(), $"modality {m} degraded");
         }
         // A clean run records no noise, and reads back as clean (null, not NaN).

@@ -52,21 +52,6 @@ public class MethodRegistryTests
     }
 
     [Fact]
-    public void A_record_written_before_option_values_were_recorded_gets_the_defaults_it_was_trained_with()
-    {
-        var empty = new Dictionary<string, string>();
-        Assert.Equal("0", MethodRegistry.RecordedOptions("attr-reg", empty)["unimodal"]);
-        Assert.Equal(new Dictionary<string, string> { ["lambda"] = "2", ["unimodal"] = "0" }, MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["lambda"] = "2" }));
-        // A complete record (every option's value) and a given unimodal are kept as they are.
-        IReadOnlyDictionary<string, string> complete = MethodRegistry.ResolvedOptions("attr-reg", empty);
-        Assert.Equal(complete, MethodRegistry.RecordedOptions("attr-reg", complete));
-        Assert.Equal("0.5", MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["unimodal"] = "0.5" })["unimodal"]);
-        // Methods whose defaults never changed, and unimodal baselines, are unchanged.
-        Assert.Empty(MethodRegistry.RecordedOptions("ogm-ge", empty));
-        Assert.Empty(MethodRegistry.RecordedOptions("audio-only", empty));
-    }
-
-    [Fact]
     public void Requirements_are_checked_with_the_reason()
     {
         Assert.Equal("2 modalities", MethodRegistry.Methods.Single(m => m.Name == "valuation").Requirements);

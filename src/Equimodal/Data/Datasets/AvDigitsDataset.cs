@@ -113,12 +113,9 @@ public static partial class AvDigitsDataset
         return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
 
-    /// <summary>
-    /// The degradation a run was trained with: its recorded noise, blur and occlusion when <paramref name="fitted"/> holds
-    /// them (since <see cref="DatasetPreprocessing.DegradationRecordedSince"/>), else <paramref name="requested"/> (the run's configuration).
-    /// </summary>
+    /// <summary>The degradation a run was trained with: its recorded noise, blur and occlusion when <paramref name="fitted"/> holds them, else <paramref name="requested"/>.</summary>
     private static AvDigitsOptions WithRecordedDegradation(AvDigitsOptions requested, DatasetPreprocessing? fitted) =>
-        fitted is { Version: >= DatasetPreprocessing.DegradationRecordedSince } && fitted.Of("audio") is { } audio && fitted.Of("visual") is { } visual
+        fitted?.Of("audio") is { } audio && fitted.Of("visual") is { } visual
             ? requested with { AudioSnrDb = audio.NoiseSnrDb, ImageBlur = visual.Blur, ImageOcclusion = visual.Occlusion }
             : requested;
 
