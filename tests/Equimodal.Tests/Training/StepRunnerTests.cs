@@ -14,6 +14,14 @@ public class StepRunnerTests
 {
     private static readonly StepInfo First = new(0, 0, 0, 1);
 
+    /// <summary>A parameter (1, 2) with a stale gradient (100, 100) left from before the step.</summary>
+    private static Parameter WithStaleGradient()
+    {
+        var parameter = new Parameter(tensor(new[] { 1f, 2f }));
+        parameter.grad = tensor(new[] { 100f, 100f });
+        return parameter;
+    }
+
     /// <summary>A method that only says whether the runner fills missing gradients.</summary>
     private sealed class Filling(bool fills) : TrainingMethod
     {
@@ -47,10 +55,9 @@ public class StepRunnerTests
     public void The_runner_clears_then_fills_then_lets_the_method_adjust_then_clips_and_steps()
     {
         using var scope = NewDisposeScope();
-        var used = new Parameter(tensor(new[] { 1f, 2f }));
+        // The runner clears the stale gradient before the loss is computed.
+        var used = WithStaleGradient();
         var unused = new Parameter(tensor(new[] { 5f }));
-        // A stale gradient from before the step: the runner clears it before the loss is computed.
-        used.grad = tensor(new[] { 100f, 100f });
         var optimizer = optim.SGD(new Parameter[] { used, unused }, 1.0);
         var runner = new StepRunner(TestData.ShortTraining with { GradientClip = 1 });
         float[] usedSeen = Array.Empty<float>();
@@ -107,8 +114,7 @@ public class StepRunnerTests
     public void A_step_with_gradients_set_directly_also_starts_from_cleared_gradients()
     {
         using var scope = NewDisposeScope();
-        var parameter = new Parameter(tensor(new[] { 1f, 2f }));
-        parameter.grad = tensor(new[] { 100f, 100f });
+        var parameter = WithStaleGradient();
         var runner = new StepRunner(TestData.ShortTraining with { GradientClip = 0 });
         // The gradient is added to what is there: without the clear the step would move by 101.
         runner.StepWithGradients(new Filling(false), optim.SGD(new[] { parameter }, 1.0), new[] { parameter }, First, () =>
@@ -122,10 +128,8 @@ public class StepRunnerTests
     public void A_measured_gradient_is_the_loss_gradient_alone_and_leaves_the_gradients_cleared()
     {
         using var scope = NewDisposeScope();
-        var parameter = new Parameter(tensor(new[] { 1f, 2f }));
-        parameter.grad = tensor(new[] { 100f, 100f });
-        var optimizer = optim.SGD(new[] { parameter }, 1.0);
-        Tensor gradient = StepRunner.MeasureGradient(optimizer, parameter, () => (parameter * parameter).sum());
+        var parameter = WithStaleGradient();
+        Tensor gradient = StepRunner.MeasureGradient(optim.SGD(new[] { parameter }, 1.0), parameter, () => (parameter * parameter).sum());
         Assert.Equal(new[] { 2f, 4f }, gradient.data<float>().ToArray());
         Assert.Equal(new[] { 0f, 0f }, parameter.grad!.data<float>().ToArray());
     }
