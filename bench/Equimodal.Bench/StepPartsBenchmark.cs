@@ -74,11 +74,10 @@ public static class StepPartsBenchmark
             ("trainer's step (StepRunner: + loss check, gradient guard, To, method hooks)", () =>
             {
                 Batch selected = batch.To(CPU);
-                optimizer.zero_grad();
-                StepOutput output = method.ComputeLoss(selected, info);
-                runner.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
-                method.AfterOptimizerStep(output, info);
-                output.Logits.argmax(1).eq(selected.Labels).sum().item<long>();
+                StepResult step = runner.Step(method, optimizer, model.parameters(), info, () => method.ComputeLoss(selected, info),
+                    output => method.Backward(output, info), () => method.AdjustGradients(info));
+                method.AfterOptimizerStep(step.Output, info);
+                step.Output.Logits.argmax(1).eq(selected.Labels).sum().item<long>();
             }),
         };
         Report(parts, repetitions);

@@ -71,7 +71,7 @@ public static class LinearProbe
         torch.manual_seed(options.Seed);
         using var probe = nn.Linear(trainX.shape[1], classes);
         probe.to(trainX.device);
-        using var optimizer = new Training.HeldScalars.AdamW(new[] { new AdamW.ParamGroup { Parameters = probe.parameters() } }, options.LearningRate, weightDecay: 0);
+        using optim.Optimizer optimizer = OptimizerFactory.Create(probe.parameters(), new TrainingOptions { Optimizer = "adamw", LearningRate = options.LearningRate }, weightDecay: 0);
         double bestValidation = -1, bestTest = 0;
         int bestEpoch = 0;
         long samples = trainX.shape[0];

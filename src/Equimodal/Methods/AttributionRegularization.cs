@@ -143,7 +143,7 @@ public sealed class AttributionRegularization : TrainingMethod
         {
             _fusionParameters = context.Model.FusionParameters().ToArray();
             // The publication's separate optimizer: same kind and learning rate as the main one, fusion layers only, no weight decay.
-            _fusionOptimizer = OptimizerFactory.Create(_fusionParameters, context.Options, weightDecay: 0);
+            _fusionOptimizer = context.Steps.Register("attr-reg.fusion-optimizer", OptimizerFactory.Create(_fusionParameters, context.Options, weightDecay: 0));
         }
     }
 
@@ -328,7 +328,7 @@ public sealed class AttributionRegularization : TrainingMethod
             }
         }
         // As published, the penalty's step is not clipped.
-        Context.Steps.Step(this, _fusionOptimizer, _fusionParameters, loss: null, step, SetPenaltyGradients, clip: false);
+        Context.Steps.StepWithGradients(this, _fusionOptimizer, _fusionParameters, step, SetPenaltyGradients, clip: false);
     }
 
     /// <inheritdoc />
@@ -371,10 +371,6 @@ public sealed class AttributionRegularization : TrainingMethod
         _epochMeans?.SaveState(state);
         _unimodalErrors?.SaveState(state);
         _teachers?.Save(state);
-        if (_fusionOptimizer is null) return;
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) ((OptimizerHelper)_fusionOptimizer).save_state_dict(writer);
-        state["attr-reg.fusion-optimizer"] = tensor(stream.ToArray(), ScalarType.Byte);
     }
 
     /// <inheritdoc />
@@ -384,9 +380,6 @@ public sealed class AttributionRegularization : TrainingMethod
         _epochMeans?.LoadState(state);
         _unimodalErrors?.LoadState(state);
         _teachers?.Load(Context, state);
-        if (_fusionOptimizer is null || !state.TryGetValue("attr-reg.fusion-optimizer", out Tensor? blob)) return;
-        using var reader = new BinaryReader(new MemoryStream(blob.data<byte>().ToArray()));
-        ((OptimizerHelper)_fusionOptimizer).load_state_dict(reader);
     }
 
     private static double[] ParseRatios(string text)

@@ -107,10 +107,12 @@ public sealed class GreedyMethod : TrainingMethod
         }
     }
 
+    /// <summary>The gates a re-balancing window holds constant get zero gradients, so a resumed run steps them as an uninterrupted one.</summary>
+    public override bool FillsMissingGradients => true;
+
     /// <summary>Accumulates the paths' gradient energies and opens or advances a re-balancing window.</summary>
     public override void AdjustGradients(StepInfo step)
     {
-        MissingGradients.ZeroFill(Context.Model.parameters());
         for (int m = 0; m < 2; m++)
         {
             _bypass[m] += RelativeGradientEnergy(_gateParameters[m]);

@@ -103,7 +103,6 @@ public sealed class LfmMethod : TrainingMethod
         finally
         {
             Context.Model.train(wasTraining);
-            Context.Optimizer.zero_grad();
         }
     }
 
@@ -139,10 +138,5 @@ public sealed class LfmMethod : TrainingMethod
         return Gradient(first, () => TotalLoss(Context.Model.Forward(batch.Inputs), batch.Labels, _alignmentWeight));
     }
 
-    private Tensor Gradient(Parameter parameter, Func<Tensor> loss)
-    {
-        Context.Optimizer.zero_grad();
-        loss().backward();
-        return parameter.grad!.detach().clone();
-    }
+    private Tensor Gradient(Parameter parameter, Func<Tensor> loss) => StepRunner.MeasureGradient(Context.Optimizer, parameter, loss);
 }

@@ -35,7 +35,10 @@ public sealed record MethodContext(
     /// <summary>The processes training together (one by default); see <see cref="Mean"/> and <see cref="Sum"/> for statistics.</summary>
     public ICollective Collective { get; init; } = SingleProcess.Instance;
 
-    /// <summary>The step runner a method uses for every optimizer step it takes itself (by default one over <see cref="Collective"/>).</summary>
+    /// <summary>
+    /// The step runner a method uses for every optimizer step it takes itself, and registers its own optimizers with so
+    /// that checkpoints hold their state (<see cref="StepRunner.Register"/>); by default one over <see cref="Collective"/>.
+    /// </summary>
     public StepRunner Steps
     {
         get => _steps ??= new StepRunner(Options, Collective);

@@ -30,7 +30,6 @@ public sealed class MlaMethod : TrainingMethod
     private SharedHeadFusion? _head;
     private Tensor? _projector;
     private long _updates;
-    private Batch? _batch;
     private Tensor? _meanInput;
     private double[] _batchLosses = Array.Empty<double>();
     private EpochMeans? _epochMeans;
@@ -84,11 +83,7 @@ public sealed class MlaMethod : TrainingMethod
     public override void OnEpochStart(int epoch) => _epochMeans?.Reset();
 
     /// <summary>The first modality's unimodal loss; the trainer back-propagates it and steps.</summary>
-    public override StepOutput ComputeLoss(Batch batch, StepInfo step)
-    {
-        _batch = batch;
-        return UnimodalLoss(batch, 0);
-    }
+    public override StepOutput ComputeLoss(Batch batch, StepInfo step) => UnimodalLoss(batch, 0);
 
     /// <summary>Projects the shared head's weight gradient (every update but the very first of training).</summary>
     public override void AdjustGradients(StepInfo step)
@@ -107,16 +102,14 @@ public sealed class MlaMethod : TrainingMethod
     /// <summary>The unimodal updates of the other modalities on the same batch, in modality order.</summary>
     public override void AfterOptimizerStep(StepOutput output, StepInfo step)
     {
-        Batch batch = _batch ?? throw new InvalidOperationException("AfterOptimizerStep was called before ComputeLoss.");
+        Batch batch = (output as UnimodalStep ?? throw new ArgumentException("mla's AfterOptimizerStep takes the output of its ComputeLoss.", nameof(output))).Batch;
         for (int m = 1; m < _batchLosses.Length; m++)
         {
-            Context.Optimizer.zero_grad();
-            StepOutput unimodal = UnimodalLoss(batch, m);
-            Context.Steps.Step(this, Context.Optimizer, Context.Model.parameters(), unimodal.Loss, step, () => unimodal.Loss.backward(), () => AdjustGradients(step));
+            int modality = m;
+            Context.Steps.Step(this, Context.Optimizer, Context.Model.parameters(), step, () => UnimodalLoss(batch, modality), adjust: () => AdjustGradients(step));
         }
         // Added once every modality has stepped on the batch, so a checkpoint (written between batches) holds whole batches.
         _epochMeans?.Add(_batchLosses);
-        _batch = null;
     }
 
     /// <inheritdoc />
@@ -138,9 +131,9 @@ public sealed class MlaMethod : TrainingMethod
     /// <summary>Mean unimodal loss of each modality over the epoch.</summary>
     public override IReadOnlyDictionary<string, double> EpochMetrics() => _epochMeans?.Metrics() ?? new Dictionary<string, double>();
 
-    private StepOutput UnimodalLoss(Batch batch, int modality)
+    private UnimodalStep UnimodalLoss(Batch batch, int modality)
     {
-        // The optimizer's zero_grad leaves zero tensors, and AdamW would still move a parameter with a zero gradient
+        // Clearing leaves zero tensors, and AdamW would still move a parameter with a zero gradient
         // (weight decay, momentum). As in the published code (PyTorch's set_to_none), the other encoders have no gradient.
         for (int other = 0; other < _batchLosses.Length; other++)
         {
@@ -154,6 +147,9 @@ public sealed class MlaMethod : TrainingMethod
         // The projector follows the head input of the global batch: averaged over the ranks (ranks hold equal batch sizes).
         _meanInput = Context.Collective.Average(input.detach().mean(new long[] { 0 }, keepdim: true)).DetachFromDisposeScope();
         _batchLosses[modality] = Context.Mean(loss)[0];
-        return new StepOutput(loss, logits);
+        return new UnimodalStep(loss, logits, batch);
     }
+
+    /// <summary>A unimodal step's output, carrying its batch to the other modalities' steps in <see cref="AfterOptimizerStep"/>.</summary>
+    private sealed record UnimodalStep(Tensor Loss, Tensor Logits, Batch Batch) : StepOutput(Loss, Logits);
 }

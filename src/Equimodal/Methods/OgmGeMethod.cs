@@ -113,7 +113,7 @@ public sealed class OgmGeMethod : TrainingMethod
         using (no_grad())
         {
             using var scope = NewDisposeScope();
-            Tensor scores = stack(output.ModalityLogits.Select(z => nn.functional.softmax(z, 1).gather(1, batch.Labels.unsqueeze(1)).sum()).ToArray());
+            Tensor scores = stack(output.ModalityLogits.Select(z => TrueClass.Probability(z, batch.Labels).sum()).ToArray());
             _ratios = Ratios(Context.Sum(scores));
         }
         bool active = step.Epoch >= _start && step.Epoch < _modulationEnd;

@@ -77,5 +77,5 @@ public sealed class ReconBoostMethod : TrainingMethod
     }
 
     /// <summary>The other learners' parameters get zero gradients, so a resumed run steps them as an uninterrupted one.</summary>
-    public override void AdjustGradients(StepInfo step) => MissingGradients.ZeroFill(Context.Model.parameters());
+    public override bool FillsMissingGradients => true;
 }

@@ -8,9 +8,11 @@ namespace Equimodal.Methods;
 
 /// <summary>
 /// A training strategy, in the style of a Lightning module: the trainer owns the loop, the optimizer, clipping,
-/// validation and checkpoints; a method decides what the loss is and may adjust gradients. The trainer calls, per step:
-/// zero_grad, <see cref="ComputeLoss"/>, <see cref="Backward"/>, the gradient average over ranks,
-/// <see cref="AdjustGradients"/>, clipping, optimizer.step (these through <see cref="StepRunner"/>), <see cref="AfterOptimizerStep"/>; and per epoch <see cref="OnEpochStart"/> and <see cref="OnEpochEnd"/>.
+/// validation and checkpoints; a method decides what the loss is and may adjust gradients. Per step, the
+/// <see cref="StepRunner"/> clears the gradients, calls <see cref="ComputeLoss"/> and <see cref="Backward"/>, averages the
+/// gradients over the ranks, fills missing ones (<see cref="FillsMissingGradients"/>), calls <see cref="AdjustGradients"/>,
+/// checks, clips and steps; then the trainer calls <see cref="AfterOptimizerStep"/>. Per epoch: <see cref="OnEpochStart"/>
+/// and <see cref="OnEpochEnd"/>. A method that steps an optimizer itself does it through <see cref="MethodContext.Steps"/>.
 /// </summary>
 public abstract class TrainingMethod
 {
@@ -33,6 +35,16 @@ public abstract class TrainingMethod
     /// </summary>
     public virtual DataParallelSupport DataParallel => DataParallelSupport.Unsupported(
         $"Method '{Name}' has not declared that data-parallel training gives the same result as one process (TrainingMethod.DataParallel).");
+
+    /// <summary>
+    /// Whether the step runner gives a zero gradient to every parameter a step left without one, before
+    /// <see cref="AdjustGradients"/>. A method whose steps leave some parameters out of the graph (ReconBoost's learner
+    /// stages, Greedy's re-balancing windows) would otherwise step them differently after a resume: clearing zeroes an
+    /// existing gradient, which the optimizer still applies (momentum, weight decay), while a freshly loaded parameter
+    /// has none, which the optimizer skips. With a gradient always present both runs agree. Default: false, so a
+    /// parameter without a gradient is left alone (MLA's inactive encoders, as in PyTorch with set_to_none).
+    /// </summary>
+    public virtual bool FillsMissingGradients => false;
 
     /// <summary>Which dataset modalities the model reads (default: all).</summary>
     public virtual IReadOnlyList<int> SelectModalities(IReadOnlyList<ModalitySpec> modalities) => Enumerable.Range(0, modalities.Count).ToArray();

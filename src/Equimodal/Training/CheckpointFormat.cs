@@ -8,13 +8,15 @@ using static TorchSharp.torch;
 namespace Equimodal.Training;
 
 /// <summary>
-/// The byte layout of a checkpoint file: a magic string, the progress as JSON, four tensor sections, the optimizer blob,
-/// and a SHA-256 of all preceding bytes as the last 32 bytes. A truncated or altered file fails the checksum and is
-/// rejected before anything is loaded.
+/// The byte layout of a checkpoint file: a magic string, the progress as JSON, four tensor sections, the trainer's
+/// optimizer blob, the registered optimizers' blobs by name, and a SHA-256 of all preceding bytes as the last 32 bytes.
+/// A truncated or altered file fails the checksum and is rejected before anything is loaded. Format 1 (read, no longer
+/// written) ends after the trainer's optimizer blob; its methods kept extra optimizers among their tensors.
 /// </summary>
 public static class CheckpointFormat
 {
-    private const string Magic = "EQUIMODAL-CHECKPOINT-1";
+    private const string Magic = "EQUIMODAL-CHECKPOINT-2";
+    private const string FormatOneMagic = "EQUIMODAL-CHECKPOINT-1";
     private const int HashBytes = 32;
 
     /// <summary>Serialises <paramref name="checkpoint"/> with its trailing checksum.</summary>
@@ -31,6 +33,13 @@ public static class CheckpointFormat
             WriteTensors(writer, new Dictionary<string, Tensor> { ["rng"] = checkpoint.RandomState });
             writer.Write(checkpoint.Optimizer.Length);
             writer.Write(checkpoint.Optimizer);
+            writer.Write(checkpoint.RegisteredOptimizers.Count);
+            foreach (var (name, state) in checkpoint.RegisteredOptimizers)
+            {
+                writer.Write(name);
+                writer.Write(state.Length);
+                writer.Write(state);
+            }
         }
         byte[] hash = SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length));
         payload.Write(hash);
@@ -45,7 +54,8 @@ public static class CheckpointFormat
         if (!SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
             throw new InvalidDataException("the SHA-256 checksum does not match (truncated or corrupt file)");
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, content.Length), Encoding.UTF8);
-        if (reader.ReadString() != Magic) throw new InvalidDataException("not an Equimodal checkpoint");
+        string magic = reader.ReadString();
+        if (magic != Magic && magic != FormatOneMagic) throw new InvalidDataException("not an Equimodal checkpoint");
         CheckpointProgress progress = JsonSerializer.Deserialize<CheckpointProgress>(reader.ReadString(), Json.Line)
             ?? throw new InvalidDataException("empty progress record");
         var model = ReadTensors(reader);
@@ -53,7 +63,13 @@ public static class CheckpointFormat
         var method = ReadTensors(reader);
         Tensor rng = ReadTensors(reader)["rng"];
         byte[] optimizer = reader.ReadBytes(reader.ReadInt32());
-        return new Checkpoint(progress, model, best, optimizer, rng, method);
+        var registered = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        for (int count = magic == FormatOneMagic ? 0 : reader.ReadInt32(), i = 0; i < count; i++)
+        {
+            string name = reader.ReadString();
+            registered[name] = reader.ReadBytes(reader.ReadInt32());
+        }
+        return new Checkpoint(progress, model, best, optimizer, rng, method, registered);
     }
 
     private static void WriteTensors(BinaryWriter writer, IReadOnlyDictionary<string, Tensor> tensors)

@@ -9,7 +9,8 @@ namespace Equimodal.Training;
 /// <summary>
 /// Every optimizer of a run is built here, from the run's settings (kind, learning rate, momentum, weight decay): the
 /// trainer's over the model, with parameter groups for encoders with their own learning rate and without frozen encoders,
-/// and any a method steps itself (e.g. attr-reg-published's fusion optimizer).
+/// any a method steps itself (e.g. attr-reg-published's fusion optimizer, registered with the step runner) and the
+/// linear probe's.
 /// </summary>
 public static class OptimizerFactory
 {

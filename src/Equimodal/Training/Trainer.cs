@@ -105,7 +105,7 @@ public sealed class Trainer
         {
             using (restored)
             {
-                progress = Restore(restored, model, optimizer, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
+                progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
             }
             history.AddRange(progress.History);
@@ -142,7 +142,7 @@ public sealed class Trainer
                 _observer?.OnStep(epoch, _options.Epochs, step - 1, stepsPerEpoch, loss);
                 bool stepCheckpoint = _options.CheckpointEverySteps > 0 && progress.GlobalStep % _options.CheckpointEverySteps == 0 && step < stepsPerEpoch;
                 if (checkpoints is not null && stepCheckpoint && _collective.Rank == 0)
-                    Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, optimizer, method, isBest: false);
+                    Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, optimizer, steps, method, isBest: false);
                 FaultInjection.AfterStep(progress.GlobalStep);
             }
             double epochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds;
@@ -172,7 +172,7 @@ public sealed class Trainer
             }
             progress = progress with { Epoch = epoch + 1, StepInEpoch = 0, TrainSeconds = progress.TrainSeconds + epochSeconds, History = history.ToArray() };
             EpochCompleted?.Invoke(model, record);
-            if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, optimizer, method, improved);
+            if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, optimizer, steps, method, improved);
             _observer?.OnEpochEnd(record, _options.Epochs);
         }
 
@@ -218,26 +218,23 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         using Batch owned = loaded;
         Batch batch = owned.To(device);
-        optimizer.zero_grad();
-        StepOutput output = method.ComputeLoss(batch, info);
-        double loss = steps.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
-        method.AfterOptimizerStep(output, info);
-        return (loss, output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+        StepResult step = steps.Step(method, optimizer, model.parameters(), info, () => method.ComputeLoss(batch, info),
+            output => method.Backward(output, info), () => method.AdjustGradients(info));
+        method.AfterOptimizerStep(step.Output, info);
+        return (step.Loss, step.Output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
     }
 
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,
-        optim.Optimizer optimizer, TrainingMethod method, bool isBest)
+        optim.Optimizer optimizer, StepRunner steps, TrainingMethod method, bool isBest)
     {
         // Tensors a method creates for its state (e.g. tensor(targets)) are freed with this scope after writing;
         // live tensors it hands over (e.g. a teacher's weights) were created before it and are left alone.
         using var scope = NewDisposeScope();
         var methodState = new Dictionary<string, Tensor>();
         method.SaveState(methodState);
-        using var optimizerBytes = new MemoryStream();
-        using (var writer = new BinaryWriter(optimizerBytes, System.Text.Encoding.UTF8, leaveOpen: true)) Helper(optimizer).save_state_dict(writer);
         // The checkpoint borrows the live tensors for writing; only the generator state is created here.
-        var checkpoint = new Checkpoint(progress, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), optimizerBytes.ToArray(),
-            torch.get_rng_state(), methodState);
+        var checkpoint = new Checkpoint(progress, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), OptimizerState.Save(optimizer),
+            torch.get_rng_state(), methodState, steps.Optimizers.ToDictionary(kv => kv.Key, kv => OptimizerState.Save(kv.Value)));
         try
         {
             store.Save(checkpoint, isBest);
@@ -248,7 +245,7 @@ public sealed class Trainer
         }
     }
 
-    private static CheckpointProgress Restore(Checkpoint checkpoint, MultimodalClassifier model, optim.Optimizer optimizer,
+    private static CheckpointProgress Restore(Checkpoint checkpoint, MultimodalClassifier model, optim.Optimizer optimizer, StepRunner steps,
         optim.lr_scheduler.LRScheduler? schedule, TrainingMethod method, Device device)
     {
         CheckpointProgress progress = checkpoint.Progress;
@@ -260,7 +257,8 @@ public sealed class Trainer
         // The schedule is a function of the finished epochs: replaying it sets the same rates; the optimizer state then
         // restores moments, step counts and the rates themselves.
         for (int e = 0; e < progress.Epoch; e++) schedule?.step();
-        using (var reader = new BinaryReader(new MemoryStream(checkpoint.Optimizer))) Helper(optimizer).load_state_dict(reader);
+        OptimizerState.Load(optimizer, checkpoint.Optimizer);
+        foreach ((string name, optim.Optimizer registered) in steps.Optimizers) OptimizerState.Load(registered, checkpoint.RegisteredOptimizer(name));
         method.LoadState(checkpoint.MethodState);
         torch.set_rng_state(checkpoint.RandomState);
         return progress;
@@ -280,9 +278,6 @@ public sealed class Trainer
             }
         }
     }
-
-    private static OptimizerHelper Helper(optim.Optimizer optimizer) => optimizer as OptimizerHelper
-        ?? throw new NotSupportedException($"Optimizer {optimizer.GetType().Name} cannot be checkpointed.");
 
     private static Dictionary<string, Tensor> Clone(IDictionary<string, Tensor> state)
     {
