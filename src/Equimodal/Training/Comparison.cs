@@ -86,7 +86,9 @@ public sealed class Comparison
     // An unprefixed option reaches every row; when a row's method lacks it, say which methods have it and how to aim it.
     private static void CreateMethod(ComparisonRun run, IReadOnlyDictionary<string, string> given, IReadOnlyList<string> gridMethods)
     {
-        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)).ToArray();
+        // A former name of the row's method is left to the method, which names the current one.
+        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)
+            && !MethodRegistry.IsFormerOption(run.Config.Method, k)).ToArray();
         if (misplaced.Length > 0)
         {
             string key = misplaced[0];

@@ -148,6 +148,8 @@ public sealed class Trainer
 
             EvaluationResult validation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
+            IReadOnlyDictionary<string, double> methodMetrics = method.EpochMetrics();
+            if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, splits.Validation, modalityIndices, device);
             var record = new EpochRecord
             {
                 Epoch = epoch + 1,
@@ -156,7 +158,7 @@ public sealed class Trainer
                 LearningRate = progress.EpochLearningRate,
                 Validation = validation,
                 TrainSeconds = epochSeconds,
-                MethodMetrics = method.EpochMetrics(),
+                MethodMetrics = methodMetrics,
             };
             history.Add(record);
             bool improved = validation.Accuracy > progress.BestAccuracy;
@@ -219,6 +221,15 @@ public sealed class Trainer
         double loss = steps.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
         method.AfterOptimizerStep(output, info);
         return (loss, output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+    }
+
+    // The modality-use diagnostic of TrainingOptions.ModalityUse, next to the method's own metrics.
+    private IReadOnlyDictionary<string, double> WithModalityUse(IReadOnlyDictionary<string, double> methodMetrics, MultimodalClassifier model,
+        IMultimodalDataset validation, IReadOnlyList<int> modalityIndices, Device device)
+    {
+        var metrics = new Dictionary<string, double>(methodMetrics);
+        foreach (var (name, value) in ModalityUse.Measure(model, validation, modalityIndices, _options.BatchSize, device)) metrics[$"{ModalityUse.MetricPrefix}{name}"] = value;
+        return metrics;
     }
 
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,

@@ -55,12 +55,12 @@ public class MethodRegistryTests
     public void A_record_written_before_option_values_were_recorded_gets_the_defaults_it_was_trained_with()
     {
         var empty = new Dictionary<string, string>();
-        Assert.Equal("0", MethodRegistry.RecordedOptions("attr-reg", empty)["unimodal"]);
-        Assert.Equal(new Dictionary<string, string> { ["lambda"] = "2", ["unimodal"] = "0" }, MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["lambda"] = "2" }));
-        // A complete record (every option's value) and a given unimodal are kept as they are.
+        Assert.Equal("0", MethodRegistry.RecordedOptions("attr-reg", empty)["unimodal-weight"]);
+        Assert.Equal(new Dictionary<string, string> { ["lambda"] = "2", ["unimodal-weight"] = "0" }, MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["lambda"] = "2" }));
+        // A complete record (every option's value) and a given unimodal-weight are kept as they are.
         IReadOnlyDictionary<string, string> complete = MethodRegistry.ResolvedOptions("attr-reg", empty);
         Assert.Equal(complete, MethodRegistry.RecordedOptions("attr-reg", complete));
-        Assert.Equal("0.5", MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["unimodal"] = "0.5" })["unimodal"]);
+        Assert.Equal("0.5", MethodRegistry.RecordedOptions("attr-reg", new Dictionary<string, string> { ["unimodal-weight"] = "0.5" })["unimodal-weight"]);
         // Methods whose defaults never changed, and unimodal baselines, are unchanged.
         Assert.Empty(MethodRegistry.RecordedOptions("ogm-ge", empty));
         Assert.Empty(MethodRegistry.RecordedOptions("audio-only", empty));
