@@ -347,7 +347,7 @@ public sealed class Comparison
         return comparison;
     }
 
-    // "attr-reg unimodal=1 normalize=l2": what a variant row trains, for the report.
+    // "attr-reg unimodal-weight=1 embedding-norm=l2": what a variant row trains, for the report.
     private string Describe(string row)
     {
         ComparisonRun run = Runs.First(r => r.Method == row);
