@@ -32,5 +32,7 @@ public class SharePenaltyTests
         // Batch: weighted mean shares (0.8 + 0.9) / 4 = 0.425, distance 2 * 0.075 = 0.15.
         Assert.Equal(0.15, new SharePenalty("l1", true).Of(shares, new[] { 0.5, 0.5 }, weights).item<float>(), 6);
         Assert.Equal(0.0, new SharePenalty("l1", true).Of(shares, new[] { 0.5, 0.5 }, zeros(3)).item<float>(), 6);
+        // Weights 1 everywhere give the unweighted penalty.
+        Assert.Equal(new SharePenalty("l2", false).Of(shares, new[] { 0.5, 0.5 }).item<float>(), new SharePenalty("l2", false).Of(shares, new[] { 0.5, 0.5 }, ones(3)).item<float>(), 6);
     }
 }
