@@ -23,7 +23,7 @@ public static class StepTimeBenchmark
     /// follow '@' as key=value pairs separated by ';'. valuation starts re-sampling after epoch 1 (warmup=1) so that the
     /// measured epochs include its extra copies.
     /// </summary>
-    public const string DefaultMethods = "joint,attr-reg,attr-reg@attribution=ig;steps=8,attr-reg-published,ogm-ge,modality-dropout,mmpareto,agm,gblend,mla,valuation@warmup=1,umt,mmcosine,cml,lfm,relearning@every=1,pmr,opm,amco,reconboost,mbsd,greedy";
+    public const string DefaultMethods = "joint,attr-reg,attr-reg@attribution=ig;ig-steps=8,attr-reg-published,ogm-ge,modality-dropout,mmpareto,agm,gblend,mla,valuation@warmup=1,umt,mmcosine,cml,lfm,relearning@every=1,pmr,opm,amco,reconboost,mbsd,greedy";
 
     /// <summary>Runs the benchmark; options: --methods LIST, --rounds N (3), --epochs N (2), --samples N (900), --threads N (2), --batch N (32), --warmup N (3 steps).</summary>
     public static int Run(string[] args)

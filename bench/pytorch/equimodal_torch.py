@@ -5,7 +5,7 @@ This is the PyTorch side of `Equimodal.Bench pytorch` (see bench/README.md). It 
     FrameEncoder (a 2D ResNet per frame, mean over frames), ConcatFusion (one linear layer on the concatenation;
     modality m's logits are its slice of the layer plus bias / M);
   - the step of src/Equimodal/Training/Trainer.cs: zero_grad, loss, loss.item(), backward, AdamW step, correct count;
-  - "attr-reg" (src/Equimodal/Methods/AttributionRegularization.cs, default options): Gradient x Input of the largest
+  - "attr-reg" (src/Equimodal/Methods/AttributionRegularization/, default options): Gradient x Input of the largest
     fused logit at the embeddings (double backward), L2 pooling, shares, L1 distance to uniform targets, lambda 1;
   - evaluation (src/Equimodal/Evaluation/Evaluator.cs Collect): fused and modality logits without gradients, then the
     Gradient x Input share of the predicted class at the fusion input.

@@ -110,6 +110,12 @@ public abstract class TrainingSettings : ModelSettings
     [DefaultFrom(typeof(RunConfig), nameof(RunConfig.TensorBoard))]
     public bool TensorBoard { get; init; }
 
+    /// <summary>The modality-use diagnostic.</summary>
+    [CommandOption("--modality-use <BOOL>")]
+    [Description("Measure how the model uses each modality on the validation split at every epoch end (norms, attribution shares, ablation drops, own accuracy; logged to metrics.jsonl): true or false.")]
+    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.ModalityUse))]
+    public bool ModalityUse { get; init; }
+
     /// <summary>Whole-model initial weights.</summary>
     [CommandOption("--init-weights <FILE>")]
     [Description("Start from these weights (.safetensors or .pt, names as written by 'export').")]
@@ -154,7 +160,7 @@ public abstract class TrainingSettings : ModelSettings
         Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Optimizer = Optimizer,
         Momentum = Momentum, Schedule = Schedule, StepSize = StepSize, Gamma = Gamma, GradientClip = Clip, Seed = Seed,
         Device = Device, Threads = Threads, CheckpointEverySteps = CheckpointEvery, KeepCheckpoints = KeepCheckpoints,
-        InitWeights = InitWeights, Encoders = EncoderTransfers(),
+        InitWeights = InitWeights, Encoders = EncoderTransfers(), ModalityUse = ModalityUse,
     };
 
     /// <summary>The run configuration these flags describe, for <paramref name="method"/>.</summary>

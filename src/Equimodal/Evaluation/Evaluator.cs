@@ -46,9 +46,9 @@ public static class Evaluator
     }
 
     /// <summary>
-    /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
-    /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
-    /// attribution regularization acts on; one extra backward through the fusion head per batch). <paramref name="condition"/>
+    /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share
+    /// of the predicted class (<see cref="ModalityShareMeasure.Reported"/>: the quantity attribution regularization acts
+    /// on by default; one extra backward through the fusion head per batch). <paramref name="condition"/>
     /// makes modalities absent for every sample or corrupts their inputs. <paramref name="dataset"/> is bound to the model.
     /// </summary>
     public static Scores Collect(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize, Device device, TestCondition? condition = null)
@@ -60,8 +60,7 @@ public static class Evaluator
         var perModality = Enumerable.Range(0, modalities).Select(_ => new double[n, k]).ToArray();
         var labels = new int[n];
         var shareSums = new double[modalities];
-        var attribution = new GradientTimesInput(model);
-        var shareOptions = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
+        ModalityShareMeasure shareMeasure = ModalityShareMeasure.Reported(model);
         int offset = 0;
         EvaluationSweep.Run(model, dataset, batchSize, device, batch =>
         {
@@ -71,8 +70,7 @@ public static class Evaluator
             for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
             using (torch.enable_grad())
             {
-                using AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions);
-                double[] batchShares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                double[] batchShares = shareMeasure.Shares(output.Embeddings, AttributionTarget.PredictedClass).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
                 for (int m = 0; m < modalities; m++) shareSums[m] += batchShares[m];
             }
             long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();

@@ -13,6 +13,9 @@ namespace Equimodal.Evaluation;
 /// </summary>
 public static class ModalityUse
 {
+    /// <summary>Prefix of the epoch metrics the trainer logs with <see cref="Training.TrainingOptions.ModalityUse"/> on.</summary>
+    public const string MetricPrefix = "modality-use.";
+
     /// <summary>Mean L2 norm of the modality's embedding (the fusion input).</summary>
     public const string EmbeddingNorm = "embedding-norm";
 
@@ -47,8 +50,7 @@ public static class ModalityUse
             [AblationLossIncrease] = new double[modalities],
             [OwnAccuracy] = new double[modalities],
         };
-        var attribution = new GradientTimesInput(model);
-        var shareOptions = new AttributionOptions { ComputeDelta = false };
+        ModalityShareMeasure shareMeasure = ModalityShareMeasure.Reported(model);
         long samples = 0;
         EvaluationSweep.Run(model, dataset, batchSize, device, batch =>
         {
@@ -59,8 +61,7 @@ public static class ModalityUse
             Tensor shares;
             using (enable_grad())
             {
-                AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.MaxLogit, shareOptions);
-                shares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).detach().sum(dim: 0).to_type(ScalarType.Float64).cpu();
+                shares = shareMeasure.Shares(output.Embeddings, AttributionTarget.MaxLogit).detach().sum(dim: 0).to_type(ScalarType.Float64).cpu();
             }
             for (int m = 0; m < modalities; m++)
             {

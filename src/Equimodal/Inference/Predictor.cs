@@ -106,9 +106,7 @@ public sealed class Predictor : IDisposable
             probabilities = Rows(logits.softmax(1));
             using (enable_grad())
             {
-                var options = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
-                using AttributionResult result = new GradientTimesInput(_model).AttributeEmbeddings(embeddings, AttributionTarget.PredictedClass, options);
-                shares = Rows(AttributionShares.Shares(result.PerModality, AttributionPooling.L2));
+                shares = Rows(ModalityShareMeasure.Reported(_model).Shares(embeddings, AttributionTarget.PredictedClass));
             }
         }
         float[] present = mask.cpu().data<float>().ToArray();

@@ -93,11 +93,39 @@ public static class MethodRegistry
         return read.Resolved;
     }
 
+    /// <summary>
+    /// Options recorded by a run folder under the names method <paramref name="name"/> had then, read under today's names
+    /// (<see cref="MethodSettings.FormerName"/>); withdrawn options (<see cref="MethodSettings.Withdraw"/>) are dropped.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> UnderCurrentNames(string name, IReadOnlyDictionary<string, string> recorded)
+    {
+        if (!IsKnown(name)) return recorded;
+        MethodSettings declared = Declarations(name);
+        var current = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in recorded)
+        {
+            if (declared.Withdrawn.Contains(key)) continue;
+            string currentKey = declared.FormerNames.GetValueOrDefault(key, key);
+            if (!recorded.ContainsKey(currentKey) || currentKey == key) current[currentKey] = value;
+        }
+        return current;
+    }
+
+    /// <summary>Whether <paramref name="key"/> is a former option of method <paramref name="name"/> (renamed or withdrawn), which the method refuses saying what to give instead.</summary>
+    public static bool IsFormerOption(string name, string key)
+    {
+        MethodSettings declared = Declarations(name);
+        return declared.FormerNames.ContainsKey(key) || declared.Withdrawn.Contains(key);
+    }
+
     /// <summary>The options of method <paramref name="name"/>, with their defaults for this name.</summary>
-    public static IReadOnlyList<MethodOption> Options(string name)
+    public static IReadOnlyList<MethodOption> Options(string name) => Declarations(name).Declared;
+
+    // What method name declares (options, former names) when given no option.
+    private static MethodSettings Declarations(string name)
     {
         Create(name, new MethodSettings(), out MethodSettings read);
-        return read.Declared;
+        return read;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Equimodal.Methods;
 
 /// <summary>
 /// Frozen unimodal teachers and their feature distillation loss, as Uni-Modal Teacher (UMT, ICML 2023) trains them;
-/// shared by <see cref="UniModalTeacherMethod"/> and attr-reg's option teachers. Before the first epoch, one unimodal
+/// shared by <see cref="UniModalTeacherMethod"/> and attr-reg's option teacher-weight. Before the first epoch, one unimodal
 /// model per modality is trained by a nested <see cref="Trainer"/> with the run's options (the same training split and
 /// seed, the given epochs, its best-validation weights kept) and frozen. The teachers are part of the method state under
 /// a prefix, so a resumed run reuses them; torch's generator is restored after teacher training, so the student's

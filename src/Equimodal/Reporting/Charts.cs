@@ -139,8 +139,9 @@ public static class Charts
     }
 
     /// <summary>
-    /// The per-epoch modality-use diagnostics (<see cref="Evaluation.ModalityUse"/>, logged as method metrics
-    /// "...use.{quantity}.{modality}"), one chart per quantity some run logged, one line per group and modality.
+    /// The per-epoch modality-use diagnostics (<see cref="Evaluation.ModalityUse"/>, logged as epoch metrics
+    /// "modality-use.{quantity}.{modality}", or "attr-reg.use.{quantity}.{modality}" by older runs), one chart per quantity
+    /// some run logged, one line per group and modality.
     /// </summary>
     public static IReadOnlyList<LineChart> ModalityUse(IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<EpochRecord>>> historiesByLabel, IReadOnlyList<string> modalities)
     {

@@ -157,7 +157,7 @@ public static class ComparisonPlots
         plot.SavePng(file, Width, Height);
     }
 
-    /// <summary>File name of the modality-use figure (runs trained with attr-reg's diagnostics=on).</summary>
+    /// <summary>File name of the modality-use figure (runs trained with --modality-use true).</summary>
     public const string ModalityUseFile = "modality-use.png";
 
     /// <summary>Method names under their bars.</summary>

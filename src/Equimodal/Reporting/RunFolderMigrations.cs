@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Equimodal.Data;
+using Equimodal.Methods;
 
 namespace Equimodal.Reporting;
 
@@ -23,6 +24,15 @@ public static class RunFolderMigrations
             if (config["method"]?.GetValue<string>() != "attr-reg") return;
             JsonObject options = ObjectAt(config, "methodOptions");
             if (!options.ContainsKey("unimodal")) options["unimodal"] = "0";
+        },
+        // 1 -> 2: attr-reg's options were renamed to say what they set (unimodal -> unimodal-weight, ...); the method
+        // declares each former name, which the command line refuses naming the new one.
+        config =>
+        {
+            if (config["method"]?.GetValue<string>() is not { } method || config["methodOptions"] is not JsonObject options) return;
+            var recorded = options.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
+            config["methodOptions"] = new JsonObject(MethodRegistry.UnderCurrentNames(method, recorded)
+                .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
         },
     };
 

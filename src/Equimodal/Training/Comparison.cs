@@ -86,7 +86,9 @@ public sealed class Comparison
     // An unprefixed option reaches every row; when a row's method lacks it, say which methods have it and how to aim it.
     private static void CreateMethod(ComparisonRun run, IReadOnlyDictionary<string, string> given, IReadOnlyList<string> gridMethods)
     {
-        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)).ToArray();
+        // A former name of the row's method is left to the method, which names the current one.
+        string[] misplaced = given.Keys.Where(k => !k.Contains(':') && MethodRegistry.Options(run.Config.Method).All(o => o.Key != k)
+            && !MethodRegistry.IsFormerOption(run.Config.Method, k)).ToArray();
         if (misplaced.Length > 0)
         {
             string key = misplaced[0];
@@ -350,7 +352,7 @@ public sealed class Comparison
         return comparison;
     }
 
-    // "attr-reg unimodal=1 normalize=l2": what a variant row trains, for the report.
+    // "attr-reg unimodal-weight=1 embedding-norm=l2": what a variant row trains, for the report.
     private string Describe(string row)
     {
         ComparisonRun run = Runs.First(r => r.Method == row);

@@ -19,6 +19,8 @@ public sealed class MethodSettings
     private readonly Dictionary<string, string> _values;
     private readonly Dictionary<string, string> _presets = new(StringComparer.Ordinal);
     private readonly List<MethodOption> _declared = new();
+    private readonly Dictionary<string, string> _formerNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
 
     /// <summary>Creates settings from pairs.</summary>
     public MethodSettings(IReadOnlyDictionary<string, string>? values = null) =>
@@ -79,6 +81,33 @@ public sealed class MethodSettings
 
     /// <summary>A free-form string.</summary>
     public string Text(string key, string fallback, string description) => Read(key, fallback, "text", description) ?? fallback;
+
+    /// <summary>Former option names declared so far, each with its current name.</summary>
+    public IReadOnlyDictionary<string, string> FormerNames => _formerNames;
+
+    /// <summary>Former options declared withdrawn so far (no longer method options).</summary>
+    public IReadOnlyCollection<string> Withdrawn => _withdrawn;
+
+    /// <summary>
+    /// Declares that option <paramref name="key"/> was called <paramref name="formerKey"/>: given under the former name it
+    /// is refused with the new one; a saved run's record reads it under the new name (<see cref="Methods.MethodRegistry.RecordedOptions"/>).
+    /// </summary>
+    public void FormerName(string formerKey, string key)
+    {
+        _formerNames[formerKey] = key;
+        if (_values.TryGetValue(formerKey, out string? value))
+            throw new ArgumentException($"Method option {formerKey} is now called {key}: give {key}={value}.");
+    }
+
+    /// <summary>
+    /// Declares that option <paramref name="formerKey"/> is no longer a method option; given, it is refused with
+    /// <paramref name="instead"/> (what to use now); a saved run's record drops it.
+    /// </summary>
+    public void Withdraw(string formerKey, string instead)
+    {
+        _withdrawn.Add(formerKey);
+        if (_values.ContainsKey(formerKey)) throw new ArgumentException($"Method option {formerKey} is no longer a method option: {instead}");
+    }
 
     /// <summary>Throws when a key was given that the method did not read.</summary>
     public void RejectUnknown(string method)

@@ -152,6 +152,8 @@ public sealed class Trainer
 
             EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
+            IReadOnlyDictionary<string, double> methodMetrics = method.EpochMetrics();
+            if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, splits.Validation, modalityIndices, device);
             var record = new EpochRecord
             {
                 Epoch = epoch + 1,
@@ -160,7 +162,7 @@ public sealed class Trainer
                 LearningRate = progress.EpochLearningRate,
                 Validation = validation,
                 TrainSeconds = epochSeconds,
-                MethodMetrics = method.EpochMetrics(),
+                MethodMetrics = methodMetrics,
             };
             history.Add(record);
             bool improved = validation.Accuracy > progress.BestAccuracy;
@@ -222,6 +224,15 @@ public sealed class Trainer
             output => method.Backward(output, info), () => method.AdjustGradients(info));
         method.AfterOptimizerStep(step.Output, info);
         return (step.Loss, step.Output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+    }
+
+    // The modality-use diagnostic of TrainingOptions.ModalityUse, next to the method's own metrics.
+    private IReadOnlyDictionary<string, double> WithModalityUse(IReadOnlyDictionary<string, double> methodMetrics, MultimodalClassifier model,
+        IMultimodalDataset validation, IReadOnlyList<int> modalityIndices, Device device)
+    {
+        var metrics = new Dictionary<string, double>(methodMetrics);
+        foreach (var (name, value) in ModalityUse.Measure(model, validation, modalityIndices, _options.BatchSize, device)) metrics[$"{ModalityUse.MetricPrefix}{name}"] = value;
+        return metrics;
     }
 
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,

@@ -54,6 +54,13 @@ public sealed record TrainingOptions
     /// <summary>Per-encoder pretrained weights, freezing and learning rates (transfer learning).</summary>
     public IReadOnlyList<EncoderTransfer> Encoders { get; init; } = Array.Empty<EncoderTransfer>();
 
+    /// <summary>
+    /// Measure how the model uses each modality on the validation split at every epoch end (<see cref="Evaluation.ModalityUse"/>:
+    /// embedding and fusion-weight norms, attribution shares, ablation drops, own accuracy), logged as
+    /// "modality-use.QUANTITY.MODALITY" metrics; evaluation only, training is unchanged.
+    /// </summary>
+    public bool ModalityUse { get; init; }
+
     /// <summary>Largest <see cref="Threads"/> accepted: beyond it thread creation alone can stall the machine for minutes.</summary>
     public const int MaxThreads = 256;
 

@@ -145,10 +145,10 @@ public class MpiJobTests
     [InlineData("ogm-ge", "parameters=all")]
     [InlineData("mmpareto")]
     [InlineData("attr-reg")]
-    [InlineData("attr-reg", "unimodal=1")]
-    [InlineData("attr-reg", "layer=last-block")]
-    [InlineData("attr-reg", "normalize=l2")]
-    [InlineData("attr-reg", "distill=1")]
+    [InlineData("attr-reg", "unimodal-weight=1")]
+    [InlineData("attr-reg", "attribution-layer=last-block")]
+    [InlineData("attr-reg", "embedding-norm=l2")]
+    [InlineData("attr-reg", "distill-weight=1")]
     [InlineData("attr-reg", "pooling=net")]
     public void Two_ranks_at_batch_b_train_what_one_process_trains_at_batch_2b(string method, string? option = null)
     {

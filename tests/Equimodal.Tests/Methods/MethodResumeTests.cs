@@ -12,7 +12,7 @@ public class MethodResumeTests
         ["gblend"] = "every=1",                        // weight estimates of epochs 0-1
         ["umt"] = "teacher-epochs=1",                  // the frozen teachers
         ["valuation"] = "warmup=1",                    // the copies selected after epoch 1 are spread over epoch 2
-        ["attr-reg-published"] = "targets=adaptive",   // the separate fusion optimizer and the adaptive targets
+        ["attr-reg-published"] = "target-shares=adaptive",   // the separate fusion optimizer and the adaptive targets
         ["relearning"] = "every=1",                    // the re-learning after epoch 1 and the initial weights
         ["pmr"] = "regularize-epochs=3",               // prototypes of earlier epochs and their entropy regulariser
     };
@@ -23,10 +23,10 @@ public class MethodResumeTests
         var data = new TheoryData<string, string>();
         foreach (MethodAttribute method in MethodRegistry.Methods) data.Add(method.Name, ShortRunOptions.GetValueOrDefault(method.Name, ""));
         // attr-reg's options that add state (the teachers) or change the model (normalised embeddings, last-block attributions).
-        data.Add("attr-reg", "teachers=1 teacher-epochs=1 normalize=l2");
-        data.Add("attr-reg", "layer=last-block normalize=layernorm");
+        data.Add("attr-reg", "teacher-weight=1 teacher-epochs=1 embedding-norm=l2");
+        data.Add("attr-reg", "attribution-layer=last-block embedding-norm=layernorm");
         // The self-distillation between the modalities' own logits, under a lambda warm-up.
-        data.Add("attr-reg", "distill=1 warmup=2");
+        data.Add("attr-reg", "distill-weight=1 warmup-epochs=2");
         return data;
     }
 

@@ -19,12 +19,12 @@ public class RunFolderMigrationsTests
     {
         // config.json recorded only the given options once; attr-reg's unimodal weight was 0 then.
         JsonObject old = RunFolderMigrations.MigrateConfig(Parse("""{"method":"attr-reg","methodOptions":{"lambda":"2"}}"""), "config.json");
-        Assert.Equal("""{"lambda":"2","unimodal":"0"}""", old["methodOptions"]!.ToJsonString());
+        Assert.Equal("""{"lambda":"2","unimodal-weight":"0"}""", old["methodOptions"]!.ToJsonString());
         Assert.Equal(RunFolderMigrations.ConfigFormatVersion, old["formatVersion"]!.GetValue<int>());
-        Assert.Equal("""{"unimodal":"0"}""", RunFolderMigrations.MigrateConfig(Parse("""{"method":"attr-reg"}"""), "config.json")["methodOptions"]!.ToJsonString());
+        Assert.Equal("""{"unimodal-weight":"0"}""", RunFolderMigrations.MigrateConfig(Parse("""{"method":"attr-reg"}"""), "config.json")["methodOptions"]!.ToJsonString());
         // A recorded value is kept, other methods are left alone, and a current file passes unchanged.
-        Assert.Equal("0.5", RunFolderMigrations.MigrateConfig(Parse("""{"method":"attr-reg","methodOptions":{"unimodal":"0.5"}}"""), "config.json")["methodOptions"]!["unimodal"]!.GetValue<string>());
-        Assert.Equal("""{"method":"ogm-ge","methodOptions":{},"formatVersion":1}""", RunFolderMigrations.MigrateConfig(Parse("""{"method":"ogm-ge","methodOptions":{}}"""), "config.json").ToJsonString());
+        Assert.Equal("0.5", RunFolderMigrations.MigrateConfig(Parse("""{"method":"attr-reg","methodOptions":{"unimodal":"0.5"}}"""), "config.json")["methodOptions"]!["unimodal-weight"]!.GetValue<string>());
+        Assert.Equal($$"""{"method":"ogm-ge","methodOptions":{},"formatVersion":{{RunFolderMigrations.ConfigFormatVersion}}}""", RunFolderMigrations.MigrateConfig(Parse("""{"method":"ogm-ge","methodOptions":{}}"""), "config.json").ToJsonString());
         string current = $$"""{"method":"attr-reg","methodOptions":{},"formatVersion":{{RunFolderMigrations.ConfigFormatVersion}}}""";
         Assert.Equal(current, RunFolderMigrations.MigrateConfig(Parse(current), "config.json").ToJsonString());
     }

@@ -242,12 +242,12 @@ public class ComparisonTests
         new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small);
         string configFile = Path.Combine(folder, "runs", "attr-reg-seed7", RunFolder.ConfigFile);
         RunConfig recorded = new RunFolder(Path.GetDirectoryName(configFile)!).ReadConfig();
-        Assert.Equal("1", recorded.MethodOptions["unimodal"]);
+        Assert.Equal("1", recorded.MethodOptions["unimodal-weight"]);
 
-        // As an older version wrote it (no option given, none recorded): attr-reg then meant unimodal=0.
+        // As an older version wrote it (no option given, none recorded): attr-reg then meant unimodal-weight=0.
         File.WriteAllText(configFile, JsonSerializer.Serialize(recorded with { MethodOptions = new Dictionary<string, string>() }, Json.Indented));
         Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small)).Message);
-        var former = new Dictionary<string, string> { ["attr-reg:unimodal"] = "0" };
+        var former = new Dictionary<string, string> { ["attr-reg:unimodal-weight"] = "0" };
         Assert.Single(new Comparison(config with { MethodOptions = former }, new[] { "attr-reg" }, 1, folder).Run(TestData.Small).Runs);
     }
 

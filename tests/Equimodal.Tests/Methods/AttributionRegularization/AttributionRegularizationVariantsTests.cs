@@ -1,13 +1,14 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
+using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Bench = Equimodal.Tests.Methods.AttributionRegularizationTests.Bench;
+using Bench = Equimodal.Tests.Methods.AttributionRegularization.AttributionRegularizationTests.Bench;
 
-namespace Equimodal.Tests.Methods;
+namespace Equimodal.Tests.Methods.AttributionRegularization;
 
 /// <summary>The attr-reg variants whose shares cannot be met by rescaling, and their targets: hand-computed values and gradient checks.</summary>
 public class AttributionRegularizationVariantsTests
@@ -27,7 +28,7 @@ public class AttributionRegularizationVariantsTests
     [Fact]
     public void Log_probability_shares_attribute_the_log_softmax_and_ignore_what_every_class_gets()
     {
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=log-prob", "target=true");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=log-prob", "attributed-class=true");
         double[][] a = AttributionRegularizationTests.Rows(bench.Batch.Inputs[0]), b = AttributionRegularizationTests.Rows(bench.Batch.Inputs[1]);
         var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
         double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
@@ -47,7 +48,7 @@ public class AttributionRegularizationVariantsTests
 
         // Adding the same vector to every class's weights on modality a changes its logit attribution but no prediction:
         // the log-prob shares do not move, the logit shares do.
-        using var logit = new Bench("attr-reg", Array.Empty<long>(), "target=true");
+        using var logit = new Bench("attr-reg", Array.Empty<long>(), "attributed-class=true");
         Tensor logitBefore = logit.Method.Shares(logit.Batch.Inputs, logit.Batch.Labels).detach().clone();
         Tensor logProbBefore = bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels).detach().clone();
         using (no_grad())
@@ -65,7 +66,7 @@ public class AttributionRegularizationVariantsTests
     [InlineData("zero")]
     public void Drop_shares_are_the_clamped_loss_of_true_class_log_probability_without_each_modality(string baseline)
     {
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=drop", $"baseline={baseline}");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "quantity=drop", $"drop-baseline={baseline}");
         double[][] a = AttributionRegularizationTests.Rows(bench.Batch.Inputs[0]), b = AttributionRegularizationTests.Rows(bench.Batch.Inputs[1]);
         var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
         double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
@@ -93,10 +94,10 @@ public class AttributionRegularizationVariantsTests
     /// embedding (float32 model, so a step of 5e-4 and a tolerance of 1e-3 + 2 % of the gradient).
     /// </summary>
     [Theory]
-    [InlineData("quantity=log-prob", "target=true")]
-    [InlineData("quantity=log-prob", "target=top")]
-    [InlineData("quantity=drop", "baseline=mean")]
-    [InlineData("quantity=drop", "baseline=zero")]
+    [InlineData("quantity=log-prob", "attributed-class=true")]
+    [InlineData("quantity=log-prob", "attributed-class=top")]
+    [InlineData("quantity=drop", "drop-baseline=mean")]
+    [InlineData("quantity=drop", "drop-baseline=zero")]
     public void The_penalty_gradient_matches_finite_differences(string quantity, string option)
     {
         using var bench = new Bench("attr-reg", Array.Empty<long>(), quantity, option);
@@ -115,8 +116,8 @@ public class AttributionRegularizationVariantsTests
         Tensor a = bench.Batch.Inputs[0].detach().clone().requires_grad_(true);
         Tensor b = bench.Batch.Inputs[1].detach();
         Tensor weight = ((ConcatFusion)bench.Model.Fusion).Classifier.weight!;
-        double Penalty() => AttributionRegularization.Penalty(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets, "l2", false).item<float>();
-        Tensor penalty = AttributionRegularization.Penalty(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets, "l2", false);
+        double Penalty() => new SharePenalty("l2", false).Of(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets).item<float>();
+        Tensor penalty = new SharePenalty("l2", false).Of(bench.Method.Shares(new[] { a, b }, bench.Batch.Labels), bench.Method.Targets);
         Tensor[] gradients = torch.autograd.grad(new[] { penalty }, new[] { weight, a }).ToArray();
         Assert.True(gradients[0].abs().max().item<float>() > 1e-6, "the penalty must reach the fusion weights");
         Assert.True(gradients[1].abs().max().item<float>() > 1e-6, "the penalty must reach the embeddings (the encoders)");
@@ -140,56 +141,28 @@ public class AttributionRegularizationVariantsTests
     }
 
     [Fact]
-    public void Per_sample_targets_push_only_samples_on_which_every_modality_is_informative()
+    public void Per_sample_targets_weigh_the_penalty_by_the_samples_every_modality_informs()
     {
-        using var scope = NewDisposeScope();
-        // Three samples, two classes: modality a beats chance on samples 0 and 1, modality b on samples 0 and 2.
-        Tensor labels = tensor(new long[] { 0, 1, 0 });
-        Tensor logitsA = tensor(new float[] { 2, 0, 0, 1, 0, 3 }).view(3, 2);
-        Tensor logitsB = tensor(new float[] { 1, 0, 2, 0, 1, -1 }).view(3, 2);
-        Tensor informative = AttributionRegularization.Informative(new[] { logitsA, logitsB }, labels);
-        Assert.Equal(new[] { true, true, true, false, false, true }, informative.data<bool>().ToArray());
-        Tensor shares = tensor(new float[] { 0.8f, 0.2f, 0.1f, 0.9f, 0.3f, 0.7f }).view(3, 2);
-        Tensor weights = informative.all(1).to_type(ScalarType.Float32);
-        // Only sample 0 counts: |0.8 - 0.5| + |0.2 - 0.5| = 0.6.
-        Assert.Equal(0.6, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, weights).item<float>(), 6);
-        Assert.Equal(0.6, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", true, weights).item<float>(), 6);
-        Assert.Equal(0.0, AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, zeros(3)).item<float>(), 6);
-        // Weights 1 everywhere give the unweighted penalty.
-        Assert.Equal(AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false).item<float>(),
-            AttributionRegularization.Penalty(shares, new[] { 0.5, 0.5 }, "l1", false, ones(3)).item<float>(), 6);
-
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "targets=per-sample", "lambda=2");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "target-shares=per-sample", "lambda=2");
         StepOutput output = bench.Step();
         var model = bench.Model;
         ModelOutput forward = model.Forward(bench.Batch.Inputs);
-        Tensor mask = AttributionRegularization.Informative(forward.ModalityLogits, bench.Batch.Labels).all(1).to_type(ScalarType.Float32);
+        Tensor mask = PerSampleTargets.Informative(forward.ModalityLogits, bench.Batch.Labels).all(1).to_type(ScalarType.Float32);
         Tensor expected = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels)
-            + 2 * AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false, mask);
+            + 2 * new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, mask);
         Assert.Equal(expected.item<float>(), output.Loss.item<float>(), 5);
     }
 
     [Fact]
     public void Inverse_variance_targets_follow_the_unimodal_errors_of_the_epoch()
     {
-        using (var scope = NewDisposeScope())
-        {
-            // softmax([0, 0]) = [0.5, 0.5] against label 0: (0.5 - 1)^2 + 0.5^2 = 0.5; a confident right answer errs ~0.
-            double[] errors = AttributionRegularization.UnimodalErrors(new[] { zeros(1, 2), tensor(new float[] { 20, 0 }).view(1, 2) }, tensor(new long[] { 0 }));
-            Assert.Equal(0.5, errors[0], 6);
-            Assert.Equal(0.0, errors[1], 6);
-        }
-        double[] targets = AttributionRegularization.InverseVarianceTargets(new[] { 0.2, 0.6 });
-        Assert.Equal(0.75, targets[0], 12);
-        Assert.Equal(0.25, targets[1], 12);
-
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "targets=inverse-variance");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "target-shares=inverse-variance");
         Assert.Equal(new[] { 0.5, 0.5 }, bench.Method.Targets);
         bench.Method.OnEpochStart(0);
         bench.Step();
-        double[] measured = AttributionRegularization.UnimodalErrors(bench.Model.Forward(bench.Batch.Inputs).ModalityLogits, bench.Batch.Labels);
+        double[] measured = InverseVarianceTargets.UnimodalErrors(bench.Model.Forward(bench.Batch.Inputs).ModalityLogits, bench.Batch.Labels);
         bench.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult()));
-        double[] expected = AttributionRegularization.InverseVarianceTargets(measured);
+        double[] expected = InverseVarianceTargets.FromErrors(measured);
         Assert.Equal(expected[0], bench.Method.Targets[0], 6);
         Assert.Equal(measured[1], bench.Method.EpochMetrics()["attr-reg.unimodal-error.b"], 6);
     }
@@ -197,83 +170,44 @@ public class AttributionRegularizationVariantsTests
     [Fact]
     public void The_default_trains_each_modalitys_own_logits_and_the_published_variant_does_not()
     {
-        Assert.Equal("1", MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string>())["unimodal"]);
-        Assert.Equal("0", MethodRegistry.ResolvedOptions("attr-reg-published", new Dictionary<string, string>())["unimodal"]);
+        Assert.Equal("1", MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string>())["unimodal-weight"]);
+        Assert.Equal("0", MethodRegistry.ResolvedOptions("attr-reg-published", new Dictionary<string, string>())["unimodal-weight"]);
     }
 
     [Fact]
     public void Unimodal_heads_add_the_mean_cross_entropy_of_each_modalitys_own_logits()
     {
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal=0.5", "lambda=2");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal-weight=0.5", "lambda=2");
         StepOutput output = bench.Step();
         ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
         double crossEntropy = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels).item<float>();
         double unimodal = forward.ModalityLogits.Average(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
-        double penalty = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false).item<float>();
+        double penalty = new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets).item<float>();
         Assert.Equal(crossEntropy + 2 * penalty + 0.5 * unimodal, output.Loss.item<float>(), 5);
     }
 
     [Fact]
     public void Distill_adds_mbsds_self_distillation_between_the_own_logits_with_its_weight()
     {
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal=0.5", "lambda=2", "distill=3");
+        using var bench = new Bench("attr-reg", Array.Empty<long>(), "unimodal-weight=0.5", "lambda=2", "distill-weight=3");
         StepOutput output = bench.Step();
         ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
         double crossEntropy = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels).item<float>();
         double unimodal = forward.ModalityLogits.Average(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
-        double penalty = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", false).item<float>();
+        double penalty = new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets).item<float>();
         double distillation = MbsdMethod.PairTerm(forward.ModalityLogits[0], forward.ModalityLogits[1], bench.Batch.Labels).item<float>();
         Assert.True(distillation > 1e-4, "the test batch must have modalities of different confidence");
         Assert.Equal(crossEntropy + 2 * penalty + 0.5 * unimodal + 3 * distillation, output.Loss.item<float>(), 5);
     }
 
     [Fact]
-    public void Diagnostics_measure_norms_ablation_and_own_accuracy_by_hand()
-    {
-        using var bench = new Bench("attr-reg", Array.Empty<long>(), "diagnostics=on");
-        IMultimodalDataset validation = bench.Splits.Validation;
-        Batch all = validation.GetBatch(Enumerable.Range(0, validation.Count).ToArray(), Augmentation.None);
-        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, 7, CPU);
-        var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
-        double[][] weight = AttributionRegularizationTests.Rows(head.weight!);
-        double[] bias = Rows1(head.bias!);
-        double[][] a = AttributionRegularizationTests.Rows(all.Inputs[0]), b = AttributionRegularizationTests.Rows(all.Inputs[1]);
-        long[] labels = all.Labels.data<long>().ToArray();
-        int n = a.Length;
-        static int ArgMax(double[] v) => Array.IndexOf(v, v.Max());
-        double[] zero = new double[4];
-        double correct = 0, withoutA = 0, lossFull = 0, lossWithoutA = 0, ownB = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double[] full = Logits(weight, bias, a[i].Concat(b[i]).ToArray()), noA = Logits(weight, bias, zero.Concat(b[i]).ToArray());
-            correct += ArgMax(full) == labels[i] ? 1 : 0;
-            withoutA += ArgMax(noA) == labels[i] ? 1 : 0;
-            lossFull -= LogSoftmax(full)[labels[i]];
-            lossWithoutA -= LogSoftmax(noA)[labels[i]];
-            double[] own = Logits(weight.Select(w => new double[4].Concat(w.Skip(4)).ToArray()).ToArray(), bias.Select(v => v / 2).ToArray(), zero.Concat(b[i]).ToArray());
-            ownB += ArgMax(own) == labels[i] ? 1 : 0;
-        }
-        Assert.Equal(a.Average(r => Math.Sqrt(r.Sum(v => v * v))), measured["embedding-norm.a"], 4);
-        Assert.Equal(Math.Sqrt(weight.Sum(w => w.Skip(4).Sum(v => v * v))), measured["fusion-weight-norm.b"], 5);
-        Assert.Equal((correct - withoutA) / n, measured["ablation-accuracy-drop.a"], 6);
-        Assert.Equal((lossWithoutA - lossFull) / n, measured["ablation-loss-increase.a"], 4);
-        Assert.Equal(ownB / n, measured["own-accuracy.b"], 6);
-        Assert.Equal(1.0, measured["gxi-share.a"] + measured["gxi-share.b"], 5);
-        all.Dispose();
-
-        // As a method option, the diagnostic is logged with the epoch's metrics.
-        bench.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult()));
-        Assert.Equal(measured["own-accuracy.b"], bench.Method.EpochMetrics()["attr-reg.use.own-accuracy.b"], 12);
-    }
-
-    [Fact]
     public void Targets_or_penalties_taken_over_the_whole_batch_are_refused_under_data_parallel_training()
     {
         Assert.True(MethodRegistry.Create("attr-reg").DataParallel.Exact);
-        Assert.True(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "targets=per-sample" })).DataParallel.Exact);
-        DataParallelSupport inverseVariance = MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "targets=inverse-variance" })).DataParallel;
+        Assert.True(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "target-shares=per-sample" })).DataParallel.Exact);
+        DataParallelSupport inverseVariance = MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "target-shares=inverse-variance" })).DataParallel;
         Assert.False(inverseVariance.Exact);
-        Assert.Contains("targets=inverse-variance", inverseVariance.Reason);
-        Assert.False(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "penalty=batch" })).DataParallel.Exact);
+        Assert.Contains("target-shares=inverse-variance", inverseVariance.Reason);
+        Assert.False(MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "penalty-per=batch" })).DataParallel.Exact);
     }
 }

@@ -2,6 +2,7 @@ using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
+using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;
@@ -9,7 +10,7 @@ using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Methods;
+namespace Equimodal.Tests.Methods.AttributionRegularization;
 
 /// <summary>
 /// The attr-reg options that change where the penalty acts or what the model fuses: attributions at the encoders' last
@@ -17,8 +18,8 @@ namespace Equimodal.Tests.Methods;
 /// </summary>
 public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained) : IClassFixture<TrainedTeachers>
 {
-    private static AttributionRegularization Create(params string[] options) =>
-        (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(AttributionRegularizationTests.PenaltyOnly(options)));
+    private static AttributionRegularizationMethod Create(params string[] options) =>
+        (AttributionRegularizationMethod)MethodRegistry.Create("attr-reg", MethodSettings.Parse(AttributionRegularizationTests.PenaltyOnly(options)));
 
     [Fact]
     public void Encoders_split_into_last_block_features_and_pooling_without_changing_the_embedding()
@@ -47,7 +48,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
     [Fact]
     public void Last_block_shares_are_the_hand_computed_pooled_gradient_times_features()
     {
-        AttributionRegularization method = Create("layer=last-block");
+        AttributionRegularizationMethod method = Create("attribution-layer=last-block");
         using var bench = new MethodTestBench(method, epochs: 1, batchSize: 6);
         Assert.Equal(AttributionLayer.LastBlock, method.Layer);
         MultimodalClassifier model = bench.Model;
@@ -83,13 +84,13 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
     /// reaches the encoder's weights, not only its output scale).
     /// </summary>
     [Theory]
-    [InlineData("layer=last-block")]
-    [InlineData("normalize=l2")]
-    [InlineData("normalize=layernorm")]
-    [InlineData("layer=last-block", "normalize=l2")]
+    [InlineData("attribution-layer=last-block")]
+    [InlineData("embedding-norm=l2")]
+    [InlineData("embedding-norm=layernorm")]
+    [InlineData("attribution-layer=last-block", "embedding-norm=l2")]
     public void The_penalty_gradient_matches_finite_differences(params string[] options)
     {
-        AttributionRegularization method = Create(options);
+        AttributionRegularizationMethod method = Create(options);
         // A float64 model (built so: converting a built model's dtype is not supported for it), for exact differences.
         ScalarType defaultType = get_default_dtype();
         set_default_dtype(ScalarType.Float64);
@@ -109,7 +110,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         Tensor Penalty()
         {
             Tensor[] activations = method.Layer == AttributionLayer.LastBlock ? model.EncodeFeatures(inputs) : model.Encode(inputs);
-            return AttributionRegularization.Penalty(method.Shares(activations, bench.Batch.Labels), method.Targets, "l2", false);
+            return new SharePenalty("l2", false).Of(method.Shares(activations, bench.Batch.Labels), method.Targets);
         }
         Tensor fusionWeight = ((ConcatFusion)model.Fusion).Classifier.weight!;
         Tensor convolution = model.Encoder(0).named_parameters().Last(p => p.name.EndsWith("conv2.weight", StringComparison.Ordinal)).parameter;
@@ -138,7 +139,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
     [InlineData("layernorm")]
     public void Normalised_embeddings_are_computed_by_hand_and_cannot_be_rescaled(string normalize)
     {
-        AttributionRegularization method = Create($"normalize={normalize}");
+        AttributionRegularizationMethod method = Create($"embedding-norm={normalize}");
         Assert.Equal(normalize, method.ConfigureModel(new ModelOptions()).EmbeddingNorm);
         Assert.Equal("none", Create().ConfigureModel(new ModelOptions()).EmbeddingNorm);
         Assert.Equal("none", MethodRegistry.Create("attr-reg-published").ConfigureModel(new ModelOptions()).EmbeddingNorm);
@@ -178,7 +179,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         var config = new RunConfig
         {
             Method = "attr-reg",
-            MethodOptions = new Dictionary<string, string> { ["normalize"] = "l2" },
+            MethodOptions = new Dictionary<string, string> { ["embedding-norm"] = "l2" },
             Training = new TrainingOptions { Epochs = 1, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 4 },
         };
         DatasetSplits splits = VectorData.Create(120);
@@ -206,9 +207,9 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         batch.Dispose();
     }
 
-    private AttributionRegularization WithTeachers(MethodTestBench bench)
+    private AttributionRegularizationMethod WithTeachers(MethodTestBench bench)
     {
-        var method = (AttributionRegularization)bench.Method;
+        var method = (AttributionRegularizationMethod)bench.Method;
         // The teachers the fixture trained for umt, under attr-reg's state prefix.
         method.LoadState(trained.State.ToDictionary(kv => kv.Key.Replace("umt.", "attr-reg.teachers.", StringComparison.Ordinal), kv => kv.Value));
         return method;
@@ -220,8 +221,8 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         using var umtBench = new MethodTestBench(MethodRegistry.Create("umt", MethodSettings.Parse(new[] { "distill=1", "teacher-epochs=1" })), epochs: 2);
         var umt = (UniModalTeacherMethod)umtBench.Method;
         umt.LoadState(trained.State);
-        using var bench = new MethodTestBench(Create("lambda=0", "teachers=1", "teacher-epochs=1"), epochs: 2);
-        AttributionRegularization method = WithTeachers(bench);
+        using var bench = new MethodTestBench(Create("lambda=0", "teacher-weight=1", "teacher-epochs=1"), epochs: 2);
+        AttributionRegularizationMethod method = WithTeachers(bench);
         Assert.Equal(2, method.Teachers.Count);
         var step = new StepInfo(0, 0, 0, 1);
         float expected = umt.ComputeLoss(umtBench.Batch, step).Loss.item<float>();
@@ -234,8 +235,8 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         var step = new StepInfo(0, 0, 0, 1);
         using var plain = new MethodTestBench(Create("lambda=2"), epochs: 2);
         double withoutTeachers = plain.Method.ComputeLoss(plain.Batch, step).Loss.item<float>();
-        using var bench = new MethodTestBench(Create("lambda=2", "teachers=0.5", "teacher-epochs=1"), epochs: 2);
-        AttributionRegularization method = WithTeachers(bench);
+        using var bench = new MethodTestBench(Create("lambda=2", "teacher-weight=0.5", "teacher-epochs=1"), epochs: 2);
+        AttributionRegularizationMethod method = WithTeachers(bench);
         double distillation;
         using (no_grad())
         {
@@ -252,7 +253,7 @@ public class AttributionRegularizationModelVariantsTests(TrainedTeachers trained
         Assert.Equal(trained.State.Keys.Count(k => k.StartsWith("umt.", StringComparison.Ordinal)), state.Keys.Count(k => k.StartsWith("attr-reg.teachers.", StringComparison.Ordinal)));
         Assert.False(method.DataParallel.Exact);
         Assert.Contains("teachers", method.DataParallel.Reason);
-        Assert.True(Create("teachers=0").DataParallel.Exact);
-        Assert.Contains("needs teachers", Assert.Throws<ArgumentException>(() => Create("teacher-epochs=3")).Message);
+        Assert.True(Create("teacher-weight=0").DataParallel.Exact);
+        Assert.Contains("needs teacher-weight", Assert.Throws<ArgumentException>(() => Create("teacher-epochs=3")).Message);
     }
 }

@@ -1,13 +1,14 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
+using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Methods;
+namespace Equimodal.Tests.Methods.AttributionRegularization;
 
 public class AttributionRegularizationTests
 {
@@ -16,7 +17,7 @@ public class AttributionRegularizationTests
     /// default adds the unimodal cross-entropies, which have a test of their own.
     /// </summary>
     internal static string[] PenaltyOnly(string[] options) =>
-        options.Any(o => o.StartsWith("unimodal=", StringComparison.Ordinal)) ? options : options.Append("unimodal=0").ToArray();
+        options.Any(o => o.StartsWith("unimodal-weight=", StringComparison.Ordinal)) ? options : options.Append("unimodal-weight=0").ToArray();
 
     internal sealed class Bench : IDisposable
     {
@@ -28,7 +29,7 @@ public class AttributionRegularizationTests
                 new (string, ModalityEncoder)[] { ("a", new MlpEncoder(4, hidden)), ("b", new MlpEncoder(4, hidden)) },
                 new ConcatFusion(new[] { hidden.Length == 0 ? 4L : hidden[^1], hidden.Length == 0 ? 4L : hidden[^1] }, 4));
             Optimizer = optim.AdamW(Model.parameters());
-            Method = (AttributionRegularization)MethodRegistry.Create(name, MethodSettings.Parse(PenaltyOnly(options)));
+            Method = (AttributionRegularizationMethod)MethodRegistry.Create(name, MethodSettings.Parse(PenaltyOnly(options)));
             Context = new MethodContext(Model, Optimizer, Splits, TestData.ShortTraining, CPU);
             Method.Setup(Context);
             Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
@@ -37,7 +38,7 @@ public class AttributionRegularizationTests
         public DatasetSplits Splits { get; }
         public MultimodalClassifier Model { get; }
         public optim.Optimizer Optimizer { get; }
-        public AttributionRegularization Method { get; }
+        public AttributionRegularizationMethod Method { get; }
         public MethodContext Context { get; }
         public Batch Batch { get; }
 
@@ -90,7 +91,7 @@ public class AttributionRegularizationTests
         }
         penalty /= a.Length;
 
-        Tensor measured = AttributionRegularization.Penalty(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets, "l1", batchMean: false);
+        Tensor measured = new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets);
         Assert.Equal(penalty, measured.item<float>(), 5);
         StepOutput output = bench.Step();
         double crossEntropy = nn.functional.cross_entropy(output.Logits, bench.Batch.Labels).item<float>();
@@ -98,26 +99,11 @@ public class AttributionRegularizationTests
     }
 
     [Fact]
-    public void Distances_and_penalty_modes_match_hand_computed_values()
-    {
-        using var scope = NewDisposeScope();
-        Tensor shares = tensor(new float[] { 0.8f, 0.2f, 0.4f, 0.6f }).view(2, 2);
-        double[] uniform = { 0.5, 0.5 };
-        Assert.Equal(0.4, AttributionRegularization.Penalty(shares, uniform, "l1", false).item<float>(), 6);
-        Assert.Equal(0.1, AttributionRegularization.Penalty(shares, uniform, "l2", false).item<float>(), 6);
-        double kl = (0.5 * Math.Log(0.5 / 0.8) + 0.5 * Math.Log(0.5 / 0.2) + 0.5 * Math.Log(0.5 / 0.4) + 0.5 * Math.Log(0.5 / 0.6)) / 2;
-        Assert.Equal(kl, AttributionRegularization.Penalty(shares, uniform, "kl", false).item<float>(), 6);
-        // Batch mode: the distance of the mean shares [0.6, 0.4].
-        Assert.Equal(0.2, AttributionRegularization.Penalty(shares, uniform, "l1", true).item<float>(), 6);
-        Assert.Equal(0.2, AttributionRegularization.Penalty(shares, new[] { 0.7, 0.3 }, "l1", true).item<float>(), 6);
-    }
-
-    [Fact]
     public void Pooling_and_target_options_change_the_shares_as_defined()
     {
         using var l2 = new Bench("attr-reg", Array.Empty<long>());
         using var l1 = new Bench("attr-reg", Array.Empty<long>(), "pooling=l1");
-        using var trueClass = new Bench("attr-reg", Array.Empty<long>(), "target=true");
+        using var trueClass = new Bench("attr-reg", Array.Empty<long>(), "attributed-class=true");
         double[][] a = Rows(l1.Batch.Inputs[0]), b = Rows(l1.Batch.Inputs[1]);
         double[][] weight = Rows(((ConcatFusion)l1.Model.Fusion).Classifier.weight!);
         long[] labels = l1.Batch.Labels.data<long>().ToArray();
@@ -164,8 +150,8 @@ public class AttributionRegularizationTests
     public void Integrated_gradients_equal_gradient_times_input_on_a_linear_fusion()
     {
         // A fixed class (the label): with the top class, IG would follow whichever logit is largest along the path.
-        using var gxi = new Bench("attr-reg", Array.Empty<long>(), "target=true");
-        using var ig = new Bench("attr-reg", Array.Empty<long>(), "attribution=ig", "steps=4", "target=true");
+        using var gxi = new Bench("attr-reg", Array.Empty<long>(), "attributed-class=true");
+        using var ig = new Bench("attr-reg", Array.Empty<long>(), "attribution=ig", "ig-steps=4", "attributed-class=true");
         Tensor expected = gxi.Method.Shares(gxi.Batch.Inputs, gxi.Batch.Labels);
         Assert.True(ig.Method.Shares(ig.Batch.Inputs, ig.Batch.Labels).allclose(expected, rtol: 1e-4, atol: 1e-5));
     }
@@ -173,13 +159,13 @@ public class AttributionRegularizationTests
     [Fact]
     public void Target_ratios_are_normalised_checked_and_adaptive_targets_follow_validation_accuracy()
     {
-        using (var given = new Bench("attr-reg", Array.Empty<long>(), "targets=ratios", "ratios=3,1"))
+        using (var given = new Bench("attr-reg", Array.Empty<long>(), "target-shares=ratios", "target-ratios=3,1"))
             Assert.Equal(new[] { 0.75, 0.25 }, given.Method.Targets);
-        var error = Assert.Throws<ArgumentException>(() => new Bench("attr-reg", Array.Empty<long>(), "targets=ratios", "ratios=1,1,1"));
+        var error = Assert.Throws<ArgumentException>(() => new Bench("attr-reg", Array.Empty<long>(), "target-shares=ratios", "target-ratios=1,1,1"));
         Assert.Contains("3 values for 2 modalities", error.Message);
-        Assert.Contains("targets=ratios", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "ratios=1,2" }))).Message);
+        Assert.Contains("target-shares=ratios", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "target-ratios=1,2" }))).Message);
 
-        using var adaptive = new Bench("attr-reg", Array.Empty<long>(), "targets=adaptive");
+        using var adaptive = new Bench("attr-reg", Array.Empty<long>(), "target-shares=adaptive");
         Assert.Equal(new[] { 0.5, 0.5 }, adaptive.Method.Targets);
         var validation = new EvaluationResult { ModalityAccuracy = new Dictionary<string, double> { ["a"] = 0.9, ["b"] = 0.3 } };
         adaptive.Method.OnEpochEnd(new EpochEnd(0, validation));
@@ -190,7 +176,7 @@ public class AttributionRegularizationTests
     [Fact]
     public void Lambda_warms_up_linearly()
     {
-        var method = (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "lambda=2", "warmup=4" }));
+        var method = (AttributionRegularizationMethod)MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "lambda=2", "warmup-epochs=4" }));
         Assert.Equal(0, method.LambdaAt(0));
         Assert.Equal(1, method.LambdaAt(2));
         Assert.Equal(2, method.LambdaAt(4));
@@ -205,7 +191,7 @@ public class AttributionRegularizationTests
     public void Fusion_scope_keeps_the_penalty_off_the_encoders_and_all_scope_does_not()
     {
         long[] hidden = { 6 };
-        using var fusion = new Bench("attr-reg", hidden, "scope=fusion", "lambda=5");
+        using var fusion = new Bench("attr-reg", hidden, "penalty-scope=fusion", "lambda=5");
         StepOutput output = fusion.Step();
         Dictionary<string, Tensor> withPenalty = fusion.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         fusion.Optimizer.zero_grad();
@@ -219,7 +205,7 @@ public class AttributionRegularizationTests
         foreach (var (name, parameter) in fusion.Model.named_parameters())
             Assert.Equal(name == "fusion.fc_out.weight", !parameter.detach().allclose(before[name], rtol: 0, atol: 0));
 
-        using var all = new Bench("attr-reg", hidden, "scope=all", "lambda=5");
+        using var all = new Bench("attr-reg", hidden, "penalty-scope=all", "lambda=5");
         all.Step();
         Dictionary<string, Tensor> allGradients = all.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         all.Optimizer.zero_grad();
@@ -231,9 +217,9 @@ public class AttributionRegularizationTests
     [Fact]
     public void The_published_configuration_is_available_by_name_and_the_state_survives_a_round_trip()
     {
-        using var published = new Bench("attr-reg-published", Array.Empty<long>(), "targets=adaptive");
-        published.Step();
-        published.Method.AfterOptimizerStep(new StepOutput(tensor(0f), tensor(0f)), new StepInfo(0, 0, 0, 1));
+        using var published = new Bench("attr-reg-published", Array.Empty<long>(), "target-shares=adaptive");
+        StepOutput output = published.Step();
+        published.Method.AfterOptimizerStep(output, new StepInfo(0, 0, 0, 1));
         published.Method.OnEpochEnd(new EpochEnd(0, new EvaluationResult { ModalityAccuracy = new Dictionary<string, double> { ["a"] = 0.6, ["b"] = 0.2 } }));
         var state = new Dictionary<string, Tensor>();
         published.Method.SaveState(state);
@@ -241,7 +227,7 @@ public class AttributionRegularizationTests
         Assert.Contains("attr-reg.fusion-optimizer", published.Context.Steps.Optimizers.Keys);
         Assert.DoesNotContain("attr-reg.fusion-optimizer", state.Keys);
 
-        using var restored = new Bench("attr-reg-published", Array.Empty<long>(), "targets=adaptive");
+        using var restored = new Bench("attr-reg-published", Array.Empty<long>(), "target-shares=adaptive");
         restored.Method.LoadState(state);
         Assert.Equal(published.Method.Targets, restored.Method.Targets);
         Assert.Contains("defined for 2+ modalities", Assert.Throws<ArgumentException>(() =>
