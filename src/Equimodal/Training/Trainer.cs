@@ -153,7 +153,7 @@ public sealed class Trainer
             EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
             IReadOnlyDictionary<string, double> methodMetrics = method.EpochMetrics();
-            if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, splits.Validation, modalityIndices, device);
+            if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, data.Validation, device);
             var record = new EpochRecord
             {
                 Epoch = epoch + 1,
@@ -228,10 +228,10 @@ public sealed class Trainer
 
     // The modality-use diagnostic of TrainingOptions.ModalityUse, next to the method's own metrics.
     private IReadOnlyDictionary<string, double> WithModalityUse(IReadOnlyDictionary<string, double> methodMetrics, MultimodalClassifier model,
-        IMultimodalDataset validation, IReadOnlyList<int> modalityIndices, Device device)
+        IMultimodalDataset validation, Device device)
     {
         var metrics = new Dictionary<string, double>(methodMetrics);
-        foreach (var (name, value) in ModalityUse.Measure(model, validation, modalityIndices, _options.BatchSize, device)) metrics[$"{ModalityUse.MetricPrefix}{name}"] = value;
+        foreach (var (name, value) in ModalityUse.Measure(model, validation, _options.BatchSize, device)) metrics[$"{ModalityUse.MetricPrefix}{name}"] = value;
         return metrics;
     }
 

@@ -31,7 +31,7 @@ public class ModalityUseTests
         using var bench = new Bench("attr-reg", Array.Empty<long>());
         IMultimodalDataset validation = bench.Splits.Validation;
         Batch all = validation.GetBatch(Enumerable.Range(0, validation.Count).ToArray(), Augmentation.None);
-        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, new[] { 0, 1 }, 7, CPU);
+        Dictionary<string, double> measured = ModalityUse.Measure(bench.Model, validation, 7, CPU);
         var head = ((ConcatFusion)bench.Model.Fusion).Classifier;
         double[][] weight = Rows(head.weight!);
         double[] bias = Row(head.bias!);
@@ -76,7 +76,7 @@ public class ModalityUseTests
         TrainingResult result = Experiment.Run(config, splits, run);
         // One epoch: the saved model is the one measured at its end.
         using MultimodalClassifier model = new RunFolder(run).LoadModel();
-        Dictionary<string, double> measured = ModalityUse.Measure(model, splits.Validation, new[] { 0, 1 }, 16, CPU);
+        Dictionary<string, double> measured = ModalityUse.Measure(model, splits.Validation, 16, CPU);
         IReadOnlyDictionary<string, double> logged = new RunFolder(run).ReadEpochs().Single().MethodMetrics;
         Assert.Equal(measured.Count, logged.Keys.Count(k => k.StartsWith(ModalityUse.MetricPrefix, StringComparison.Ordinal)));
         foreach (var (name, value) in measured) Assert.Equal(value, logged[ModalityUse.MetricPrefix + name], 12);
