@@ -95,7 +95,7 @@ public class RunFolderMigrationsTests
         var config = new RunConfig
         {
             Method = "attr-reg",
-            MethodOptions = new Dictionary<string, string> { ["unimodal"] = "0" },
+            MethodOptions = new Dictionary<string, string> { ["unimodal-weight"] = "0" },
             Model = new ModelOptions { MlpHidden = 16 },
             Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7 },
             TensorBoard = false,
@@ -116,7 +116,7 @@ public class RunFolderMigrationsTests
         TrainingResult resumed = Experiment.Resume(paused, VectorData.Create(200));
         Assert.Equal(whole.History.Select(h => (h.TrainLoss, h.Validation.Loss)), resumed.History.Select(h => (h.TrainLoss, h.Validation.Loss)));
         Assert.Equal((whole.Test.Loss, whole.Test.Accuracy), (resumed.Test.Loss, resumed.Test.Accuracy));
-        Assert.Equal("0", new RunFolder(paused).ReadConfig().MethodOptions["unimodal"]);
+        Assert.Equal("0", new RunFolder(paused).ReadConfig().MethodOptions["unimodal-weight"]);
     }
 
     /// <summary>

@@ -167,7 +167,7 @@ public class StepRunnerTests
     public void A_registered_optimizer_is_checkpointed_and_a_format_one_checkpoint_resumes_it()
     {
         const string Name = "attr-reg.fusion-optimizer";
-        TrainingMethod Create() => MethodRegistry.Create("attr-reg-published", MethodSettings.Parse(new[] { "targets=adaptive" }));
+        TrainingMethod Create() => MethodRegistry.Create("attr-reg-published", MethodSettings.Parse(new[] { "target-shares=adaptive" }));
         var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 5, CheckpointEverySteps = 5 };
         var uninterrupted = ResumeTests.Train(options, store: null, resume: false, method: Create);
         var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
