@@ -43,16 +43,20 @@ public static class DatasetCatalog
         request.AvDigits.Validate();
     }
 
-    /// <summary>Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused instead of refitted.</summary>
+    /// <summary>
+    /// Loads the requested dataset. With <paramref name="fitted"/> (a run's recorded preprocessing) every input is read
+    /// as the record says (spectrogram and image settings, pixel statistics, degradations) and its fitted statistics are
+    /// reused instead of refitted; the request then only says where the data is and how it is split.
+    /// </summary>
     public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
     {
         Validate(request);
         return request.Name switch
         {
             "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
-            "cremad" => CremaDDataset.Load(request.Path!, request.Files),
-            "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
-            "folder" => ManifestDataset.Load(request.Path!, request.Files),
+            "cremad" => CremaDDataset.Load(request.Path!, request.Files, fitted),
+            "vggsound" => VggSoundDataset.Load(request.Path!, request.Files, fitted),
+            "folder" => ManifestDataset.Load(request.Path!, request.Files, fitted),
             _ => SyntheticAudioVisual.Generate(request.Synthetic),
         };
     }
