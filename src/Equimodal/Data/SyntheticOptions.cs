@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Equimodal.Data;
 
 /// <summary>Knobs of the synthetic audio-visual benchmark. The defaults make the demo's imbalance appear on 2 CPU cores.</summary>

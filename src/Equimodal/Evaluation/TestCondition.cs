@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Equimodal.Evaluation;
 
 /// <summary>Test-time conditions of an evaluation: modalities made absent and corruptions of the others' inputs.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Equimodal.Methods;
 
 /// <summary>Mean cross-entropy of every head (each modality's own logits, then the fused logits) at one estimation point.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Equimodal.Training;
 
 namespace Equimodal.Methods;

@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
-using TorchSharp;
-using TorchSharp.PyBridge;
-using static TorchSharp.torch;
-
 namespace Equimodal.Models;
 
 /// <summary>Weight file formats understood by PyTorch.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Equimodal.Reporting;
 
 /// <summary>Which way a metric improves, to mark the best method of a column.</summary>

@@ -1,5 +1,3 @@
-using Equimodal.Evaluation;
-
 namespace Equimodal.Reporting;
 
 /// <summary>One method's metrics summarized over its seeds, keyed by <see cref="ComparisonColumn.Key"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Equimodal.Reporting;
 
 /// <summary>A run folder is being written by another process.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Equimodal.Selection;
 
 /// <summary>A candidate's standing in one rung, measured on the validation split.</summary>

@@ -1,5 +1,3 @@
-using SkiaSharp;
-
 namespace Equimodal.Data.Images;
 
 /// <summary>Which image settings of the <c>folder</c> dataset follow its files instead of <see cref="ImageSettings"/>.</summary>
