@@ -31,6 +31,12 @@ public abstract class ModelSettings : DataSettings
     [DefaultFrom(typeof(ModelOptions), nameof(ModelOptions.Depth))]
     public int Depth { get; init; }
 
+    /// <summary>Embedding normalisation.</summary>
+    [CommandOption("--embedding-norm <NAME>")]
+    [Description("Normalisation of every embedding before fusion, kept at test time: none, l2 or layernorm (no affine).")]
+    [DefaultFrom(typeof(ModelOptions), nameof(ModelOptions.EmbeddingNorm))]
+    public string EmbeddingNorm { get; init; } = "";
+
     /// <inheritdoc />
     protected override void Check()
     {
@@ -39,5 +45,5 @@ public abstract class ModelSettings : DataSettings
     }
 
     /// <summary>The architecture these flags describe.</summary>
-    public ModelOptions ToModelOptions() => new() { Encoder = Encoder, Width = Width, Depth = Depth, Fusion = Fusion };
+    public ModelOptions ToModelOptions() => new() { Encoder = Encoder, Width = Width, Depth = Depth, Fusion = Fusion, EmbeddingNorm = EmbeddingNorm };
 }

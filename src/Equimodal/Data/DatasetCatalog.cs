@@ -2,25 +2,6 @@ using Equimodal.Data.Datasets;
 
 namespace Equimodal.Data;
 
-/// <summary>Which dataset to load and how: the part of a run's configuration that names its data.</summary>
-public sealed record DatasetRequest
-{
-    /// <summary>Dataset name (see <see cref="DatasetCatalog.Names"/>).</summary>
-    public string Name { get; init; } = "synthetic";
-
-    /// <summary>Folder of the data on disk, for datasets read from files.</summary>
-    public string? Path { get; init; }
-
-    /// <summary>Generator settings of the synthetic benchmark.</summary>
-    public SyntheticOptions Synthetic { get; init; } = new();
-
-    /// <summary>Settings of the datasets read from files (bad-sample policy, spectrogram, frames, validation split).</summary>
-    public DataLoadingOptions Files { get; init; } = new();
-
-    /// <summary>Knobs of the AV-Digits benchmark.</summary>
-    public AvDigitsOptions AvDigits { get; init; } = new();
-}
-
 /// <summary>Loads datasets by name into train/validation/test splits.</summary>
 public static class DatasetCatalog
 {
@@ -43,16 +24,20 @@ public static class DatasetCatalog
         request.AvDigits.Validate();
     }
 
-    /// <summary>Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused instead of refitted.</summary>
+    /// <summary>
+    /// Loads the requested dataset. With <paramref name="fitted"/> (a run's recorded preprocessing) every input is read
+    /// as the record says (spectrogram and image settings, pixel statistics, degradations) and its fitted statistics are
+    /// reused instead of refitted; the request then only says where the data is and how it is split.
+    /// </summary>
     public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
     {
         Validate(request);
         return request.Name switch
         {
             "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
-            "cremad" => CremaDDataset.Load(request.Path!, request.Files),
-            "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
-            "folder" => ManifestDataset.Load(request.Path!, request.Files),
+            "cremad" => CremaDDataset.Load(request.Path!, request.Files, fitted),
+            "vggsound" => VggSoundDataset.Load(request.Path!, request.Files, fitted),
+            "folder" => ManifestDataset.Load(request.Path!, request.Files, fitted),
             _ => SyntheticAudioVisual.Generate(request.Synthetic),
         };
     }

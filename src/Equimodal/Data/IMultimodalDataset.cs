@@ -22,22 +22,3 @@ public interface IMultimodalDataset
     /// </summary>
     Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation);
 }
-
-/// <summary>Train, validation and test parts of one dataset. Model selection uses Validation only.</summary>
-/// <param name="Train">Samples the optimizer sees.</param>
-/// <param name="Validation">Samples for model selection and early diagnostics.</param>
-/// <param name="Test">Samples reported once, at the end.</param>
-public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset Validation, IMultimodalDataset Test)
-{
-    /// <summary>Modalities shared by all splits.</summary>
-    public IReadOnlyList<ModalitySpec> Modalities => Train.Modalities;
-
-    /// <summary>Class names shared by all splits.</summary>
-    public IReadOnlyList<string> ClassNames => Train.ClassNames;
-
-    /// <summary>Samples left out while loading and why (empty for generated data).</summary>
-    public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;
-
-    /// <summary>How each modality's input was made from raw files, with the statistics fitted on this data (generated data: none).</summary>
-    public DatasetPreprocessing Preprocessing { get; init; } = new(Array.Empty<InputPreprocessing>());
-}

@@ -51,27 +51,3 @@ public sealed record InputPreprocessing
     /// </summary>
     public double? NoiseSnrDb { get; init; }
 }
-
-/// <summary>A fitted standardisation: (x - Mean) / Std.</summary>
-/// <param name="Mean">Mean over the training split.</param>
-/// <param name="Std">Standard deviation over the training split.</param>
-public sealed record Standardization(float Mean, float Std);
-
-/// <summary>Fitted principal components (row-major [Count, Features] basis) and the mean they are centred on.</summary>
-/// <param name="Mean">Feature means over the fitted rows.</param>
-/// <param name="Basis">The components, one row of Mean.Length values each, leading first.</param>
-public sealed record PrincipalComponents(IReadOnlyList<double> Mean, IReadOnlyList<double[]> Basis);
-
-/// <summary>Every modality's preprocessing of a dataset, in dataset order.</summary>
-/// <param name="Inputs">One entry per dataset modality.</param>
-public sealed record DatasetPreprocessing(IReadOnlyList<InputPreprocessing> Inputs)
-{
-    /// <summary>The format version of preprocessing.json this version of Equimodal writes (older files are migrated when read).</summary>
-    public const int CurrentFormatVersion = 2;
-
-    /// <summary>Format version of preprocessing.json.</summary>
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
-
-    /// <summary>The entry of modality <paramref name="name"/>, or null.</summary>
-    public InputPreprocessing? Of(string name) => Inputs.FirstOrDefault(i => i.Modality == name);
-}

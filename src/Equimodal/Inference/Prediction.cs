@@ -14,13 +14,3 @@ public sealed record Prediction(string Id, IReadOnlyList<double> Probabilities, 
     public IReadOnlyList<(int Class, double Probability)> Top(int k) =>
         Probabilities.Select((p, c) => (Class: c, Probability: p)).OrderByDescending(x => x.Probability).ThenBy(x => x.Class).Take(k).ToArray();
 }
-
-/// <summary>One sample to predict from files: a path per modality of the model, null (or a file that does not exist) for a missing modality.</summary>
-/// <param name="Id">Sample id (written in the output row).</param>
-/// <param name="Paths">Path of each modality by name.</param>
-public sealed record PredictionSample(string Id, IReadOnlyDictionary<string, string?> Paths);
-
-/// <summary>A sample that could not be read, and why.</summary>
-/// <param name="Id">Sample id.</param>
-/// <param name="Reason">The error, naming the file.</param>
-public sealed record PredictionFailure(string Id, string Reason);

@@ -6,11 +6,6 @@ using static TorchSharp.torch;
 
 namespace Equimodal.Methods;
 
-/// <summary>One re-sampled training example: a train sample and the modality it trains (the other one is masked).</summary>
-/// <param name="Sample">Index of the sample in the train split.</param>
-/// <param name="Modality">Model modality kept; the other modality's embedding is zeroed.</param>
-public readonly record struct ResampledSample(int Sample, int Modality);
-
 /// <summary>
 /// Sample-level modality valuation (Wei, Feng, Wang and Hu, "Enhancing Multimodal Cooperation via Sample-level Modality
 /// Valuation", CVPR 2024), as in the published code. At the end of every epoch each train sample (evaluation mode) gets

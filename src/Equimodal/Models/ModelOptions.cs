@@ -26,7 +26,8 @@ public sealed record ModelOptions
 
     /// <summary>
     /// Normalisation of every embedding before fusion: "none", "l2" (unit L2 norm) or "layernorm" (zero mean, unit
-    /// variance over the features, no learned affine). Set by attr-reg's option embedding-norm; part of the saved model.
+    /// variance over the features, no learned affine). The flag --embedding-norm, or attr-reg's option embedding-norm (which
+    /// overrides it when not none); part of the saved model.
     /// </summary>
     public string EmbeddingNorm { get; init; } = "none";
 

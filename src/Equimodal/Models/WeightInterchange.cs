@@ -7,16 +7,6 @@ using static TorchSharp.torch;
 
 namespace Equimodal.Models;
 
-/// <summary>Weight file formats understood by PyTorch.</summary>
-public enum WeightFormat
-{
-    /// <summary>Hugging Face safetensors (safetensors.torch.load_file).</summary>
-    Safetensors,
-
-    /// <summary>A pickled state dict as written by torch.save (torch.load).</summary>
-    PyTorch,
-}
-
 /// <summary>
 /// Moves weights between Equimodal and PyTorch. Parameter names are the module's state_dict names, which follow
 /// torchvision (conv1, bn1, layer1.0.conv1, ...), so a state dict loads into the equivalent PyTorch module unchanged.

@@ -2,59 +2,6 @@ using Equimodal.Training;
 
 namespace Equimodal.Reporting;
 
-/// <summary>One row of an <see cref="IntervalChart"/>: a method's per-seed values, their mean and the 95 % interval of the mean.</summary>
-/// <param name="Label">Row label (the method).</param>
-/// <param name="Seeds">Seed of each point.</param>
-/// <param name="Points">One value per seed.</param>
-/// <param name="Mean">Mean of the points.</param>
-/// <param name="Low">Lower end of the interval; NaN when the row has none (one seed, or a chart of raw values).</param>
-/// <param name="High">Upper end of the interval; NaN when the row has none.</param>
-/// <param name="Colour">Index of the row's colour in <see cref="Palette"/>: the method's position in the comparison, the same in every chart.</param>
-public sealed record IntervalRow(string Label, IReadOnlyList<int> Seeds, IReadOnlyList<double> Points, double Mean, double Low, double High, int Colour)
-{
-    /// <summary>Whether the row has an interval.</summary>
-    public bool HasInterval => !double.IsNaN(Low);
-
-    /// <summary>A row of paired differences: the per-seed differences, their mean and Student's t interval.</summary>
-    public static IntervalRow Of(PairedDifference difference, int colour) =>
-        new(difference.Method, difference.Seeds, difference.Differences, difference.Mean, difference.Low, difference.High, colour);
-}
-
-/// <summary>
-/// Rows of per-seed points with a mean and an interval on one value axis (a forest plot when the values are
-/// differences): what a reader needs to judge differences of a few points, which bars from zero hide.
-/// </summary>
-/// <param name="Title">Chart title.</param>
-/// <param name="Axis">Value axis label.</param>
-/// <param name="Rows">One row per method, top to bottom.</param>
-/// <param name="Reference">Value of a vertical reference line (0 for differences), or null.</param>
-public sealed record IntervalChart(string Title, string Axis, IReadOnlyList<IntervalRow> Rows, double? Reference)
-{
-    /// <summary>The value axis fitted to the points, the intervals and the reference, with a margin of 8 % of the span on each side.</summary>
-    public (double Min, double Max) Range()
-    {
-        double[] values = Rows.SelectMany(r => r.Points.Concat(r.HasInterval ? new[] { r.Low, r.High } : Array.Empty<double>()))
-            .Concat(Reference is double reference ? new[] { reference } : Array.Empty<double>()).Where(double.IsFinite).ToArray();
-        if (values.Length == 0) return (0, 1);
-        double min = values.Min(), max = values.Max();
-        double margin = Math.Max(0.08 * (max - min), 0.5);
-        return (min - margin, max + margin);
-    }
-}
-
-/// <summary>One line of a <see cref="LineChart"/>.</summary>
-/// <param name="Label">Legend text.</param>
-/// <param name="X">Horizontal positions (epochs).</param>
-/// <param name="Y">Values.</param>
-/// <param name="Colour">Index of the line's colour in <see cref="Palette"/> (its group's position, so a group without values shifts no colour).</param>
-public sealed record LineSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, int Colour);
-
-/// <summary>Lines over epochs on shared axes.</summary>
-/// <param name="Title">Chart title.</param>
-/// <param name="Axis">Value axis label.</param>
-/// <param name="Series">The lines; a chart without any is not drawn.</param>
-public sealed record LineChart(string Title, string Axis, IReadOnlyList<LineSeries> Series);
-
 /// <summary>
 /// The charts of a comparison and of a run, as data: <see cref="ComparisonPlots"/> draws them as PNG and the HTML report
 /// as SVG, so both show the same numbers.

@@ -3,19 +3,6 @@ using Equimodal.Evaluation;
 
 namespace Equimodal.Reporting;
 
-/// <summary>Which way a metric improves, to mark the best method of a column.</summary>
-public enum Better
-{
-    /// <summary>Larger is better (accuracy).</summary>
-    Higher,
-
-    /// <summary>Smaller is better (time, imbalance).</summary>
-    Lower,
-
-    /// <summary>No better direction (Shapley values, shares): nothing is marked.</summary>
-    Neither,
-}
-
 /// <summary>
 /// One metric of a comparison: its key in results.json, its table header, how to read it from a run and how to format it.
 /// Columns of diagnostics not computed (no value in any run) are left out of the summary and the table.

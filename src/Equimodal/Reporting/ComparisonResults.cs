@@ -1,69 +1,6 @@
 using Equimodal.Data.Datasets;
-using Equimodal.Evaluation;
 
 namespace Equimodal.Reporting;
-
-/// <summary>One trained run of a comparison: a method with a seed, its test metrics and its diagnostics.</summary>
-public sealed record ComparisonRecord
-{
-    /// <summary>Method name.</summary>
-    public string Method { get; init; } = "";
-
-    /// <summary>Training seed.</summary>
-    public int Seed { get; init; }
-
-    /// <summary>Run folder, relative to the comparison folder.</summary>
-    public string RunFolder { get; init; } = "";
-
-    /// <summary>Epoch (one-based) whose weights were kept.</summary>
-    public int BestEpoch { get; init; }
-
-    /// <summary>Test accuracy of the fused logits.</summary>
-    public double Accuracy { get; init; }
-
-    /// <summary>Test mean average precision.</summary>
-    public double MeanAveragePrecision { get; init; }
-
-    /// <summary>Test macro-F1.</summary>
-    public double MacroF1 { get; init; }
-
-    /// <summary>Test macro ROC-AUC.</summary>
-    public double MacroAuc { get; init; }
-
-    /// <summary>Per-modality accuracy, Shapley values, attribution shares and timings.</summary>
-    public ModelDiagnostics Diagnostics { get; init; } = new();
-
-    /// <summary>
-    /// Per modality, the test accuracy of the comparison's `m-only` row with the same seed minus this run's acc(m), in
-    /// accuracy units (<see cref="FailureGap"/>); null for unimodal runs and when the comparison has no such row.
-    /// </summary>
-    public IReadOnlyDictionary<string, double>? FailureGaps { get; init; }
-
-    /// <summary>The run's failure gap: the largest of <see cref="FailureGaps"/>, or null without any.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public double? FailureGap => FailureGaps is null ? null : Evaluation.FailureGap.Of(FailureGaps);
-}
-
-/// <summary>Mean and sample standard deviation (n - 1; NaN for a single value) of one metric over seeds.</summary>
-/// <param name="Mean">Mean over seeds.</param>
-/// <param name="Std">Sample standard deviation over seeds.</param>
-/// <param name="Count">Number of seeds with a value.</param>
-public sealed record MetricSummary(double Mean, double Std, int Count)
-{
-    /// <summary>Summarizes <paramref name="values"/> (at least one).</summary>
-    public static MetricSummary Of(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0) throw new ArgumentException("A summary needs at least one value.", nameof(values));
-        double mean = values.Average();
-        double std = values.Count < 2 ? double.NaN : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-        return new MetricSummary(mean, std, values.Count);
-    }
-}
-
-/// <summary>One method's metrics summarized over its seeds, keyed by <see cref="ComparisonColumn.Key"/>.</summary>
-/// <param name="Method">Method name.</param>
-/// <param name="Metrics">Summary of each metric the method's runs have.</param>
-public sealed record MethodSummary(string Method, IReadOnlyDictionary<string, MetricSummary> Metrics);
 
 /// <summary>Everything `equimodal compare` writes to results.json.</summary>
 public sealed record ComparisonResults

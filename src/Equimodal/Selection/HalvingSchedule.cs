@@ -1,10 +1,5 @@
 namespace Equimodal.Selection;
 
-/// <summary>One rung of successive halving: how many candidates train to which epoch of the full schedule.</summary>
-/// <param name="Epochs">Epoch of the full schedule the rung's candidates have trained to when they are compared.</param>
-/// <param name="Candidates">Candidates compared in the rung.</param>
-public sealed record Rung(int Epochs, int Candidates);
-
 /// <summary>
 /// Successive halving (Jamieson and Talwalkar 2016) over a full schedule of <see cref="FullEpochs"/> epochs: rung k
 /// compares ceil(n / eta^k) candidates after min(first * eta^k, full) epochs, and rungs continue while at least two

@@ -2,12 +2,6 @@ using System.Globalization;
 
 namespace Equimodal.Selection;
 
-/// <summary>A candidate's standing in one rung, measured on the validation split.</summary>
-/// <param name="Name">Candidate (row) name.</param>
-/// <param name="Accuracy">Best validation accuracy within the rung's epochs (the weights the run would keep).</param>
-/// <param name="FailureGap">Validation failure gap at that epoch (fraction), or null without unimodal references.</param>
-public sealed record CandidateScore(string Name, double Accuracy, double? FailureGap);
-
 /// <summary>
 /// The decision rule: candidates whose validation failure gap is at most <see cref="MaxFailureGap"/> come first, by
 /// validation accuracy; the others follow, by validation accuracy. So the winner is the most accurate candidate that

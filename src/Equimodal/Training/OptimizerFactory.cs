@@ -57,7 +57,7 @@ public static class OptimizerFactory
             : new HeldScalars.AdamW(new[] { new AdamW.ParamGroup { Parameters = parameters } }, options.LearningRate, decay);
     }
 
-    // TorchSharp's AdamW and SGD with their Scalars held (HeldScalars, HeldScalarOptimizers.cs): same results and state, no finalizer race.
+    // TorchSharp's AdamW and SGD with their Scalars held (Training/HeldScalars/): same results and state, no finalizer race.
     private static optim.Optimizer Create(IReadOnlyList<Parameter[]> groups, IReadOnlyList<double?> rates, TrainingOptions options)
     {
         if (options.Optimizer == "sgd")

@@ -33,6 +33,38 @@ public class RecordedReadersTests
         Assert.All(RecordedReaders.Create(OccludedGrey with { Occlusion = 0 }).Read(png, false, new Random(3)), v => Assert.Equal(2f, v));
     }
 
+    [Theory]
+    [InlineData("cremad")]
+    [InlineData("vggsound")]
+    [InlineData("folder")]
+    public void A_run_s_file_dataset_is_read_as_its_recorded_preprocessing_says_whatever_the_configuration_says(string name)
+    {
+        string root = name switch { "cremad" => TinyLayouts.CremaD(), "vggsound" => TinyLayouts.VggSound(), _ => TinyLayouts.Folder(jsonLines: false) };
+        DatasetSplits trained = DatasetCatalog.Load(new DatasetRequest { Name = name, Path = root, Files = TinyLayouts.Options });
+        // A configuration that reads other inputs: a larger spectrogram, smaller frames, one frame per clip.
+        DataLoadingOptions other = TinyLayouts.Options with
+        {
+            Spectrogram = TinyLayouts.Options.Spectrogram! with { MelBands = 24, Seconds = 0.5 },
+            Image = new ImageSettings { Size = 12, Frames = 1 },
+        };
+        DatasetSplits reread = DatasetCatalog.Load(new DatasetRequest { Name = name, Path = root, Files = other }, trained.Preprocessing);
+        DatasetSplits configured = DatasetCatalog.Load(new DatasetRequest { Name = name, Path = root, Files = other });
+        Assert.Equal(trained.Modalities.Select(m => m.Shape), reread.Modalities.Select(m => m.Shape));
+        Assert.All(trained.Modalities.Zip(configured.Modalities).Where(p => p.First.Kind != ModalityKind.Vector), p => Assert.NotEqual(p.First.Shape, p.Second.Shape));
+        Assert.Equal(trained.Preprocessing, reread.Preprocessing, new JsonEquality<DatasetPreprocessing>());
+        int[] all = Enumerable.Range(0, trained.Test.Count).ToArray();
+        using Batch expected = trained.Test.GetBatch(all, Augmentation.None), actual = reread.Test.GetBatch(all, Augmentation.None);
+        for (int m = 0; m < expected.Inputs.Count; m++) Assert.True(expected.Inputs[m].equal(actual.Inputs[m]).all().item<bool>(), $"{name}: modality {m}");
+    }
+
+    /// <summary>Records compared by their JSON (they hold lists, which records compare by reference).</summary>
+    private sealed class JsonEquality<T> : IEqualityComparer<T>
+    {
+        public bool Equals(T? x, T? y) => System.Text.Json.JsonSerializer.Serialize(x) == System.Text.Json.JsonSerializer.Serialize(y);
+
+        public int GetHashCode(T obj) => System.Text.Json.JsonSerializer.Serialize(obj).GetHashCode();
+    }
+
     [Fact]
     public void A_recorded_noise_level_adds_white_noise_of_that_snr_before_the_spectrogram()
     {

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Equimodal.Data.Audio;
 using Equimodal.Data.Images;
 using TorchSharp;
-using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
 namespace Equimodal.Data.Datasets;
@@ -55,7 +54,7 @@ public static partial class AvDigitsDataset
         if (notDigit >= 0) throw new DataFileException(labelFile, $"label {labels[notDigit]} of image {notDigit} is not a digit 0-9");
 
         var skipped = new List<SkippedSample>();
-        var frontEnd = new SpectrogramFrontEnd(options.Spectrogram ?? DefaultSpectrogram);
+        var frontEnd = new SpectrogramFrontEnd(fitted?.Of("audio")?.Spectrogram ?? options.Spectrogram ?? DefaultSpectrogram);
         var recordingsKept = new List<Recording>();
         var clips = new List<AudioClip>();
         foreach (string path in Directory.EnumerateFiles(recordings, "*.wav").Order(StringComparer.Ordinal))
@@ -85,7 +84,7 @@ public static partial class AvDigitsDataset
         Tensor spectrograms = torch.tensor(kept.SelectMany(k => k.Spectrogram).ToArray(), new[] { (long)kept.Count }.Concat(audioShape).ToArray());
         Standardization standardization = fitted?.Of("audio")?.Standardization ?? Fit(spectrograms, trainRows);
         Tensor audio = Standardize(spectrograms, standardization);
-        (Tensor visual, PrincipalComponents? removed) = Visual(images, imageOf, digits, trainRows, options.DataSeed, fitted?.Of("visual")?.RemovedComponents);
+        (Tensor visual, InputPreprocessing visualPreprocessing) = Visual(images, imageOf, digits, trainRows, options.DataSeed, fitted?.Of("visual"));
         Tensor labelTensor = torch.tensor(kept.Select(k => (long)k.Recording.Digit).ToArray(), ScalarType.Int64);
         var modalities = new[]
         {
@@ -102,13 +101,7 @@ public static partial class AvDigitsDataset
                 Modality = "audio", Reader = "spectrogram", Shape = audioShape, Spectrogram = frontEnd.Settings.Resolve(), Standardization = standardization,
                 NoiseSnrDb = digits.AudioSnrDb,
             },
-            new InputPreprocessing
-            {
-                Modality = "visual", Reader = "frames", Shape = modalities[1].Shape,
-                Image = new ImageSettings { Size = images.Rows, Channels = 1, Frames = 1 },
-                PixelMean = new[] { MnistMean }, PixelStd = new[] { MnistStd }, RemovedComponents = removed, Blur = digits.ImageBlur,
-                Occlusion = digits.ImageOcclusion,
-            },
+            visualPreprocessing,
         });
         return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
@@ -144,7 +137,12 @@ public static partial class AvDigitsDataset
         return pairs;
     }
 
-    private static (Tensor, PrincipalComponents?) Visual(IdxFile.Images images, int[] imageOf, AvDigitsOptions digits, IReadOnlyList<int> trainRows, int seed, PrincipalComponents? fitted)
+    /// <summary>
+    /// The paired images as one-frame clips [N, 1, 1, H, W] through <see cref="ImageDegradation.Apply"/>, with their
+    /// preprocessing: the principal components removed are <paramref name="recorded"/>'s when a run recorded them, else
+    /// fitted on the training rows.
+    /// </summary>
+    private static (Tensor, InputPreprocessing) Visual(IdxFile.Images images, int[] imageOf, AvDigitsOptions digits, IReadOnlyList<int> trainRows, int seed, InputPreprocessing? recorded)
     {
         int pixels = images.Rows * images.Columns;
         var values = new float[imageOf.Length * pixels];
@@ -152,11 +150,16 @@ public static partial class AvDigitsDataset
             for (int p = 0; p < pixels; p++) values[i * pixels + p] = images.Pixels[imageOf[i] * pixels + p] / 255f;
         using var scope = torch.NewDisposeScope();
         Tensor batch = torch.tensor(values, new long[] { imageOf.Length, 1, images.Rows, images.Columns });
-        PrincipalComponents? removed = digits.ImagePcaRemoval > 0 ? fitted ?? ImageDegradation.PrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows) : null;
-        if (removed is not null) batch = ImageDegradation.RemoveComponents(batch, removed);
-        if (digits.ImageBlur > 0) batch = ImageDegradation.Blur(batch, digits.ImageBlur);
-        if (digits.ImageOcclusion > 0) ImageDegradation.Occlude(batch, digits.ImageOcclusion, new Random(SeedStreams.ImageOcclusion(seed)));
-        return (((batch - Held(MnistMean)) / Held(MnistStd)).unsqueeze(1).MoveToOuterDisposeScope(), removed);
+        var preprocessing = new InputPreprocessing
+        {
+            Modality = "visual", Reader = "frames", Shape = new long[] { 1, 1, images.Rows, images.Columns },
+            Image = new ImageSettings { Size = images.Rows, Channels = 1, Frames = 1 },
+            PixelMean = new[] { MnistMean }, PixelStd = new[] { MnistStd }, Blur = digits.ImageBlur, Occlusion = digits.ImageOcclusion,
+            RemovedComponents = recorded is not null ? recorded.RemovedComponents
+                : digits.ImagePcaRemoval > 0 ? ImageDegradation.PrincipalEnergy(batch, digits.ImagePcaRemoval, trainRows) : null,
+        };
+        Tensor input = ImageDegradation.Apply(batch, preprocessing, new Random(SeedStreams.ImageOcclusion(seed)));
+        return (input.unsqueeze(1).MoveToOuterDisposeScope(), preprocessing);
     }
 
     /// <summary>Mean and standard deviation of the log spectrograms over the training rows (a log floor of -14 would dominate otherwise).</summary>

@@ -18,8 +18,8 @@ public static class CremaDDataset
     /// <summary>Folder of per-clip frame folders.</summary>
     public const string FramesFolder = "Image-01-FPS";
 
-    /// <summary>Loads the dataset under <paramref name="root"/>.</summary>
-    public static DatasetSplits Load(string root, DataLoadingOptions options)
+    /// <summary>Loads the dataset under <paramref name="root"/>, reading inputs as <paramref name="recorded"/> (a run's preprocessing) says when given.</summary>
+    public static DatasetSplits Load(string root, DataLoadingOptions options, DatasetPreprocessing? recorded = null)
     {
         string[] columns = { "clip", "label" };
         var entries = new List<ClipEntry>();
@@ -31,8 +31,8 @@ public static class CremaDDataset
         }
         var readers = new IModalityReader[]
         {
-            new SpectrogramReader("audio", options.Spectrogram ?? SpectrogramSettings.OgmGe),
-            new FrameClipReader("visual", options.Image),
+            RecordedReaders.Of("audio", recorded, () => new SpectrogramReader("audio", options.Spectrogram ?? SpectrogramSettings.OgmGe)),
+            RecordedReaders.Of("visual", recorded, () => new FrameClipReader("visual", options.Image)),
         };
         return ClipDatasetBuilder.Build(entries, Classes, readers, options);
     }

@@ -1,14 +1,5 @@
 namespace Equimodal.Data.Datasets;
 
-/// <summary>One data row of a table file with its 1-based line number.</summary>
-/// <param name="Line">Line in the file.</param>
-/// <param name="Values">Values by column name.</param>
-public sealed record TableRow(int Line, IReadOnlyDictionary<string, string> Values)
-{
-    /// <summary>The value of <paramref name="column"/>.</summary>
-    public string this[string column] => Values[column];
-}
-
 /// <summary>
 /// Reads the small comma-separated lists datasets ship: a value in double quotes may hold commas (and "" for a quote);
 /// no value spans lines.

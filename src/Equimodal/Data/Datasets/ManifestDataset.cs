@@ -13,8 +13,11 @@ public static class ManifestDataset
 {
     private static readonly string[] Required = { "id", "label", "split" };
 
-    /// <summary>Loads the manifest at <paramref name="path"/> (the file, or a folder holding manifest.csv or manifest.jsonl).</summary>
-    public static DatasetSplits Load(string path, DataLoadingOptions options)
+    /// <summary>
+    /// Loads the manifest at <paramref name="path"/> (the file, or a folder holding manifest.csv or manifest.jsonl),
+    /// reading inputs as <paramref name="recorded"/> (a run's preprocessing) says when given.
+    /// </summary>
+    public static DatasetSplits Load(string path, DataLoadingOptions options, DatasetPreprocessing? recorded = null)
     {
         string manifest = Locate(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(manifest))!;
@@ -30,7 +33,8 @@ public static class ManifestDataset
             ? ReadClasses(classFile)
             : entries.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var notices = new List<string>();
-        IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options, notices)).ToArray();
+        IModalityReader[] readers = modalities.Select((m, i) =>
+            RecordedReaders.Of(m, recorded, () => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options, notices))).ToArray();
         return ClipDatasetBuilder.Build(entries, classes, readers, options, notices);
     }
 

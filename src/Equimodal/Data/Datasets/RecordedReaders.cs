@@ -32,13 +32,18 @@ public static class RecordedReaders
         }
     }
 
+    /// <summary>
+    /// The reader of modality <paramref name="name"/> of a dataset: rebuilt from <paramref name="recorded"/> (a run's
+    /// preprocessing, so that evaluating a run reads its inputs as training did whatever the configuration says) when it
+    /// describes the modality, else <paramref name="configured"/>'s (a new run).
+    /// </summary>
+    public static IModalityReader Of(string name, DatasetPreprocessing? recorded, Func<IModalityReader> configured) =>
+        recorded?.Of(name) is { } entry ? Create(entry) : configured();
+
     private static InvalidDataException Incomplete(InputPreprocessing recorded, string what) =>
         new($"The recorded preprocessing of '{recorded.Modality}' lacks its {what}.");
 
-    /// <summary>
-    /// Frames read as values in [0, 1] (<paramref name="unit"/>), then AV-Digits' order of operations: the recorded principal
-    /// components projected out of each frame, the recorded blur, the recorded occlusion, then the recorded pixel normalisation.
-    /// </summary>
+    /// <summary>Frames read as values in [0, 1] (<paramref name="unit"/>), then <see cref="ImageDegradation.Apply"/> with the recorded settings.</summary>
     private sealed class DegradedFrameReader(InputPreprocessing recorded, FrameClipReader unit) : IModalityReader
     {
         public ModalitySpec Spec => unit.Spec;
@@ -48,25 +53,9 @@ public static class RecordedReaders
         public float[] Read(string path, bool training, Random random)
         {
             using var scope = torch.NewDisposeScope();
-            long[] shape = Spec.Shape;
-            long channels = shape[1], plane = shape[2] * shape[3];
             // One image per frame: [frames, channels, height, width].
-            Tensor frames = torch.tensor(unit.Read(path, training, random), shape);
-            if (recorded.RemovedComponents is { } removed) frames = ImageDegradation.RemoveComponents(frames, removed);
-            if (recorded.Blur > 0)
-            {
-                if (channels != 1) throw new NotSupportedException($"Modality '{recorded.Modality}': the recorded blur applies to grey images only.");
-                frames = ImageDegradation.Blur(frames, recorded.Blur);
-            }
-            if (recorded.Occlusion > 0) ImageDegradation.Occlude(frames, recorded.Occlusion, random);
-            float[] values = frames.data<float>().ToArray();
-            IReadOnlyList<float> mean = recorded.PixelMean ?? ImageTransform.DefaultMean((int)channels), std = recorded.PixelStd ?? ImageTransform.DefaultStd((int)channels);
-            for (int i = 0; i < values.Length; i++)
-            {
-                int c = (int)(i / plane % channels);
-                values[i] = (values[i] - mean[c]) / std[c];
-            }
-            return values;
+            Tensor frames = torch.tensor(unit.Read(path, training, random), Spec.Shape);
+            return ImageDegradation.Apply(frames, recorded, random).data<float>().ToArray();
         }
     }
 

@@ -22,8 +22,8 @@ public static class VggSoundDataset
     /// <summary>The clip name of a CSV row: <c>{youtube_id}_{start:06d}</c>.</summary>
     public static string ClipName(string youtubeId, int startSeconds) => $"{youtubeId}_{startSeconds:D6}";
 
-    /// <summary>Loads the dataset under <paramref name="root"/>.</summary>
-    public static DatasetSplits Load(string root, DataLoadingOptions options)
+    /// <summary>Loads the dataset under <paramref name="root"/>, reading inputs as <paramref name="recorded"/> (a run's preprocessing) says when given.</summary>
+    public static DatasetSplits Load(string root, DataLoadingOptions options, DatasetPreprocessing? recorded = null)
     {
         string list = Path.Combine(root, ListFile);
         string[] columns = { "youtube_id", "start_seconds", "label", "split" };
@@ -47,8 +47,8 @@ public static class VggSoundDataset
         string[] notices = missing == 0 ? Array.Empty<string>() : new[] { $"{list}: {missing} listed clip(s) have no audio or frame folder and are left out; {entries.Count} found." };
         var readers = new IModalityReader[]
         {
-            new SpectrogramReader("audio", options.Spectrogram ?? new SpectrogramSettings()),
-            new FrameClipReader("visual", options.Image),
+            RecordedReaders.Of("audio", recorded, () => new SpectrogramReader("audio", options.Spectrogram ?? new SpectrogramSettings())),
+            RecordedReaders.Of("visual", recorded, () => new FrameClipReader("visual", options.Image)),
         };
         return ClipDatasetBuilder.Build(entries, classes, readers, options, notices);
     }

@@ -9,6 +9,27 @@ namespace Equimodal.Data.Images;
 public static class ImageDegradation
 {
     /// <summary>
+    /// The image pipeline of a recorded preprocessing, the one place it is written for loading (AV-Digits) and for
+    /// reading files (evaluate and predict): frames [N, C, H, W] with values in [0, 1] lose the recorded principal
+    /// components, are blurred (grey frames only), get the recorded occlusion (places drawn from <paramref name="random"/>,
+    /// frame after frame) and are normalised by the recorded pixel statistics. The occlusion writes into its input.
+    /// </summary>
+    public static Tensor Apply(Tensor frames, InputPreprocessing recorded, Random random)
+    {
+        int channels = (int)frames.shape[1];
+        if (recorded.RemovedComponents is { } removed) frames = RemoveComponents(frames, removed);
+        if (recorded.Blur > 0)
+        {
+            if (channels != 1) throw new NotSupportedException($"Modality '{recorded.Modality}': the recorded blur applies to grey images only.");
+            frames = Blur(frames, recorded.Blur);
+        }
+        if (recorded.Occlusion > 0) Occlude(frames, recorded.Occlusion, random);
+        IReadOnlyList<float> mean = recorded.PixelMean ?? ImageTransform.DefaultMean(channels), std = recorded.PixelStd ?? ImageTransform.DefaultStd(channels);
+        Tensor[] normalized = Enumerable.Range(0, channels).Select(c => (frames.narrow(1, c, 1) - Held(mean[c])) / Held(std[c])).ToArray();
+        return channels == 1 ? normalized[0] : torch.cat(normalized, 1);
+    }
+
+    /// <summary>
     /// Removes <paramref name="fraction"/> of the images' energy (variance) by projecting out the fewest leading
     /// principal components that hold it, as AV-MNIST does; components are fitted on the rows in <paramref name="fitRows"/>.
     /// </summary>

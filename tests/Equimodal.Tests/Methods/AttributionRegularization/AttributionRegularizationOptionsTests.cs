@@ -51,6 +51,21 @@ public class AttributionRegularizationOptionsTests
     }
 
     [Fact]
+    public void Embedding_norm_is_a_model_flag_for_every_method_that_attr_regs_option_sets()
+    {
+        var (settings, code, output) = SettingsTests.Parse<TrainCommand.Settings>("train", "--method", "joint", "--embedding-norm", "layernorm");
+        Assert.True(code == 0, output);
+        Assert.Equal("layernorm", settings!.ToModelOptions().EmbeddingNorm);
+        Assert.Equal("layernorm", MethodRegistry.Create("joint").ConfigureModel(settings.ToModelOptions()).EmbeddingNorm);
+        // attr-reg's option sets it, and its default (none) leaves the flag's choice.
+        Assert.Equal("l2", MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { "embedding-norm=l2" })).ConfigureModel(settings.ToModelOptions()).EmbeddingNorm);
+        Assert.Equal("layernorm", MethodRegistry.Create("attr-reg").ConfigureModel(settings.ToModelOptions()).EmbeddingNorm);
+        (_, code, output) = SettingsTests.Parse<TrainCommand.Settings>("train", "--embedding-norm", "batchnorm");
+        Assert.Equal(2, code);
+        Assert.Contains("Valid normalisations: none, l2, layernorm", output);
+    }
+
+    [Fact]
     public void A_saved_record_under_the_former_names_reads_as_todays_options()
     {
         IReadOnlyDictionary<string, string> today = MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string> { ["target-shares"] = "adaptive" });

@@ -1,0 +1,15 @@
+namespace Equimodal.Data;
+
+/// <summary>Every modality's preprocessing of a dataset, in dataset order.</summary>
+/// <param name="Inputs">One entry per dataset modality.</param>
+public sealed record DatasetPreprocessing(IReadOnlyList<InputPreprocessing> Inputs)
+{
+    /// <summary>The format version of preprocessing.json this version of Equimodal writes (older files are migrated when read).</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>Format version of preprocessing.json.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>The entry of modality <paramref name="name"/>, or null.</summary>
+    public InputPreprocessing? Of(string name) => Inputs.FirstOrDefault(i => i.Modality == name);
+}
