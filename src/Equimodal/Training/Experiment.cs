@@ -52,7 +52,7 @@ public static class Experiment
     private static void Start(RunFolder folder, RunConfig config, TrainingMethod method, DatasetSplits splits, int world)
     {
         DeviceSelector.ConfigureThreads(config.Training.Threads);
-        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
+        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind);
         folder.Start(config with
         {
             MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
