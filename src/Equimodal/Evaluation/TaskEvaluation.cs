@@ -51,6 +51,10 @@ public static class TaskEvaluation
         };
     }
 
+    /// <summary>The main metric of <paramref name="task"/> (mAP, or CCC averaged over targets) of <paramref name="outputs"/> against <paramref name="labels"/>.</summary>
+    public static double MainScore(PredictionTask task, double[,] outputs, double[,] labels) =>
+        (task.Kind == TaskKind.MultiLabel ? MultiLabel(outputs, labels, 0.5) : Regression(outputs, labels))[task.MainMetric.Name];
+
     private static Dictionary<string, double> MultiLabel(double[,] logits, double[,] labels, double threshold)
     {
         MultiLabelScores s = MultiLabelMetrics.Compute(Sigmoid(logits), Positive(labels), threshold);

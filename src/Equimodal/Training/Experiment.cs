@@ -58,6 +58,7 @@ public static class Experiment
             MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
             Modalities = plan.Modalities,
             ClassNames = splits.ClassNames,
+            Task = splits.Task.Kind,
             Model = plan.Model,
             Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), world, config.Training.BatchSize),
         });
