@@ -26,7 +26,7 @@ public sealed class MultiLabelTask : PredictionTask
 
     /// <summary>
     /// The sum of the logits of the labels the sample has: the evidence for its true label set, as the true-class logit
-    /// is for one class (0, a constant, for a sample without labels, whose shares are then all zero).
+    /// is for one class (0, a constant, for a sample without labels: no attribution, so L2-pooled shares are equal and a uniform target does not push it).
     /// </summary>
     public override Tensor AttributedValue(Tensor outputs, Tensor labels) => outputs.mul(labels.to_type(outputs.dtype)).sum(1);
 
