@@ -9,6 +9,7 @@ public sealed class ClassificationTask : PredictionTask
     public ClassificationTask(IReadOnlyList<string> classNames)
         : base(classNames)
     {
+        if (classNames.Count < 2) throw new ArgumentException($"Classification needs at least two classes, got {classNames.Count} ({string.Join(", ", classNames)}).");
     }
 
     /// <inheritdoc />
