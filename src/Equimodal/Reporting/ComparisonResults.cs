@@ -21,6 +21,9 @@ public sealed record ComparisonRecord
     /// <summary>Test accuracy of the fused logits.</summary>
     public double Accuracy { get; init; }
 
+    /// <summary>The name of <see cref="Accuracy"/>'s metric: the task's main metric ("accuracy", "mAP" or "CCC").</summary>
+    public string MainMetric { get; init; } = "accuracy";
+
     /// <summary>Test mean average precision.</summary>
     public double MeanAveragePrecision { get; init; }
 
@@ -91,6 +94,9 @@ public sealed record ComparisonResults
 
     /// <summary>The `equimodal compare` command line that trains this comparison, when it was run from the command line.</summary>
     public string? Command { get; init; }
+
+    /// <summary>The task's main metric, which the accuracy columns hold (from the runs; "accuracy" for classification).</summary>
+    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric : "accuracy";
 
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
