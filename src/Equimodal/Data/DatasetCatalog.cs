@@ -1,4 +1,5 @@
 using Equimodal.Data.Datasets;
+using Equimodal.Tasks;
 
 namespace Equimodal.Data;
 
@@ -32,7 +33,7 @@ public static class DatasetCatalog
     public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
     {
         Validate(request);
-        return request.Name switch
+        DatasetSplits splits = request.Name switch
         {
             "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
             "cremad" => CremaDDataset.Load(request.Path!, request.Files, fitted),
@@ -40,5 +41,12 @@ public static class DatasetCatalog
             "folder" => ManifestDataset.Load(request.Path!, request.Files, fitted),
             _ => SyntheticAudioVisual.Generate(request.Synthetic),
         };
+        TaskKind served = splits.Train.Task;
+        if (request.Files.Task.Kind is { } asked && asked != served)
+        {
+            throw new ArgumentException($"Dataset '{request.Name}' serves the {PredictionTask.NameOf(served)} task, not --task {PredictionTask.NameOf(asked)} "
+                + "(a folder dataset's manifest says its task by its label columns: label, labels or target; docs/tasks.md).");
+        }
+        return splits with { Task = PredictionTask.Create(served, splits.ClassNames, request.Files.Task) };
     }
 }

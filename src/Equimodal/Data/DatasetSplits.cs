@@ -1,3 +1,5 @@
+using Equimodal.Tasks;
+
 namespace Equimodal.Data;
 
 /// <summary>Train, validation and test parts of one dataset. Model selection uses Validation only.</summary>
@@ -11,6 +13,13 @@ public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset 
 
     /// <summary>Class names shared by all splits.</summary>
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
+
+    /// <summary>The task the splits' labels serve, with its loss settings (by default: the training split's task over <see cref="ClassNames"/>, regression with MSE).</summary>
+    public PredictionTask Task
+    {
+        get => field ??= PredictionTask.Create(Train.Task, ClassNames);
+        init;
+    }
 
     /// <summary>Samples left out while loading and why (empty for generated data).</summary>
     public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;

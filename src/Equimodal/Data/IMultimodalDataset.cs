@@ -1,3 +1,5 @@
+using Equimodal.Tasks;
+
 namespace Equimodal.Data;
 
 /// <summary>A labelled set of multimodal samples that the trainer and evaluator read by index.</summary>
@@ -6,13 +8,19 @@ public interface IMultimodalDataset
     /// <summary>The modalities, in the order of <see cref="Batch.Inputs"/>.</summary>
     IReadOnlyList<ModalitySpec> Modalities { get; }
 
-    /// <summary>Class names; a label is an index into this list.</summary>
+    /// <summary>
+    /// Output names: the classes (a label is an index into this list), the labels of a multi-label task (columns of the
+    /// multi-hot label) or the targets of a regression task (columns of the target values).
+    /// </summary>
     IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>What the labels are (see <see cref="Batch.Labels"/>). Every dataset states it (no default), so that a view of a dataset cannot silently turn its task into classification.</summary>
+    TaskKind Task { get; }
 
     /// <summary>Number of samples.</summary>
     int Count { get; }
 
-    /// <summary>The label of sample <paramref name="index"/>, without loading its inputs.</summary>
+    /// <summary>The class of sample <paramref name="index"/>, without loading its inputs; 0 for tasks without classes (one stratum when splitting).</summary>
     int LabelOf(int index);
 
     /// <summary>

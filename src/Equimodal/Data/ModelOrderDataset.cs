@@ -24,6 +24,9 @@ internal sealed class ModelOrderDataset : IMultimodalDataset
     public IReadOnlyList<string> ClassNames => _source.ClassNames;
 
     /// <inheritdoc />
+    public Tasks.TaskKind Task => _source.Task;
+
+    /// <inheritdoc />
     public int Count => _source.Count;
 
     /// <inheritdoc />

@@ -1,17 +1,27 @@
+using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Data;
 
-/// <summary>A dataset held in memory as one tensor per modality (samples first) plus a label vector.</summary>
+/// <summary>A dataset held in memory as one tensor per modality (samples first) plus the labels (see <see cref="Batch.Labels"/>).</summary>
 public sealed class TensorDataset : IMultimodalDataset, IDisposable
 {
     private readonly Tensor[] _inputs;
     private readonly Tensor _labels;
     private readonly int[] _labelValues;
 
-    /// <summary>Creates the dataset; tensors are kept (not copied) and disposed with it.</summary>
+    /// <summary>Creates a classification dataset; tensors are kept (not copied) and disposed with it.</summary>
     public TensorDataset(IReadOnlyList<ModalitySpec> modalities, IReadOnlyList<string> classNames, IReadOnlyList<Tensor> inputs, Tensor labels)
+        : this(modalities, classNames, inputs, labels, TaskKind.Classification)
+    {
+    }
+
+    /// <summary>
+    /// Creates a dataset of <paramref name="task"/>: <paramref name="labels"/> are class indices [samples] for
+    /// classification, or [samples, outputs] values (multi-hot 0/1 for multi-label) named by <paramref name="outputNames"/>.
+    /// </summary>
+    public TensorDataset(IReadOnlyList<ModalitySpec> modalities, IReadOnlyList<string> outputNames, IReadOnlyList<Tensor> inputs, Tensor labels, TaskKind task)
     {
         if (modalities.Count != inputs.Count)
             throw new ArgumentException($"{modalities.Count} modalities but {inputs.Count} input tensors.");
@@ -23,13 +33,23 @@ public sealed class TensorDataset : IMultimodalDataset, IDisposable
                 throw new ArgumentException($"Modality '{modalities[m].Name}' has shape [{string.Join(", ", inputs[m].shape)}], expected [{string.Join(", ", expected)}].");
         }
         Modalities = modalities;
-        ClassNames = classNames;
+        ClassNames = outputNames;
+        Task = task;
         _inputs = inputs.ToArray();
+        if (task != TaskKind.Classification)
+        {
+            _labels = LabelValues.Check(labels, outputNames, task);
+            _labelValues = new int[count];
+            return;
+        }
         _labels = labels.to_type(ScalarType.Int64);
         _labelValues = _labels.data<long>().Select(v => (int)v).ToArray();
-        int bad = Array.FindIndex(_labelValues, v => v < 0 || v >= classNames.Count);
-        if (bad >= 0) throw new ArgumentException($"Sample {bad} has label {_labelValues[bad]}, outside 0..{classNames.Count - 1}.");
+        int bad = Array.FindIndex(_labelValues, v => v < 0 || v >= outputNames.Count);
+        if (bad >= 0) throw new ArgumentException($"Sample {bad} has label {_labelValues[bad]}, outside 0..{outputNames.Count - 1}.");
     }
+
+    /// <inheritdoc />
+    public TaskKind Task { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<ModalitySpec> Modalities { get; }

@@ -1,3 +1,4 @@
+using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Methods;
@@ -37,6 +38,15 @@ public sealed class MethodAttribute : Attribute
 
     /// <summary>The fusion heads the method works with when it does not choose one (empty: any).</summary>
     public string[] Fusions { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The tasks the method is defined for (default: classification only, for methods whose definition needs class
+    /// probabilities); a method that needs only the task's loss declares every task.
+    /// </summary>
+    public TaskKind[] Tasks { get; set; } = { TaskKind.Classification };
+
+    /// <summary>The tasks in words, e.g. "classification, multilabel, regression".</summary>
+    public string TaskNames => string.Join(", ", Tasks.Select(PredictionTask.NameOf));
 
     /// <summary>The requirements in words, e.g. "2 modalities; fusion: concat|sum".</summary>
     public string Requirements

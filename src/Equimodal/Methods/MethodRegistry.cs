@@ -1,4 +1,6 @@
 using System.Reflection;
+using Equimodal.Data;
+using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Methods;
@@ -91,6 +93,19 @@ public static class MethodRegistry
                 $"this model reads {modalities.Count} ({string.Join(", ", modalities)}).");
         if (registration.Fusions.Length > 0 && !registration.Fusions.Contains(fusion))
             throw new ArgumentException($"Method '{registration.Name}' needs a fusion head whose logits are the sum of the modalities' own ({string.Join(", ", registration.Fusions)}), not '{fusion}'.");
+    }
+
+    /// <summary>
+    /// Throws a clear error, before anything is trained, when <paramref name="method"/> is not defined for
+    /// <paramref name="task"/>, naming the methods that are. Unimodal models ("NAME-only") train every task.
+    /// </summary>
+    public static void CheckTask(TrainingMethod method, TaskKind task)
+    {
+        MethodAttribute? registration = method.Registration;
+        if (registration is null || registration.Tasks.Contains(task)) return;
+        string supporting = string.Join(", ", Methods.Where(m => m.Tasks.Contains(task)).Select(m => m.Name).Append("NAME-only"));
+        throw new ArgumentException($"Method '{registration.Name}' is defined for {registration.TaskNames}, not the {PredictionTask.NameOf(task)} task "
+            + $"(docs/tasks.md says why). Methods that train {PredictionTask.NameOf(task)}: {supporting}.");
     }
 
     private static TrainingMethod Create(string name, MethodSettings settings, out MethodSettings read)

@@ -104,6 +104,9 @@ public static class Charts
             .Where(chart => chart.Series.Count > 0).ToArray();
     }
 
+    /// <summary>The name of the main metric the run's validation records carry ("accuracy" for classification; regression has no training accuracy).</summary>
+    private static string MainMetric(IReadOnlyList<EpochRecord> history) => history.Count > 0 ? history[0].Validation.MainMetric : "accuracy";
+
     /// <summary>
     /// The training curves of one run: loss; fused accuracy on train and validation with each modality's own validation
     /// accuracy; each modality's validation attribution share (multimodal runs).
@@ -115,7 +118,8 @@ public static class Charts
         var charts = new[]
         {
             OverEpochs("Training loss", "cross-entropy", new[] { Line("train loss", r => r.TrainLoss), Line("validation loss", r => r.Validation.Loss) }),
-            OverEpochs("Accuracy", "accuracy %", new[] { Line("train", r => 100 * r.TrainAccuracy), Line("validation", r => 100 * r.Validation.Accuracy) }
+            OverEpochs(MainMetric(history) == "accuracy" ? "Accuracy" : MainMetric(history), $"{MainMetric(history)} %",
+                new[] { Line("train", r => double.IsNaN(r.TrainAccuracy) ? null : 100 * r.TrainAccuracy), Line("validation", r => 100 * r.Validation.Accuracy) }
                 .Concat(modalities.Select(m => Line($"validation acc({m})", r => r.Validation.ModalityAccuracy.TryGetValue(m, out double a) ? 100 * a : null)))),
             OverEpochs("Validation attribution share", "share %", modalities.Select(m =>
                 Line($"share({m})", r => r.Validation.AttributionShares.Count > 1 && r.Validation.AttributionShares.TryGetValue(m, out double s) ? 100 * s : null))),

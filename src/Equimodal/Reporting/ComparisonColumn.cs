@@ -17,17 +17,21 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
     /// <summary>Key of the run's failure gap in the summary; "failureGap.{modality}" are the per-modality gaps.</summary>
     public const string FailureGapKey = "failureGap";
 
-    /// <summary>The columns of a comparison over <paramref name="modalities"/>.</summary>
-    public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities)
+    /// <summary>
+    /// The columns of a comparison over <paramref name="modalities"/>. For a multi-label or regression comparison
+    /// (<paramref name="mainMetric"/> "mAP" or "CCC") the accuracy columns hold that metric, times 100, and are headed by its name.
+    /// </summary>
+    public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities, string mainMetric = "accuracy")
     {
+        string own = mainMetric == "accuracy" ? "acc" : mainMetric;
         var columns = new List<ComparisonColumn>
         {
-            new("accuracy", "accuracy", Better.Higher, r => r.Accuracy, ResultTable.Percent),
+            new("accuracy", mainMetric == "accuracy" ? "accuracy" : $"{mainMetric} x100", Better.Higher, r => r.Accuracy, ResultTable.Percent),
             new("mAP", "mAP", Better.Higher, r => r.MeanAveragePrecision, ResultTable.Percent),
             new("macroF1", "macro-F1", Better.Higher, r => r.MacroF1, ResultTable.Percent),
             new("auc", "AUC", Better.Higher, r => r.MacroAuc, ResultTable.Percent),
         };
-        columns.AddRange(modalities.Select(m => new ComparisonColumn($"accuracy.{m}", $"acc({m})", Better.Higher, r => Lookup(r.Diagnostics.ModalityAccuracy, m), ResultTable.Percent)));
+        columns.AddRange(modalities.Select(m => new ComparisonColumn($"accuracy.{m}", $"{own}({m})", Better.Higher, r => Lookup(r.Diagnostics.ModalityAccuracy, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"shapley.{m}", $"phi({m})", Better.Neither, r => Lookup(r.Diagnostics.ShapleyValues, m), ResultTable.Percent)));
         // Two definitions of imbalance, named apart: ours is normalised, BalanceBenchmark's is a gap in accuracy points.
         columns.Add(new("imbalance", "imbalance (normalised)", Better.Lower, r => r.Diagnostics.ImbalanceDegree, v => Fixed(v, "F3")));
@@ -54,7 +58,7 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
     /// </summary>
     public static string Markdown(ComparisonResults results)
     {
-        ComparisonColumn[] columns = For(results.Modalities).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
+        ComparisonColumn[] columns = For(results.Modalities, results.MainMetric).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
         var table = new ResultTable(columns.Select(c => c.Header).Prepend("method").ToArray());
         var best = columns.ToDictionary(c => c.Key, c => Best(c, results.Summary));
         foreach (MethodSummary method in results.Summary)
@@ -74,7 +78,7 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         }
         string[] report = results.DataReport.Lines().ToArray();
         string variants = string.Concat(results.Variants.Select(v => $"- {v.Key}: {v.Value}\n"));
-        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + PairedDifferences.Markdown(results.PairedAccuracy)
+        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + PairedDifferences.Markdown(results.PairedAccuracy, results.MainMetric)
             + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
 

@@ -20,6 +20,9 @@ public sealed record ComparisonRecord
     /// <summary>Test accuracy of the fused logits.</summary>
     public double Accuracy { get; init; }
 
+    /// <summary>The name of <see cref="Accuracy"/>'s metric: the task's main metric ("accuracy", "mAP" or "CCC").</summary>
+    public string MainMetric { get; init; } = "accuracy";
+
     /// <summary>Test mean average precision.</summary>
     public double MeanAveragePrecision { get; init; }
 

@@ -29,6 +29,9 @@ public sealed record ComparisonResults
     /// <summary>The `equimodal compare` command line that trains this comparison, when it was run from the command line.</summary>
     public string? Command { get; init; }
 
+    /// <summary>The task's main metric, which the accuracy columns hold (from the runs; "accuracy" for classification).</summary>
+    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric : "accuracy";
+
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
 

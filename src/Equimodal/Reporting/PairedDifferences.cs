@@ -28,8 +28,8 @@ public static class PairedDifferences
     private static Dictionary<int, double> OnePerSeed(IReadOnlyList<ComparisonRecord> runs, string method) =>
         runs.Where(r => r.Method == method).GroupBy(r => r.Seed).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Accuracy);
 
-    /// <summary>The differences as a Markdown section for results.md; empty when there are none.</summary>
-    public static string Markdown(IReadOnlyList<PairedDifference> differences)
+    /// <summary>The differences in <paramref name="metric"/> (the task's main metric) as a Markdown section for results.md; empty when there are none.</summary>
+    public static string Markdown(IReadOnlyList<PairedDifference> differences, string metric = "accuracy")
     {
         if (differences.Count == 0) return "";
         var table = new ResultTable(new[] { "method", "seeds", "mean difference", "95 % interval", "beyond seed noise", "per seed", "above / equal / below" });
@@ -44,7 +44,8 @@ public static class PairedDifferences
                 $"{d.Differences.Count(v => v > 0)} / {d.Differences.Count(v => v == 0)} / {d.Differences.Count(v => v < 0)}",
             });
         }
-        return $"\nPaired differences in test accuracy against {differences[0].Baseline} (percentage points, method minus {differences[0].Baseline} on the same seed; " +
+        string points = metric == "accuracy" ? "percentage points" : $"{metric} x100";
+        return $"\nPaired differences in test {metric} against {differences[0].Baseline} ({points}, method minus {differences[0].Baseline} on the same seed; " +
                "95 % interval of the mean from Student's t over seeds):\n\n" + table.ToMarkdown();
     }
 

@@ -219,7 +219,7 @@ public sealed class Comparison
     public IReadOnlyList<RunPlan> CheckRows(DatasetSplits splits) => Runs.Select(run => Plan(run, splits)).ToArray();
 
     /// <summary>The plan of <paramref name="run"/>'s method on <paramref name="splits"/>.</summary>
-    internal static RunPlan Plan(ComparisonRun run, DatasetSplits splits) => RunPlan.Of(Experiment.Create(run.Config), splits.Modalities, run.Config.Model);
+    internal static RunPlan Plan(ComparisonRun run, DatasetSplits splits) => RunPlan.Of(Experiment.Create(run.Config), splits.Modalities, run.Config.Model, splits.Task.Kind);
 
     /// <summary>
     /// Checks the comparison folder (<see cref="CheckFolder"/>), then records the grid: <see cref="PlanFile"/> (one line per
@@ -333,6 +333,7 @@ public sealed class Comparison
             RunFolder = Path.GetRelativePath(OutputFolder, run.Folder),
             BestEpoch = result.BestEpoch,
             Accuracy = result.Test.Accuracy,
+            MainMetric = result.Test.MainMetric,
             MeanAveragePrecision = result.Test.MeanAveragePrecision,
             MacroF1 = result.Test.MacroF1,
             MacroAuc = result.Test.MacroAuc,

@@ -21,7 +21,7 @@ public static class Experiment
         bool overwrite = false)
     {
         TrainingMethod method = Create(config);
-        return Run(config, method, RunPlan.Of(method, splits.Modalities, config.Model), splits, outputFolder, observer, collective, overwrite);
+        return Run(config, method, RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind), splits, outputFolder, observer, collective, overwrite);
     }
 
     /// <summary>As the public overload, for a caller that planned the run already (a comparison checks every row's plan first).</summary>
@@ -53,7 +53,7 @@ public static class Experiment
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
         RunConfig trained = started ? folder.ReadConfig() : config;
         TrainingMethod method = Create(trained);
-        RunPlan plan = started ? RunPlan.Recorded(trained, splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model);
+        RunPlan plan = started ? RunPlan.Recorded(trained, splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind);
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
         ReportTakeOver(owner, observer);
         if (!started) Start(folder, config, plan, splits, world: 1);
@@ -68,6 +68,7 @@ public static class Experiment
             MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
             Modalities = plan.Modalities,
             ClassNames = splits.ClassNames,
+            Task = splits.Task.Kind,
             Model = plan.Model,
             Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), world, config.Training.BatchSize),
         });

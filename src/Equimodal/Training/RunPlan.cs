@@ -2,13 +2,14 @@ using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Tasks;
 
 namespace Equimodal.Training;
 
 /// <summary>
 /// What a method trains on a dataset, worked out once: the dataset inputs its model reads (in model order) and the
 /// architecture it builds from the user's choice (e.g. MLA fixes a shared head), after the method's declared
-/// requirements (modality count, fusion) are checked. The experiment computes it once and passes it down: the run folder
+/// requirements (modality count, fusion, task) are checked. The experiment computes it once and passes it down: the run folder
 /// records it (config.json's modalities and model), the trainer builds the model from it and reads the data through
 /// <see cref="Bind"/>. A run folder's plan is read back with <see cref="Recorded"/>.
 /// </summary>
@@ -16,9 +17,13 @@ namespace Equimodal.Training;
 /// <param name="Model">The architecture the method trains.</param>
 public sealed record RunPlan(IReadOnlyList<ModalitySpec> Modalities, ModelOptions Model)
 {
-    /// <summary>The plan of <paramref name="method"/> on data with <paramref name="modalities"/>, given the requested <paramref name="model"/>.</summary>
-    public static RunPlan Of(TrainingMethod method, IReadOnlyList<ModalitySpec> modalities, ModelOptions model)
+    /// <summary>
+    /// The plan of <paramref name="method"/> on data with <paramref name="modalities"/> and labels of <paramref name="task"/>,
+    /// given the requested <paramref name="model"/>; a method not defined for the task is refused here.
+    /// </summary>
+    public static RunPlan Of(TrainingMethod method, IReadOnlyList<ModalitySpec> modalities, ModelOptions model, TaskKind task)
     {
+        MethodRegistry.CheckTask(method, task);
         ModalitySpec[] read = method.SelectModalities(modalities).Select(i => modalities[i]).ToArray();
         ModelOptions built = method.ConfigureModel(model);
         MethodRegistry.CheckRequirements(method, read.Select(m => m.Name).ToArray(), built.Fusion);

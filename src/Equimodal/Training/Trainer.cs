@@ -4,6 +4,7 @@ using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ namespace Equimodal.Training;
 
 /// <summary>
 /// The training loop, written once for every method: seeding, optimizer and schedule, per-epoch shuffling, the
-/// method's hooks, validation every epoch, model selection on validation accuracy only, and one test evaluation
+/// method's hooks, validation every epoch, model selection on the task's main validation metric only (accuracy for
+/// classification), and one test evaluation
 /// of the selected weights at the end. Data-parallel over a <see cref="ICollective"/> of several processes: rank 0's
 /// initial weights are broadcast, every rank trains on its shard of each epoch, the step runner averages gradients,
 /// the epoch's loss and accuracy sums are summed over the ranks every step, BatchNorm running statistics are taken from
@@ -51,7 +53,7 @@ public sealed class Trainer
     /// evaluates the selected weights; with <paramref name="checkpoints"/> and <paramref name="resume"/> as the other overload.
     /// </summary>
     public TrainingResult Fit(TrainingMethod method, DatasetSplits splits, CheckpointStore? checkpoints = null, bool resume = false) =>
-        Fit(method, RunPlan.Of(method, splits.Modalities, _modelOptions), splits, checkpoints, resume);
+        Fit(method, RunPlan.Of(method, splits.Modalities, _modelOptions, splits.Task.Kind), splits, checkpoints, resume);
 
     /// <summary>
     /// Trains the model of <paramref name="plan"/> (computed once by the caller, e.g. the experiment that recorded it) on
@@ -74,7 +76,7 @@ public sealed class Trainer
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
         DatasetSplits data = plan.Bind(splits);
-        var model = ModelFactory.Create(plan.Modalities, splits.ClassNames.Count, plan.Model);
+        var model = ModelFactory.Create(plan.Modalities, splits.Task.OutputSize, plan.Model);
         Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
         if (restored is null) InitialWeights.Apply(model, _options);
         model.to(device);
@@ -130,7 +132,7 @@ public sealed class Trainer
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
                 long size = loaded.Size;
-                (double loss, long correct) = TrainStep(method, steps, optimizer, model, device, loaded, info);
+                (double loss, long correct) = TrainStep(method, splits.Task, steps, optimizer, model, device, loaded, info);
                 step++;
                 // Summed over the ranks every step, so the progress (and a checkpoint of it) is the same on every rank.
                 double[] sums = _collective.Sum(new[] { loss * size, correct, size });
@@ -158,14 +160,15 @@ public sealed class Trainer
             {
                 Epoch = epoch + 1,
                 TrainLoss = progress.EpochLossSum / Math.Max(1, progress.EpochSeen),
-                TrainAccuracy = (double)progress.EpochCorrect / Math.Max(1, progress.EpochSeen),
+                TrainAccuracy = splits.Task.HasTrainingAccuracy ? (double)progress.EpochCorrect / Math.Max(1, progress.EpochSeen) : double.NaN,
                 LearningRate = progress.EpochLearningRate,
                 Validation = validation,
                 TrainSeconds = epochSeconds,
                 MethodMetrics = methodMetrics,
             };
             history.Add(record);
-            bool improved = validation.Accuracy > progress.BestAccuracy;
+            // Accuracy holds the task's main metric; an undefined one (NaN) still gives the first epoch's weights.
+            bool improved = validation.Accuracy > progress.BestAccuracy || bestState is null;
             if (improved)
             {
                 progress = progress with { BestAccuracy = validation.Accuracy, BestEpoch = epoch + 1 };
@@ -182,7 +185,7 @@ public sealed class Trainer
         model.load_state_dict(bestState!);
         DisposeState(bestState);
         EvaluationResult bestValidation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
-        EvaluationResult test = Evaluator.Evaluate(model, data.Test, _options.BatchSize, device);
+        EvaluationResult test = Evaluator.Evaluate(model, data.Test, _options.BatchSize, device, labelThreshold: Threshold(bestValidation));
         return new TrainingResult
         {
             Method = method.Name,
@@ -196,6 +199,9 @@ public sealed class Trainer
             SecondsPerEpoch = progress.TrainSeconds / _options.Epochs,
         };
     }
+
+    /// <summary>The multi-label threshold validation chose, which the test split is scored with (null for the other tasks).</summary>
+    private static double? Threshold(EvaluationResult validation) => double.IsNaN(validation.LabelThreshold) ? null : validation.LabelThreshold;
 
     private TrainingResult Paused(TrainingMethod method, MultimodalClassifier model, CheckpointProgress progress, List<EpochRecord> history, Dictionary<string, Tensor>? bestState)
     {
@@ -214,7 +220,7 @@ public sealed class Trainer
     }
 
     /// <summary>One optimizer step on <paramref name="loaded"/>, which it disposes (the loader's worker created it outside any dispose scope).</summary>
-    private static (double Loss, long Correct) TrainStep(TrainingMethod method, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
+    private static (double Loss, long Correct) TrainStep(TrainingMethod method, PredictionTask task, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
         Device device, Batch loaded, StepInfo info)
     {
         using var scope = NewDisposeScope();
@@ -223,7 +229,7 @@ public sealed class Trainer
         StepResult step = steps.Step(method, optimizer, model.parameters(), info, () => method.ComputeLoss(batch, info),
             output => method.Backward(output, info), () => method.AdjustGradients(info));
         method.AfterOptimizerStep(step.Output, info);
-        return (step.Loss, step.Output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+        return (step.Loss, task.Correct(step.Output.Logits, batch.Labels));
     }
 
     // The modality-use diagnostic of TrainingOptions.ModalityUse, next to the method's own metrics.

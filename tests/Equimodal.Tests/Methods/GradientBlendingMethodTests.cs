@@ -116,6 +116,7 @@ public class GradientBlendingMethodTests
         public IReadOnlyList<ModalitySpec> Modalities => inner.Modalities;
 
         public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public Equimodal.Tasks.TaskKind Task => inner.Task;
 
         public int Count => inner.Count;
 

@@ -21,6 +21,7 @@ public class MemoryTests(ITestOutputHelper output)
         public IReadOnlyList<ModalitySpec> Modalities => inner.Modalities;
 
         public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public Equimodal.Tasks.TaskKind Task => inner.Task;
 
         public int Count => inner.Count;
 

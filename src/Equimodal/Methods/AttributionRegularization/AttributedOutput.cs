@@ -1,4 +1,5 @@
 using Equimodal.Attribution;
+using Equimodal.Tasks;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods.AttributionRegularization;
@@ -16,6 +17,15 @@ public sealed record AttributedOutput(bool TrueClass, bool LogProbability)
 
     /// <summary>The attributed quantity as a function of the logits; null for the logits themselves.</summary>
     public Func<Tensor, Tensor>? OfLogits => LogProbability ? logits => logits.log_softmax(1) : null;
+
+    /// <summary>
+    /// For a multi-label or regression task, the attributed number of each sample [batch, 1] as a function of the
+    /// outputs: with <see cref="TrueClass"/>, the task's <see cref="PredictionTask.AttributedValue"/> (multi-label: the
+    /// true labels' logits summed), else its <see cref="PredictionTask.PredictedValue"/> (the predicted labels' logits
+    /// summed); for regression both are the predicted value summed over targets.
+    /// </summary>
+    public Func<Tensor, Tensor> OfTaskOutput(PredictionTask task, Tensor labels) =>
+        TrueClass ? outputs => task.AttributedValue(outputs, labels).unsqueeze(1) : outputs => task.PredictedValue(outputs).unsqueeze(1);
 
     /// <summary>The log-probability [batch] of each sample's labelled class under <paramref name="logits"/> [batch, classes].</summary>
     public static Tensor TrueClassLogProbability(Tensor logits, Tensor labels) =>

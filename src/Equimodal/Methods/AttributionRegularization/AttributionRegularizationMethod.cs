@@ -1,6 +1,7 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -21,8 +22,10 @@ namespace Equimodal.Methods.AttributionRegularization;
 /// The parts: <see cref="PenalisedShares"/> (how shares are measured), <see cref="SharePenalty"/>, a
 /// <see cref="TargetPolicy"/>, and the <see cref="AddedLoss"/> terms borrowed from other methods.
 /// </summary>
-[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal-weight=1).", MinModalities = 2, Presets = new[] { "unimodal-weight=1" })]
-[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "penalty-scope=fusion" })]
+[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal-weight=1).", MinModalities = 2, Presets = new[] { "unimodal-weight=1" },
+    Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
+[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "penalty-scope=fusion" },
+    Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 public sealed class AttributionRegularizationMethod : TrainingMethod
 {
     private readonly AttributionRegularizationOptions _options;
@@ -41,7 +44,7 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
         _targets = TargetPolicy.Create(_options.TargetShares, _options.TargetRatios);
         if (_options.TeacherWeight > 0) _teachers = new TeacherDistillation(_options.TeacherWeight, _options.TeacherEpochs);
         var added = new List<AddedLoss>();
-        if (_options.UnimodalWeight > 0) added.Add(new UnimodalCrossEntropy(_options.UnimodalWeight));
+        if (_options.UnimodalWeight > 0) added.Add(new UnimodalLoss(_options.UnimodalWeight));
         if (_options.DistillWeight > 0) added.Add(new ModalitySelfDistillation(_options.DistillWeight));
         if (_teachers is not null) added.Add(_teachers);
         _addedLosses = added.ToArray();
@@ -80,18 +83,30 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
     public override void Setup(MethodContext context)
     {
         if (_teachers is not null) UnimodalTeachers.CheckContext(context, Name);
+        if (context.Task.Kind != TaskKind.Classification) RejectClassOnlyOptions(context.Task.Kind);
         base.Setup(context);
         _teachers?.Dispose();
         _targets.Setup(context.Model.ModalityNames);
         // Training means of the penalty and of each modality's attribution share.
         _epochMeans = new EpochMeans("attr-reg", context.Model.ModalityNames.Select(m => $"attr-reg.train-share.{m}").Prepend("attr-reg.penalty"));
-        _shares = new PenalisedShares(context.Model, _options);
+        _shares = new PenalisedShares(context.Model, _options, context.Task);
         if (_options.FusionOnly)
         {
             _fusionParameters = context.Model.FusionParameters().ToArray();
             // The publication's separate optimizer: same kind and learning rate as the main one, fusion layers only, no weight decay.
             _fusionOptimizer = context.Steps.Register("attr-reg.fusion-optimizer", OptimizerFactory.Create(_fusionParameters, context.Options, weightDecay: 0));
         }
+    }
+
+    /// <summary>Options whose definition needs class probabilities are refused for other tasks, naming the option.</summary>
+    private void RejectClassOnlyOptions(TaskKind task)
+    {
+        string? refused = _options.Quantity != "logit" ? $"quantity={_options.Quantity} (a class's log-probability)"
+            : _options.TargetShares is "per-sample" or "inverse-variance" or "adaptive" ? $"target-shares={_options.TargetShares} (class probabilities or accuracies)"
+            : _options.DistillWeight > 0 ? "distill-weight (class probabilities)"
+            : null;
+        if (refused is not null)
+            throw new ArgumentException($"Method '{Name}' option {refused} is defined for classification only, not the {PredictionTask.NameOf(task)} task; leave it at its default.");
     }
 
     /// <inheritdoc />
@@ -114,13 +129,13 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
         Tensor[] activations = lastBlock ? model.EncodeFeatures(batch.Inputs) : model.Encode(batch.Inputs);
         Tensor[] embeddings = lastBlock ? activations.Select((f, m) => model.Embed(m, f)).ToArray() : activations;
         var output = new ModelOutput(model.Fuse(embeddings), embeddings, () => model.ModalityLogits(embeddings));
-        Tensor crossEntropy = nn.functional.cross_entropy(output.Logits, batch.Labels);
+        Tensor crossEntropy = Context.Task.Loss(output.Logits, batch.Labels);
         // Fusion scope: the penalty sees the activations as constants, so its gradient reaches only the layers after them.
         Tensor shares = Shares(_options.FusionOnly ? activations.Select(a => a.detach()).ToArray() : activations, batch.Labels);
         Tensor penalty = _options.Penalty.Of(shares, _targets.Targets, _targets.SampleWeights(output, batch.Labels, shares.dtype));
         using Scalar weight = LambdaAt(step.Epoch).ToScalar();
         Tensor loss = crossEntropy.add(weight * penalty, One);
-        foreach (AddedLoss added in _addedLosses) loss = added.AddTo(loss, output, batch);
+        foreach (AddedLoss added in _addedLosses) loss = added.AddTo(loss, output, batch, Context.Task);
         _targets.Observe(output, batch.Labels);
         double[] statistics = Context.Mean(cat(new[] { penalty.detach().reshape(1), shares.detach().mean(new long[] { 0 }) }));
         _epochMeans?.Add(statistics[..1], statistics[1..]);

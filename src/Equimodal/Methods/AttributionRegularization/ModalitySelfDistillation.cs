@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using TorchSharp;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace Equimodal.Methods.AttributionRegularization;
 public sealed class ModalitySelfDistillation(double weight) : AddedLoss
 {
     /// <inheritdoc />
-    public override Tensor AddTo(Tensor loss, ModelOutput output, Batch batch)
+    public override Tensor AddTo(Tensor loss, ModelOutput output, Batch batch, PredictionTask task)
     {
         using Scalar distillWeight = weight.ToScalar();
         return loss.add(MbsdMethod.Distillation(output.ModalityLogits, batch.Labels).mul(distillWeight), One);

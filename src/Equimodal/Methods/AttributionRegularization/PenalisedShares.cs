@@ -1,5 +1,6 @@
 using Equimodal.Attribution;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
@@ -17,10 +18,12 @@ public sealed class PenalisedShares
     private readonly AttributedOutput _attributed;
     private readonly bool _drop;
     private readonly bool _meanBaseline;
+    private readonly PredictionTask _task;
 
-    /// <summary>The shares of <paramref name="model"/> as <paramref name="options"/> define them.</summary>
-    public PenalisedShares(MultimodalClassifier model, AttributionRegularizationOptions options)
+    /// <summary>The shares of <paramref name="model"/> as <paramref name="options"/> define them, for labels of <paramref name="task"/>.</summary>
+    public PenalisedShares(MultimodalClassifier model, AttributionRegularizationOptions options, PredictionTask task)
     {
+        _task = task;
         _model = model;
         _measure = new ModalityShareMeasure(AttributionRegistry.Get(options.Attribution).Create(model), options.Pooling, options.Layer, options.IntegrationSteps);
         _attributed = new AttributedOutput(options.TrueClass, options.Quantity == "log-prob");
@@ -31,6 +34,7 @@ public sealed class PenalisedShares
     /// <summary>The shares of a batch labelled <paramref name="labels"/> from the <paramref name="activations"/> at the measure's layer.</summary>
     public Tensor Of(IReadOnlyList<Tensor> activations, Tensor labels) =>
         _drop ? DropShares(AttributionMethod.LayerFunction(_model, _measure.Layer), activations, labels, _meanBaseline)
+        : _task.Kind != TaskKind.Classification ? _measure.Shares(activations, AttributionTarget.Class(0), differentiable: true, _attributed.OfTaskOutput(_task, labels))
         : _measure.Shares(activations, _attributed.Target(labels), differentiable: true, _attributed.OfLogits);
 
     /// <summary>

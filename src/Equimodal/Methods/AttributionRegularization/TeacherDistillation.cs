@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public sealed class TeacherDistillation : AddedLoss, IDisposable
     public UnimodalTeachers Teachers { get; }
 
     /// <inheritdoc />
-    public override Tensor AddTo(Tensor loss, ModelOutput output, Batch batch) => loss.add(Teachers.Distillation(output.Embeddings, batch) * Held(_weight), One);
+    public override Tensor AddTo(Tensor loss, ModelOutput output, Batch batch, PredictionTask task) => loss.add(Teachers.Distillation(output.Embeddings, batch) * Held(_weight), One);
 
     /// <inheritdoc />
     public void Dispose() => Teachers.Dispose();
