@@ -13,28 +13,24 @@ namespace Equimodal.Evaluation;
 /// </summary>
 public static class MainMetricShapley
 {
-    /// <summary>The Shapley values of <paramref name="dataset"/>'s main metric (the model reads the inputs at <paramref name="modalityIndices"/>).</summary>
-    public static DatasetShapley Compute(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize)
+    /// <summary>The Shapley values of <paramref name="dataset"/>'s main metric (<paramref name="dataset"/> bound to the model).</summary>
+    public static DatasetShapley Compute(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize)
     {
-        if (dataset.Task == TaskKind.Classification) return ShapleyValues.OfAccuracy(model, dataset, modalityIndices, batchSize);
+        if (dataset.Task == TaskKind.Classification) return ShapleyValues.OfAccuracy(model, dataset, batchSize);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"The batch size must be at least 1, got {batchSize}.");
         if (dataset.Count == 0) throw new ArgumentException("The dataset is empty.");
         PredictionTask task = PredictionTask.Create(dataset.Task, dataset.ClassNames);
-        int coalitions = ModalityCoalitions.Count(modalityIndices.Count), n = dataset.Count, k = task.OutputSize;
+        int coalitions = ModalityCoalitions.Count(model.ModalityNames.Count), n = dataset.Count, k = task.OutputSize;
         double[][,] outputs = Enumerable.Range(0, coalitions).Select(_ => new double[n, k]).ToArray();
         var labels = new double[n, k];
-        using var evaluation = new EvaluationModeScope(model);
-        using var noGrad = no_grad();
-        Device device = model.parameters().First().device;
-        for (int start = 0; start < n; start += batchSize)
+        int offset = 0;
+        EvaluationSweep.Run(model, dataset, batchSize, model.parameters().First().device, batch =>
         {
-            using var scope = NewDisposeScope();
-            int[] indices = Enumerable.Range(start, Math.Min(batchSize, n - start)).ToArray();
-            using Batch batch = dataset.GetBatch(indices, Augmentation.None).Select(modalityIndices).To(device);
             Tensor[] embeddings = model.Encode(batch.Inputs);
-            Fill(labels, batch.Labels, start);
-            for (int coalition = 0; coalition < coalitions; coalition++) Fill(outputs[coalition], model.Fuse(embeddings, coalition), start);
-        }
+            Fill(labels, batch.Labels, offset);
+            for (int coalition = 0; coalition < coalitions; coalition++) Fill(outputs[coalition], model.Fuse(embeddings, coalition), offset);
+            offset += (int)batch.Size;
+        });
         double[] values = outputs.Select(o => TaskEvaluation.MainScore(task, o, labels)).ToArray();
         return new DatasetShapley(model.ModalityNames, ModalityCoalitions.Shapley(values), values);
     }

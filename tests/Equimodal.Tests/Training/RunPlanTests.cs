@@ -33,7 +33,7 @@ public class RunPlanTests
         Assert.Contains("attr-reg", supporting);
         Assert.DoesNotContain("ogm-ge", supporting);
         Assert.Equal("audio-only", RunPlan.Of(MethodRegistry.Create("audio-only"), modalities, TestData.TinyModel, TaskKind.MultiLabel).Modalities.Single().Name + "-only");
-        Assert.Equal(new[] { 0, 1 }, RunPlan.Of(MethodRegistry.Create("joint"), modalities, TestData.TinyModel, TaskKind.MultiLabel).ModalityIndices);
+        Assert.Equal(new[] { "audio", "visual" }, RunPlan.Of(MethodRegistry.Create("joint"), modalities, TestData.TinyModel, TaskKind.MultiLabel).Modalities.Select(m => m.Name));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Methods;
+using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
 using Equimodal.Tasks;
 using Equimodal.Tests.Data;
@@ -7,7 +8,7 @@ using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Methods;
+namespace Equimodal.Tests.Methods.AttributionRegularization;
 
 /// <summary>
 /// What attr-reg attributes for the multi-label and regression tasks, by hand on a linear model with identity encoders:
@@ -25,14 +26,14 @@ public class AttributionRegularizationTaskTests
             Model = new MultimodalClassifier(
                 new (string, ModalityEncoder)[] { ("a", new MlpEncoder(4, Array.Empty<long>())), ("b", new MlpEncoder(4, Array.Empty<long>())) },
                 new ConcatFusion(new[] { 4L, 4L }, Splits.Task.OutputSize));
-            Method = (AttributionRegularization)MethodRegistry.Create("attr-reg", MethodSettings.Parse(AttributionRegularizationTests.PenaltyOnly(options)));
-            Method.Setup(new MethodContext(Model, optim.AdamW(Model.parameters()), Splits, new[] { 0, 1 }, TestData.ShortTraining, CPU));
+            Method = (AttributionRegularizationMethod)MethodRegistry.Create("attr-reg", MethodSettings.Parse(AttributionRegularizationTests.PenaltyOnly(options)));
+            Method.Setup(new MethodContext(Model, optim.AdamW(Model.parameters()), Splits, TestData.ShortTraining, CPU));
             Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
         }
 
         public DatasetSplits Splits { get; }
         public MultimodalClassifier Model { get; }
-        public AttributionRegularization Method { get; }
+        public AttributionRegularizationMethod Method { get; }
         public Batch Batch { get; }
 
         /// <summary>The first modality's share by hand, per sample, when the attributed value is sum_k weights[i][k] z_k.</summary>
@@ -64,14 +65,14 @@ public class AttributionRegularizationTaskTests
         using var bench = new Bench(TaskKind.Regression);
         double[] expected = bench.HandShares(_ => new[] { 1.0, 1.0 }), shares = bench.Shares();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], shares[i], 5);
-        using var trueTarget = new Bench(TaskKind.Regression, "target=true");
+        using var trueTarget = new Bench(TaskKind.Regression, "attributed-class=true");
         Assert.Equal(shares, trueTarget.Shares());
     }
 
     [Fact]
     public void Multi_label_attributes_the_positive_labels_logits_or_the_predicted_labels_logits()
     {
-        using var positive = new Bench(TaskKind.MultiLabel, "target=true");
+        using var positive = new Bench(TaskKind.MultiLabel, "attributed-class=true");
         double[][] labels = AttributionRegularizationTests.Rows(positive.Batch.Labels);
         Assert.Contains(labels, row => row.Sum() >= 2);
         double[] expected = positive.HandShares(i => labels[i]);
@@ -102,8 +103,8 @@ public class AttributionRegularizationTaskTests
 
     [Theory]
     [InlineData("quantity=drop", "quantity=drop")]
-    [InlineData("targets=per-sample", "targets=per-sample")]
-    [InlineData("distill=1", "distill")]
+    [InlineData("target-shares=per-sample", "target-shares=per-sample")]
+    [InlineData("distill-weight=1", "distill-weight")]
     public void Options_that_need_class_probabilities_are_refused_for_other_tasks(string option, string named)
     {
         var error = Assert.Throws<ArgumentException>(() => new Bench(TaskKind.Regression, option));
