@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace Equimodal.Methods;
 
 /// <summary>
-/// A training strategy, in the style of a Lightning module: the trainer owns the loop, the optimizer, clipping,
-/// validation and checkpoints; a method decides what the loss is and may adjust gradients. Per step, the
+/// A training strategy, in the style of a Lightning module: the trainer and its step runner own the loop, the
+/// optimizers, clipping, validation and checkpoints; a method decides what the loss is and may adjust gradients. Per step, the
 /// <see cref="StepRunner"/> clears the gradients, calls <see cref="ComputeLoss"/> and <see cref="Backward"/>, averages the
 /// gradients over the ranks, fills missing ones (<see cref="FillsMissingGradients"/>), calls <see cref="AdjustGradients"/>,
 /// checks, clips and steps; then the trainer calls <see cref="AfterOptimizerStep"/>. Per epoch: <see cref="OnEpochStart"/>

@@ -5,8 +5,9 @@ namespace Equimodal.Training;
 /// <summary>
 /// Everything needed to continue a run bit for bit: progress numbers, model weights (parameters and buffers), the best
 /// weights so far, the state of the trainer's optimizer (moments, step counts, learning rates) and of the optimizers a
-/// method registered with the step runner, torch's random generator state and the method's own tensors. The learning-rate schedule is not stored: it is a pure function of the finished epochs
-/// and is replayed. Owns its tensors; dispose it after use.
+/// method registered with the step runner, torch's random generator state and the method's own tensors. The
+/// learning-rate schedule is not stored: it is a pure function of the finished epochs and is replayed. Owns its
+/// tensors; dispose it after use.
 /// </summary>
 public sealed class Checkpoint : IDisposable
 {
@@ -52,7 +53,7 @@ public sealed class Checkpoint : IDisposable
     {
         if (RegisteredOptimizers.TryGetValue(name, out byte[]? state)) return state;
         if (MethodState.TryGetValue(name, out Tensor? formerLayout) && formerLayout.dtype == ScalarType.Byte) return formerLayout.data<byte>().ToArray();
-        throw new InvalidDataException($"The checkpoint holds no state of optimizer '{name}', which method '{Progress.Method}' steps: it was written by another configuration of the method. Start a new run.");
+        throw new InvalidDataException($"The checkpoint holds no state of optimizer '{name}', which method '{Progress.Method}' steps: it was written with other method options. Restore config.json's method options, or start a new run.");
     }
 
     /// <inheritdoc />
