@@ -104,7 +104,7 @@ public sealed class RunFolder
         const string Damaged = "The file was edited or damaged: restore it, or train the run again.";
         try
         {
-            JsonObject migrated = RunFolderMigrations.MigratePreprocessing(ReadObject(path, Damaged), ReadConfigObject(), path);
+            JsonObject migrated = RunFolderMigrations.MigratePreprocessing(ReadObject(path, "a valid preprocessing record", Damaged), ReadConfigObject(), path);
             return migrated.Deserialize<DatasetPreprocessing>(Json.Indented) ?? throw new InvalidDataException($"{path} is empty. {Damaged}");
         }
         catch (JsonException e)
@@ -156,19 +156,19 @@ public sealed class RunFolder
     {
         string path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: is '{Path}' a run folder written by 'equimodal train'?", path);
-        return RunFolderMigrations.MigrateConfig(ReadObject(path, "The file was edited or damaged: restore the values the run was trained with."), path);
+        return RunFolderMigrations.MigrateConfig(ReadObject(path, "a valid run configuration", "The file was edited or damaged: restore the values the run was trained with."), path);
     }
 
-    /// <summary>The JSON object in the file at <paramref name="path"/>; anything else fails naming the file and <paramref name="remedy"/>.</summary>
-    private static JsonObject ReadObject(string path, string remedy)
+    /// <summary>The JSON object in the file at <paramref name="path"/>; anything else fails naming the file, <paramref name="what"/> it should be and <paramref name="remedy"/>.</summary>
+    private static JsonObject ReadObject(string path, string what, string remedy)
     {
         try
         {
-            return JsonNode.Parse(System.IO.File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} does not hold a JSON object. {remedy}");
+            return JsonNode.Parse(System.IO.File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not {what}: it holds no JSON object. {remedy}");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not valid JSON ({e.Message}). {remedy}", e);
+            throw new InvalidDataException($"{path} is not {what} ({e.Message}). {remedy}", e);
         }
     }
 

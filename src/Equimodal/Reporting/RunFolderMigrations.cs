@@ -21,7 +21,7 @@ public static class RunFolderMigrations
         // option's value; attr-reg's unimodal weight defaulted to 0 then (1 since).
         config =>
         {
-            if (config["method"]?.GetValue<string>() != "attr-reg") return;
+            if (Text(config["method"]) != "attr-reg") return;
             JsonObject options = ObjectAt(config, "methodOptions");
             if (!options.ContainsKey("unimodal")) options["unimodal"] = "0";
         },
@@ -42,11 +42,10 @@ public static class RunFolderMigrations
         // 1 -> 2: AV-Digits' occlusion and noise were read from config.json's avDigits settings (the blur was recorded).
         (preprocessing, config) =>
         {
-            JsonObject? dataset = config["dataset"] as JsonObject;
-            if (dataset?["name"]?.GetValue<string>() != "avdigits" || dataset["avDigits"] is not JsonObject digits) return;
+            if (config["dataset"] is not JsonObject dataset || Text(dataset["name"]) != "avdigits" || dataset["avDigits"] is not JsonObject digits) return;
             foreach (JsonObject input in (preprocessing["inputs"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
             {
-                string? modality = input["modality"]?.GetValue<string>();
+                string? modality = Text(input["modality"]);
                 if (modality == "audio") input["noiseSnrDb"] = digits["audioSnrDb"]?.DeepClone();
                 if (modality == "visual") input["occlusion"] = digits["imageOcclusion"]?.DeepClone() ?? 0.0;
             }
@@ -92,6 +91,9 @@ public static class RunFolderMigrations
             throw new InvalidDataException($"{path} has format version {version}, written by a newer Equimodal; this version reads up to {current}. Update Equimodal to read it.");
         return version;
     }
+
+    // A string value, or null for anything else (a hand-edited file fails later, where its record is read).
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
     private static JsonObject ObjectAt(JsonObject parent, string key)
     {

@@ -36,6 +36,12 @@ public class RunFolderMigrationsTests
         Assert.Equal($"/runs/a/config.json has format version 99, written by a newer Equimodal; this version reads up to {RunFolderMigrations.ConfigFormatVersion}. Update Equimodal to read it.", newer.Message);
         var damaged = Assert.Throws<InvalidDataException>(() => RunFolderMigrations.MigratePreprocessing(Parse("""{"version":"two"}"""), new JsonObject(), "/runs/a/preprocessing.json"));
         Assert.StartsWith("/runs/a/preprocessing.json: 'version' is \"two\", not a format version.", damaged.Message);
+        // A value of the wrong type passes the steps and is refused where the record is read, naming the file.
+        var folder = new RunFolder(TestData.TempFolder());
+        File.WriteAllText(folder.File(RunFolder.ConfigFile), """{"method":3}""");
+        Assert.StartsWith($"{folder.File(RunFolder.ConfigFile)} is not a valid run configuration", Assert.Throws<InvalidDataException>(folder.ReadConfig).Message);
+        File.WriteAllText(folder.File(RunFolder.ConfigFile), "[]");
+        Assert.StartsWith($"{folder.File(RunFolder.ConfigFile)} is not a valid run configuration: it holds no JSON object.", Assert.Throws<InvalidDataException>(folder.ReadConfig).Message);
     }
 
     [Fact]

@@ -244,8 +244,10 @@ public class ComparisonTests
         RunConfig recorded = new RunFolder(Path.GetDirectoryName(configFile)!).ReadConfig();
         Assert.Equal("1", recorded.MethodOptions["unimodal-weight"]);
 
-        // As an older version wrote it (no option given, none recorded): attr-reg then meant unimodal-weight=0.
-        File.WriteAllText(configFile, JsonSerializer.Serialize(recorded with { MethodOptions = new Dictionary<string, string>() }, Json.Indented));
+        // As an older version wrote it (no formatVersion, no option given, none recorded): attr-reg then meant unimodal-weight=0.
+        System.Text.Json.Nodes.JsonObject older = JsonSerializer.SerializeToNode(recorded with { MethodOptions = new Dictionary<string, string>() }, Json.Indented)!.AsObject();
+        older.Remove("formatVersion");
+        File.WriteAllText(configFile, older.ToJsonString());
         Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small)).Message);
         var former = new Dictionary<string, string> { ["attr-reg:unimodal-weight"] = "0" };
         Assert.Single(new Comparison(config with { MethodOptions = former }, new[] { "attr-reg" }, 1, folder).Run(TestData.Small).Runs);

@@ -116,15 +116,6 @@ public class TrainerTests
         Assert.Equal(result.Test.Accuracy, scores.Accuracy, 12);
     }
 
-    [Fact]
-    public void Bad_options_fail_with_the_option_name()
-    {
-        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => new TrainingOptions { Epochs = 0 }.Validate()).Message);
-        Assert.Contains("--batch-size", Assert.Throws<ArgumentException>(() => new TrainingOptions { BatchSize = -4 }.Validate()).Message);
-        Assert.Contains("adamw, sgd", Assert.Throws<ArgumentException>(() => new TrainingOptions { Optimizer = "lamb" }.Validate()).Message);
-        Assert.Contains("auto, cpu, cuda", Assert.Throws<ArgumentException>(() => new TrainingOptions { Device = "tpu" }.Validate()).Message);
-    }
-
     [SkippableFact]
     public void Asking_for_cuda_without_a_cuda_backend_names_the_package()
     {

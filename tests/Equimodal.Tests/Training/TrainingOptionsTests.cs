@@ -20,4 +20,11 @@ public class TrainingOptionsTests
         };
         Assert.Equal(message, Assert.Throws<ArgumentException>(options.Validate).Message);
     }
+
+    [Fact]
+    public void An_unknown_name_is_refused_with_the_valid_ones()
+    {
+        Assert.Contains("adamw, sgd", Assert.Throws<ArgumentException>(() => new TrainingOptions { Optimizer = "lamb" }.Validate()).Message);
+        Assert.Contains("auto, cpu, cuda", Assert.Throws<ArgumentException>(() => new TrainingOptions { Device = "tpu" }.Validate()).Message);
+    }
 }
