@@ -29,7 +29,7 @@ public class CliTests
             Assert.True(code == 0, $"{command}: {output}");
             Assert.Contains("USAGE", output);
             Assert.Contains("OPTIONS", output);
-            Assert.DoesNotContain("error", output);
+            Assert.DoesNotContain("error:", output);
         }
     }
 
