@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Equimodal.Evaluation;
 
 /// <summary>Metrics of a model on one split.</summary>
@@ -16,17 +18,25 @@ public sealed record EvaluationResult
     /// </summary>
     public double Accuracy { get; init; }
 
+    /// <summary>The metrics of a multi-label or regression task; null for classification (whose files stay as they were).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaskScores? Task { get; init; }
+
     /// <summary>The name of <see cref="Accuracy"/>'s metric: "accuracy", "mAP" or "CCC".</summary>
-    public string MainMetric { get; init; } = "accuracy";
+    [JsonIgnore]
+    public string MainMetric => Task?.MainMetric ?? "accuracy";
 
     /// <summary>Every metric of a multi-label or regression task by name (docs/tasks.md); empty for classification, whose metrics have their own properties.</summary>
-    public IReadOnlyDictionary<string, double> TaskMetrics { get; init; } = new Dictionary<string, double>();
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, double> TaskMetrics => Task?.Metrics ?? new Dictionary<string, double>();
 
     /// <summary>Each modality's own-head <see cref="TaskMetrics"/> (multi-label and regression).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ModalityTaskMetrics { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ModalityTaskMetrics => Task?.ModalityMetrics ?? new Dictionary<string, IReadOnlyDictionary<string, double>>();
 
     /// <summary>The probability at or above which a label counts as predicted (multi-label: chosen on validation for micro F1); NaN for other tasks.</summary>
-    public double LabelThreshold { get; init; } = double.NaN;
+    [JsonIgnore]
+    public double LabelThreshold => Task?.LabelThreshold ?? double.NaN;
 
     /// <summary>Mean one-vs-rest average precision (multi-label: mAP over labels; NaN for regression).</summary>
     public double MeanAveragePrecision { get; init; }

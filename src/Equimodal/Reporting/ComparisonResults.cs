@@ -21,8 +21,9 @@ public sealed record ComparisonRecord
     /// <summary>Test accuracy of the fused logits.</summary>
     public double Accuracy { get; init; }
 
-    /// <summary>The name of <see cref="Accuracy"/>'s metric: the task's main metric ("accuracy", "mAP" or "CCC").</summary>
-    public string MainMetric { get; init; } = "accuracy";
+    /// <summary>The name of <see cref="Accuracy"/>'s metric when it is not accuracy: the task's main metric ("mAP" or "CCC"); null for classification.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? MainMetric { get; init; }
 
     /// <summary>Test mean average precision.</summary>
     public double MeanAveragePrecision { get; init; }
@@ -96,7 +97,8 @@ public sealed record ComparisonResults
     public string? Command { get; init; }
 
     /// <summary>The task's main metric, which the accuracy columns hold (from the runs; "accuracy" for classification).</summary>
-    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric : "accuracy";
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric ?? "accuracy" : "accuracy";
 
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
