@@ -43,13 +43,17 @@ public static class DatasetCatalog
         request.AvDigits.Validate();
     }
 
-    /// <summary>Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused instead of refitted.</summary>
-    public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
+    /// <summary>
+    /// Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused
+    /// instead of refitted. <paramref name="task"/> is the task kind to learn where the dataset offers several (AV-Digits
+    /// "sum"); null: the dataset's default.
+    /// </summary>
+    public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null, Tasks.TaskKind? task = null)
     {
         Validate(request);
         return request.Name switch
         {
-            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
+            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted, task),
             "cremad" => CremaDDataset.Load(request.Path!, request.Files),
             "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
             "folder" => ManifestDataset.Load(request.Path!, request.Files),

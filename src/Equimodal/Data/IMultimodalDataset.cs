@@ -32,8 +32,11 @@ public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset 
     /// <summary>Modalities shared by all splits.</summary>
     public IReadOnlyList<ModalitySpec> Modalities => Train.Modalities;
 
-    /// <summary>Class names shared by all splits.</summary>
+    /// <summary>Class names shared by all splits (label names for multi-label, target names for regression).</summary>
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
+
+    /// <summary>What the dataset's labels are: classes (int64 [batch]), label sets (float32 multi-hot [batch, labels]) or target values (float32 [batch, targets]).</summary>
+    public Tasks.TaskKind TaskKind { get; init; } = Tasks.TaskKind.Classification;
 
     /// <summary>Samples left out while loading and why (empty for generated data).</summary>
     public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;
