@@ -7,6 +7,7 @@ using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using Spectre.Console;
@@ -83,7 +84,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         model.to(device);
         if (settings.LinearProbe) return WriteProbes(LinearProbe.Run(model, splits, modalityIndices, config.Training.BatchSize, device, new LinearProbeOptions { Seed = config.Training.Seed }), config, request, settings.Json);
         var condition = new TestCondition(settings.Missing.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), settings.Corrupt.Select(Corruption.Parse).ToArray());
-        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition);
+        // Multi-label F1 counts labels at the threshold validation chose, as training's test evaluation does.
+        double? threshold = dataset.Task == TaskKind.MultiLabel && dataset != splits.Validation
+            ? Evaluator.Evaluate(model, splits.Validation, modalityIndices, config.Training.BatchSize, device).LabelThreshold
+            : null;
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, modalityIndices, config.Training.BatchSize, device, condition, threshold);
         Dictionary<string, double> references = settings.Reference.Select(Settings.ParseReference)
             .ToDictionary(r => r.Modality, r => ReferenceAccuracy(r.Modality, r.Folder, config, request, settings, device));
         IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(result.ModalityAccuracy, references);
@@ -99,24 +104,42 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             AnsiConsole.Console.Profile.Out.Writer.WriteLine(json.ToJsonString(Reporting.Json.Indented));
             return 0;
         }
+        ResultTable table = result.TaskMetrics.Count > 0 ? TaskTable(result) : ClassificationTable(result);
+        Func<double, string> format = result.TaskMetrics.Count > 0 ? ResultTable.Number : ResultTable.Percent;
+        foreach (var (modality, accuracy) in references)
+        {
+            table.Rows.Add(new[] { $"{modality}-only reference", format(accuracy) });
+            table.Rows.Add(new[] { $"failure gap({modality})", format(gaps[modality]) });
+        }
+        string absent = condition.Label.Length == 0 ? "" : $", {condition.Label}";
+        AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples{Markup.Escape(absent)}):");
+        ResultConsole.Write(table);
+        if (references.Count > 0)
+            AnsiConsole.WriteLine($"failure gap(m): the {settings.Split} {result.MainMetric} of m's unimodal reference run minus that of m's own outputs in this run; " +
+                $"the run's failure gap is the largest, {format(FailureGap.Of(gaps)!.Value)}.");
+        return 0;
+    }
+
+    private static ResultTable ClassificationTable(EvaluationResult result)
+    {
         var table = new ResultTable(new[] { "metric", "value (%)" });
         table.Rows.Add(new[] { "accuracy", ResultTable.Percent(result.Accuracy) });
         table.Rows.Add(new[] { "mAP", ResultTable.Percent(result.MeanAveragePrecision) });
         table.Rows.Add(new[] { "macro-F1", ResultTable.Percent(result.MacroF1) });
         table.Rows.Add(new[] { "macro AUC", ResultTable.Percent(result.MacroAuc) });
         foreach (var (modality, accuracy) in result.ModalityAccuracy) table.Rows.Add(new[] { $"acc({modality})", ResultTable.Percent(accuracy) });
-        foreach (var (modality, accuracy) in references)
-        {
-            table.Rows.Add(new[] { $"{modality}-only reference", ResultTable.Percent(accuracy) });
-            table.Rows.Add(new[] { $"failure gap({modality})", ResultTable.Percent(gaps[modality]) });
-        }
-        string absent = condition.Label.Length == 0 ? "" : $", {condition.Label}";
-        AnsiConsole.MarkupLine($"{Markup.Escape(config.Method)} on the {settings.Split} split of {Markup.Escape(request.Name)} ({result.Samples} samples{Markup.Escape(absent)}):");
-        ResultConsole.Write(table);
-        if (references.Count > 0)
-            AnsiConsole.WriteLine($"failure gap(m): the {settings.Split} accuracy of m's unimodal reference run minus acc(m), the accuracy of m's own logits in this run (points); " +
-                $"the run's failure gap is the largest, {ResultTable.Percent(FailureGap.Of(gaps)!.Value)}.");
-        return 0;
+        return table;
+    }
+
+    /// <summary>A multi-label or regression result: every task metric, the label threshold, each modality's own-head metrics.</summary>
+    private static ResultTable TaskTable(EvaluationResult result)
+    {
+        var table = new ResultTable(new[] { "metric", "value" });
+        foreach (var (name, value) in result.TaskMetrics) table.Rows.Add(new[] { name, ResultTable.Number(value) });
+        if (!double.IsNaN(result.LabelThreshold)) table.Rows.Add(new[] { "threshold (from validation)", ResultTable.Number(result.LabelThreshold) });
+        foreach (var (modality, metrics) in result.ModalityTaskMetrics)
+            foreach (var (name, value) in metrics) table.Rows.Add(new[] { $"{name}({modality})", ResultTable.Number(value) });
+        return table;
     }
 
     /// <summary>

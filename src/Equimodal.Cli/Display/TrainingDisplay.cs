@@ -1,4 +1,5 @@
 using System.Globalization;
+using Equimodal.Evaluation;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
@@ -42,9 +43,19 @@ public static class TrainingDisplay
     /// <summary>One line summarising an epoch.</summary>
     public static string Describe(EpochRecord record, int epochs)
     {
+        if (record.Validation.TaskMetrics.Count > 0) return DescribeTask(record, epochs);
         var modalities = string.Join(" ", record.Validation.ModalityAccuracy.Select(kv => $"{kv.Key} {ResultTable.Percent(kv.Value)}%"));
         return string.Create(CultureInfo.InvariantCulture,
             $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:F3}  train acc {ResultTable.Percent(record.TrainAccuracy)}%  val acc {ResultTable.Percent(record.Validation.Accuracy)}% ({modalities})  {record.TrainSeconds:F1} s");
+    }
+
+    /// <summary>An epoch of a multi-label or regression task: the validation main metric by name, no training accuracy.</summary>
+    private static string DescribeTask(EpochRecord record, int epochs)
+    {
+        EvaluationResult validation = record.Validation;
+        var modalities = string.Join(" ", validation.ModalityAccuracy.Select(kv => $"{kv.Key} {ResultTable.Number(kv.Value)}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:F3}  val {validation.MainMetric} {ResultTable.Number(validation.Accuracy)} ({modalities})  val loss {validation.Loss:F3}  {record.TrainSeconds:F1} s");
     }
 
     private sealed class LogObserver(string label) : ITrainingObserver

@@ -3,6 +3,7 @@ using Equimodal.Data;
 using Equimodal.Data.Audio;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Images;
+using Equimodal.Tasks;
 using Spectre.Console.Cli;
 
 namespace Equimodal.Cli.Settings;
@@ -65,6 +66,23 @@ public abstract class DataSettings : CheckedSettings
     [Description("Datasets on disk: fail (stop at the first bad file) or skip (leave it out and report it).")]
     [DefaultFrom(typeof(DataLoadingOptions), nameof(DataLoadingOptions.OnBadSample))]
     public BadSampleMode OnBadSample { get; init; }
+
+    /// <summary>The task to train.</summary>
+    [CommandOption("--task <NAME>")]
+    [Description("classification, multilabel or regression (default: what the data's labels say; a folder manifest's label, labels or target columns). See docs/tasks.md.")]
+    public string? Task { get; init; }
+
+    /// <summary>Loss of a regression task.</summary>
+    [CommandOption("--regression-loss <NAME>")]
+    [Description("Regression: mse (mean squared error) or huber (quadratic below --huber-delta, linear above).")]
+    [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.RegressionLoss))]
+    public RegressionLoss RegressionLoss { get; init; }
+
+    /// <summary>Threshold of the Huber loss.</summary>
+    [CommandOption("--huber-delta <D>")]
+    [Description("Regression with --regression-loss huber: the error, in target units, where the loss turns linear.")]
+    [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.HuberDelta))]
+    public double HuberDelta { get; init; }
 
     /// <summary>Spectrogram preset.</summary>
     [CommandOption("--audio-preset <NAME>")]
@@ -199,6 +217,7 @@ public abstract class DataSettings : CheckedSettings
             DetectImage = ImageDetection.Channels | (ImageSize is null ? ImageDetection.Size : 0) | (Frames is null ? ImageDetection.Frames : 0),
             ValidationFraction = ValidationFraction,
             DataSeed = DataSeed,
+            Task = new TaskOptions { Kind = Task is null ? null : PredictionTask.Parse(Task), RegressionLoss = RegressionLoss, HuberDelta = HuberDelta },
         },
         AvDigits = new AvDigitsOptions
         {

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Equimodal.Data;
 
-/// <summary>A mini-batch: one input tensor per modality (batch first) and the class labels.</summary>
+/// <summary>A mini-batch: one input tensor per modality (batch first) and the labels.</summary>
 public sealed class Batch : IDisposable
 {
     /// <summary>Creates a batch.</summary>
@@ -16,7 +16,10 @@ public sealed class Batch : IDisposable
     /// <summary>Inputs in the dataset's modality order.</summary>
     public IReadOnlyList<Tensor> Inputs { get; }
 
-    /// <summary>Class indices, int64 of shape [batch].</summary>
+    /// <summary>
+    /// The labels: class indices, int64 [batch] (classification); multi-hot float32 [batch, labels] (multi-label);
+    /// target values, float32 [batch, targets] (regression).
+    /// </summary>
     public Tensor Labels { get; }
 
     /// <summary>Number of samples.</summary>

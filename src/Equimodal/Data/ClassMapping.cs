@@ -17,6 +17,11 @@ public static class ClassMapping
     {
         IReadOnlyList<string> data = splits.ClassNames;
         if (data.SequenceEqual(modelClasses, StringComparer.Ordinal)) return splits;
+        if (splits.Task.Kind != Tasks.TaskKind.Classification)
+        {
+            throw new ArgumentException($"The dataset's {Tasks.PredictionTask.NameOf(splits.Task.Kind)} outputs are {string.Join(", ", data)}; {model} was trained on {string.Join(", ", modelClasses)}, in that order "
+                + "(list the labels in classes.txt, or the target columns, as in training).");
+        }
         string[] unknown = data.Where(c => !modelClasses.Contains(c, StringComparer.Ordinal)).ToArray();
         if (unknown.Length > 0)
         {

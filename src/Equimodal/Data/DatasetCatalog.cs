@@ -1,4 +1,5 @@
 using Equimodal.Data.Datasets;
+using Equimodal.Tasks;
 
 namespace Equimodal.Data;
 
@@ -43,21 +44,24 @@ public static class DatasetCatalog
         request.AvDigits.Validate();
     }
 
-    /// <summary>
-    /// Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused
-    /// instead of refitted. <paramref name="task"/> is the task kind to learn where the dataset offers several (AV-Digits
-    /// "sum"); null: the dataset's default.
-    /// </summary>
-    public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null, Tasks.TaskKind? task = null)
+    /// <summary>Loads the requested dataset; statistics in <paramref name="fitted"/> (a run's recorded preprocessing) are reused instead of refitted.</summary>
+    public static DatasetSplits Load(DatasetRequest request, DatasetPreprocessing? fitted = null)
     {
         Validate(request);
-        return request.Name switch
+        DatasetSplits splits = request.Name switch
         {
-            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted, task),
+            "avdigits" => AvDigitsDataset.Load(request.Path!, request.Files, request.AvDigits, fitted),
             "cremad" => CremaDDataset.Load(request.Path!, request.Files),
             "vggsound" => VggSoundDataset.Load(request.Path!, request.Files),
             "folder" => ManifestDataset.Load(request.Path!, request.Files),
             _ => SyntheticAudioVisual.Generate(request.Synthetic),
         };
+        TaskKind served = splits.Train.Task;
+        if (request.Files.Task.Kind is { } asked && asked != served)
+        {
+            throw new ArgumentException($"Dataset '{request.Name}' serves the {PredictionTask.NameOf(served)} task, not --task {PredictionTask.NameOf(asked)} "
+                + "(a folder dataset's manifest says its task by its label columns: label, labels or target; docs/tasks.md).");
+        }
+        return splits with { Task = PredictionTask.Create(served, splits.ClassNames, request.Files.Task) };
     }
 }

@@ -26,6 +26,9 @@ public sealed class DatasetSubset : IMultimodalDataset
     public IReadOnlyList<string> ClassNames => _source.ClassNames;
 
     /// <inheritdoc />
+    public Tasks.TaskKind Task => _source.Task;
+
+    /// <inheritdoc />
     public int Count => _indices.Length;
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using Equimodal.Tasks;
+
 namespace Equimodal.Data;
 
 /// <summary>A labelled set of multimodal samples that the trainer and evaluator read by index.</summary>
@@ -6,13 +8,19 @@ public interface IMultimodalDataset
     /// <summary>The modalities, in the order of <see cref="Batch.Inputs"/>.</summary>
     IReadOnlyList<ModalitySpec> Modalities { get; }
 
-    /// <summary>Class names; a label is an index into this list.</summary>
+    /// <summary>
+    /// Output names: the classes (a label is an index into this list), the labels of a multi-label task (columns of the
+    /// multi-hot label) or the targets of a regression task (columns of the target values).
+    /// </summary>
     IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>What the labels are (see <see cref="Batch.Labels"/>); classification unless the dataset says otherwise.</summary>
+    TaskKind Task => TaskKind.Classification;
 
     /// <summary>Number of samples.</summary>
     int Count { get; }
 
-    /// <summary>The label of sample <paramref name="index"/>, without loading its inputs.</summary>
+    /// <summary>The class of sample <paramref name="index"/>, without loading its inputs; 0 for tasks without classes (one stratum when splitting).</summary>
     int LabelOf(int index);
 
     /// <summary>
@@ -32,11 +40,15 @@ public sealed record DatasetSplits(IMultimodalDataset Train, IMultimodalDataset 
     /// <summary>Modalities shared by all splits.</summary>
     public IReadOnlyList<ModalitySpec> Modalities => Train.Modalities;
 
-    /// <summary>Class names shared by all splits (label names for multi-label, target names for regression).</summary>
+    /// <summary>Class names shared by all splits.</summary>
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
 
-    /// <summary>What the dataset's labels are: classes (int64 [batch]), label sets (float32 multi-hot [batch, labels]) or target values (float32 [batch, targets]).</summary>
-    public Tasks.TaskKind TaskKind { get; init; } = Tasks.TaskKind.Classification;
+    /// <summary>The task the splits' labels serve, with its loss settings (by default: the training split's task over <see cref="ClassNames"/>, regression with MSE).</summary>
+    public PredictionTask Task
+    {
+        get => field ??= PredictionTask.Create(Train.Task, ClassNames);
+        init;
+    }
 
     /// <summary>Samples left out while loading and why (empty for generated data).</summary>
     public Datasets.LoadReport Report { get; init; } = Datasets.LoadReport.Empty;

@@ -6,25 +6,41 @@ public sealed record EvaluationResult
     /// <summary>Number of samples evaluated.</summary>
     public int Samples { get; init; }
 
-    /// <summary>Mean cross-entropy of the fused logits.</summary>
+    /// <summary>Mean loss of the fused outputs: cross-entropy, binary cross-entropy per label (multi-label) or MSE (regression).</summary>
     public double Loss { get; init; }
 
-    /// <summary>Top-1 accuracy of the fused logits.</summary>
+    /// <summary>
+    /// The task's main metric, named by <see cref="MainMetric"/>: top-1 accuracy of the fused logits (classification),
+    /// mAP over labels (multi-label) or CCC averaged over targets (regression). Model selection, Shapley values and
+    /// failure gaps use it.
+    /// </summary>
     public double Accuracy { get; init; }
 
-    /// <summary>Mean one-vs-rest average precision.</summary>
+    /// <summary>The name of <see cref="Accuracy"/>'s metric: "accuracy", "mAP" or "CCC".</summary>
+    public string MainMetric { get; init; } = "accuracy";
+
+    /// <summary>Every metric of a multi-label or regression task by name (docs/tasks.md); empty for classification, whose metrics have their own properties.</summary>
+    public IReadOnlyDictionary<string, double> TaskMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Each modality's own-head <see cref="TaskMetrics"/> (multi-label and regression).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ModalityTaskMetrics { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>The probability at or above which a label counts as predicted (multi-label: chosen on validation for micro F1); NaN for other tasks.</summary>
+    public double LabelThreshold { get; init; } = double.NaN;
+
+    /// <summary>Mean one-vs-rest average precision (multi-label: mAP over labels; NaN for regression).</summary>
     public double MeanAveragePrecision { get; init; }
 
-    /// <summary>Macro-averaged F1.</summary>
+    /// <summary>Macro-averaged F1 (multi-label: at <see cref="LabelThreshold"/>; NaN for regression).</summary>
     public double MacroF1 { get; init; }
 
-    /// <summary>Macro one-vs-rest ROC-AUC.</summary>
+    /// <summary>Macro one-vs-rest ROC-AUC (classification; NaN for the other tasks).</summary>
     public double MacroAuc { get; init; }
 
     /// <summary>Confusion matrix, rows true class, columns predicted class.</summary>
     public int[][] ConfusionMatrix { get; init; } = Array.Empty<int[]>();
 
-    /// <summary>Accuracy of each modality's own logits (modality failure shows as a low value).</summary>
+    /// <summary>The main metric (<see cref="MainMetric"/>) of each modality's own logits (modality failure shows as a low value).</summary>
     public IReadOnlyDictionary<string, double> ModalityAccuracy { get; init; } = new Dictionary<string, double>();
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,19 +12,28 @@ public static class Evaluator
 {
     /// <summary>
     /// Scores of a model on a dataset: fused logits and each modality's logits, as [samples, classes] arrays, and each
-    /// modality's mean attribution share.
+    /// modality's mean attribution share. <see cref="Labels"/> are the classes (classification; zeros otherwise) and
+    /// <see cref="LabelValues"/> the [samples, outputs] label values of the other tasks (empty for classification).
     /// </summary>
-    public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares);
+    public sealed record Scores(double[,] Fused, IReadOnlyList<double[,]> PerModality, int[] Labels, IReadOnlyList<double> MeanAttributionShares)
+    {
+        /// <summary>Multi-hot labels or target values [samples, outputs] of a multi-label or regression dataset.</summary>
+        public double[,] LabelValues { get; init; } = new double[0, 0];
+    }
 
     /// <summary>
     /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>; <paramref name="modalityIndices"/> picks the dataset
     /// inputs the model reads; <paramref name="condition"/> makes modalities absent (<see cref="MissingModality"/>) or corrupts them, at test time only.
+    /// Multi-label only: <paramref name="labelThreshold"/> is the probability threshold of the F1 scores (null: chosen on
+    /// <paramref name="dataset"/>, as on validation).
     /// </summary>
     public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, IReadOnlyList<int> modalityIndices, int batchSize, Device device,
-        TestCondition? condition = null)
+        TestCondition? condition = null, double? labelThreshold = null)
     {
         Scores scores = Collect(model, dataset, modalityIndices, batchSize, device, condition);
-        return FromScores(scores, model.ModalityNames, dataset.ClassNames.Count);
+        return dataset.Task == TaskKind.Classification
+            ? FromScores(scores, model.ModalityNames, dataset.ClassNames.Count)
+            : TaskEvaluation.FromScores(scores, model.ModalityNames, PredictionTask.Create(dataset.Task, dataset.ClassNames), labelThreshold);
     }
 
     /// <summary>Computes the metrics from collected scores.</summary>
@@ -48,7 +58,7 @@ public static class Evaluator
 
     /// <summary>
     /// Collects fused and per-modality logits over the whole dataset in eval mode, and each modality's attribution share:
-    /// Gradient x Input of the predicted class at the fusion input, L2-pooled and normalised per sample (the quantity
+    /// Gradient x Input of the predicted class (other tasks: <see cref="PredictionTask.PredictedValue"/>) at the fusion input, L2-pooled and normalised per sample (the quantity
     /// attribution regularization acts on; one extra backward through the fusion head per batch). <paramref name="condition"/>
     /// makes modalities absent for every sample or corrupts their inputs.
     /// </summary>
@@ -63,6 +73,8 @@ public static class Evaluator
         var fused = new double[n, k];
         var perModality = Enumerable.Range(0, modalities).Select(_ => new double[n, k]).ToArray();
         var labels = new int[n];
+        PredictionTask task = PredictionTask.Create(dataset.Task, dataset.ClassNames);
+        var labelValues = dataset.Task == TaskKind.Classification ? new double[0, 0] : new double[n, k];
         var shareSums = new double[modalities];
         var attribution = new GradientTimesInput(model);
         var shareOptions = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
@@ -81,12 +93,18 @@ public static class Evaluator
                 for (int m = 0; m < modalities; m++) Copy(output.ModalityLogits[m], perModality[m], offset);
                 using (torch.enable_grad())
                 {
-                    using AttributionResult result = attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions);
+                    using AttributionResult result = task.Kind == TaskKind.Classification
+                        ? attribution.AttributeEmbeddings(output.Embeddings, AttributionTarget.PredictedClass, shareOptions)
+                        : attribution.Attribute(e => task.PredictedValue(model.Fuse(e)).unsqueeze(1), output.Embeddings, AttributionTarget.Class(0), shareOptions);
                     double[] batchShares = AttributionShares.Shares(result.PerModality, AttributionPooling.L2).sum(dim: 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
                     for (int m = 0; m < modalities; m++) shareSums[m] += batchShares[m];
                 }
-                long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
-                for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
+                if (task.Kind != TaskKind.Classification) Copy(batch.Labels, labelValues, offset);
+                else
+                {
+                    long[] batchLabels = batch.Labels.cpu().data<long>().ToArray();
+                    for (int i = 0; i < batchLabels.Length; i++) labels[offset + i] = (int)batchLabels[i];
+                }
                 offset += (int)batch.Size;
             }
         }
@@ -94,7 +112,7 @@ public static class Evaluator
         {
             model.train(wasTraining);
         }
-        return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray());
+        return new Scores(fused, perModality, labels, shareSums.Select(sum => n == 0 ? double.NaN : sum / n).ToArray()) { LabelValues = labelValues };
     }
 
     private static Tensor[] Corrupt(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> modalities, TestCondition condition, int offset) =>

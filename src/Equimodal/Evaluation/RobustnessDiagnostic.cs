@@ -19,7 +19,7 @@ public sealed class RobustnessDiagnostic : IModelDiagnostic
     /// <inheritdoc />
     public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
     {
-        DatasetShapley coalitions = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
+        DatasetShapley coalitions = MainMetricShapley.Compute(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
         IReadOnlyList<string> read = context.Model.ModalityNames;
         var missing = new Dictionary<string, double>();
         var corrupted = new Dictionary<string, double>();

@@ -3,7 +3,7 @@ using Equimodal.Attribution;
 namespace Equimodal.Evaluation;
 
 /// <summary>
-/// Exact Shapley value of each modality over test accuracy (BalanceBenchmark convention: modalities outside a coalition
+/// Exact Shapley value of each modality over the test split's main metric (accuracy for classification; BalanceBenchmark convention: modalities outside a coalition
 /// zeroed, v(empty) measured) and the imbalance degree derived from it.
 /// </summary>
 public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
@@ -11,7 +11,7 @@ public sealed class ShapleyAccuracyDiagnostic : IModelDiagnostic
     /// <inheritdoc />
     public ModelDiagnostics Apply(ModelDiagnostics diagnostics, DiagnosticContext context)
     {
-        DatasetShapley shapley = ShapleyValues.OfAccuracy(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
+        DatasetShapley shapley = MainMetricShapley.Compute(context.Model, context.Splits.Test, context.ModalityIndices, context.BatchSize);
         return diagnostics with
         {
             ShapleyValues = shapley.Modalities.Select((name, m) => (name, shapley.Values[m])).ToDictionary(x => x.name, x => x.Item2),

@@ -3,6 +3,7 @@ using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,19 +21,27 @@ public sealed class Predictor : IDisposable
     private readonly Device _device;
     private readonly (IModalityReader? Reader, string? Error)[] _readers;
 
-    private Predictor(MultimodalClassifier model, RunConfig config, IReadOnlyList<InputPreprocessing> preprocessing, Device device)
+    private Predictor(MultimodalClassifier model, RunConfig config, IReadOnlyList<InputPreprocessing> preprocessing, Device device, double labelThreshold)
     {
         _model = model;
         _device = device;
         ClassNames = config.ClassNames;
+        Task = config.PredictionTask();
+        LabelThreshold = labelThreshold;
         Modalities = config.Modalities;
         _readers = preprocessing.Select(TryCreateReader).ToArray();
         _model.to(device);
         _model.eval();
     }
 
-    /// <summary>Class names, in output order.</summary>
+    /// <summary>Class names (or the label or target names of a multi-label or regression model), in output order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The task the model was trained for: what a prediction's values are.</summary>
+    public PredictionTask Task { get; }
+
+    /// <summary>Multi-label: the probability at or above which a label is predicted, chosen on validation when the run was trained (NaN for other tasks).</summary>
+    public double LabelThreshold { get; }
 
     /// <summary>The modalities the model reads, in input order.</summary>
     public IReadOnlyList<ModalitySpec> Modalities { get; }
@@ -47,7 +56,8 @@ public sealed class Predictor : IDisposable
         InputPreprocessing[] preprocessing = config.Modalities
             .Select(m => recorded.Of(m.Name) ?? throw new InvalidDataException($"{RunFolder.PreprocessingFile} does not describe modality '{m.Name}'."))
             .ToArray();
-        return new Predictor(folder.LoadModel(), config, preprocessing, device ?? CPU);
+        double threshold = config.Task == TaskKind.MultiLabel ? folder.ReadResults().Validation.LabelThreshold : double.NaN;
+        return new Predictor(folder.LoadModel(), config, preprocessing, device ?? CPU, threshold);
     }
 
     /// <summary>
@@ -103,11 +113,14 @@ public sealed class Predictor : IDisposable
         {
             Tensor[] embeddings = MissingModality.Keep(_model.Encode(onDevice), mask);
             Tensor logits = _model.Fuse(embeddings);
-            probabilities = Rows(logits.softmax(1));
+            probabilities = Rows(Task.Readout(logits));
             using (enable_grad())
             {
                 var options = new AttributionOptions { Layer = AttributionLayer.Embedding, ComputeDelta = false };
-                using AttributionResult result = new GradientTimesInput(_model).AttributeEmbeddings(embeddings, AttributionTarget.PredictedClass, options);
+                var attribution = new GradientTimesInput(_model);
+                using AttributionResult result = Task.Kind == TaskKind.Classification
+                    ? attribution.AttributeEmbeddings(embeddings, AttributionTarget.PredictedClass, options)
+                    : attribution.Attribute(e => Task.PredictedValue(_model.Fuse(e)).unsqueeze(1), embeddings, AttributionTarget.Class(0), options);
                 shares = Rows(AttributionShares.Shares(result.PerModality, AttributionPooling.L2));
             }
         }
@@ -116,7 +129,7 @@ public sealed class Predictor : IDisposable
             ids?[i] ?? i.ToString(),
             probabilities[i],
             shares[i].Select(s => double.IsNaN(s) ? 0 : s).ToArray(),
-            Modalities.Where((_, m) => present[i * inputs.Count + m] == 0).Select(m => m.Name).ToArray())).ToArray();
+            Modalities.Where((_, m) => present[i * inputs.Count + m] == 0).Select(m => m.Name).ToArray()) { Task = Task.Kind, LabelThreshold = LabelThreshold }).ToArray();
     }
 
     /// <inheritdoc />

@@ -3,6 +3,7 @@ using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -21,8 +22,10 @@ namespace Equimodal.Methods;
 /// the README's study supports best: the penalty on the whole network plus each modality's own cross-entropy (unimodal=1),
 /// which makes the weak modality count where the share penalty alone only rescales embeddings.
 /// </summary>
-[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal=1).", MinModalities = 2, Presets = new[] { "unimodal=1" }, FormerDefaults = new[] { "unimodal=0" })]
-[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "scope=fusion" })]
+[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal=1).", MinModalities = 2, Presets = new[] { "unimodal=1" }, FormerDefaults = new[] { "unimodal=0" },
+    Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
+[Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "scope=fusion" },
+    Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 public sealed class AttributionRegularization : TrainingMethod
 {
     private static readonly string[] TargetChoices = { "top", "true" };
@@ -128,6 +131,7 @@ public sealed class AttributionRegularization : TrainingMethod
     public override void Setup(MethodContext context)
     {
         if (_teachers is not null) UnimodalTeachers.CheckContext(context, Name);
+        if (context.Task.Kind != TaskKind.Classification) RejectClassOnlyOptions(context.Task.Kind);
         base.Setup(context);
         _teachers?.Dispose();
         int modalities = context.ModalityIndices.Count;
@@ -166,7 +170,7 @@ public sealed class AttributionRegularization : TrainingMethod
         Tensor[] activations = _layer == AttributionLayer.LastBlock ? model.EncodeFeatures(batch.Inputs) : model.Encode(batch.Inputs);
         Tensor[] embeddings = _layer == AttributionLayer.LastBlock ? activations.Select((f, m) => model.Embed(m, f)).ToArray() : activations;
         var output = new ModelOutput(model.Fuse(embeddings), embeddings, () => model.ModalityLogits(embeddings));
-        Tensor crossEntropy = nn.functional.cross_entropy(output.Logits, batch.Labels);
+        Tensor crossEntropy = Context.Task.Loss(output.Logits, batch.Labels);
         // Fusion scope: the penalty sees the activations as constants, so its gradient reaches only the layers after them.
         Tensor shares = Shares(_fusionOnly ? activations.Select(a => a.detach()).ToArray() : activations, batch.Labels);
         Tensor penalty;
@@ -179,7 +183,7 @@ public sealed class AttributionRegularization : TrainingMethod
         using Scalar weight = LambdaAt(step.Epoch).ToScalar();
         Tensor loss = crossEntropy.add(weight * penalty, One);
         if (_unimodalWeight > 0)
-            loss = loss.add(Held(_unimodalWeight) * stack(output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray()).mean(), One);
+            loss = loss.add(Held(_unimodalWeight) * stack(output.ModalityLogits.Select(z => Context.Task.Loss(z, batch.Labels)).ToArray()).mean(), One);
         if (_distillWeight > 0)
         {
             using Scalar distillWeight = _distillWeight.ToScalar();
@@ -206,8 +210,9 @@ public sealed class AttributionRegularization : TrainingMethod
         MultimodalClassifier model = Context.Model;
         LogitsFunction logits = AttributionMethod.LayerFunction(model, _layer);
         if (_quantity == "drop") return DropShares(logits, activations, labels, _meanBaseline);
-        AttributionTarget target = _trueClass ? AttributionTarget.Classes(labels) : AttributionTarget.MaxLogit;
         var options = new AttributionOptions { Differentiable = true, ComputeDelta = false, Steps = _integrationSteps, Layer = _layer };
+        if (Context.Task.Kind != TaskKind.Classification) return TaskShares(Context.Task, logits, activations, labels, options);
+        AttributionTarget target = _trueClass ? AttributionTarget.Classes(labels) : AttributionTarget.MaxLogit;
         AttributionResult result;
         if (_quantity == "log-prob")
         {
@@ -216,6 +221,34 @@ public sealed class AttributionRegularization : TrainingMethod
         }
         else result = _attributor!.AttributeActivations(activations, target, options);
         return AttributionShares.Shares(result.PerModality, _pooling);
+    }
+
+    /// <summary>
+    /// Shares of a multi-label or regression task: the attributed quantity is one number per sample, the task's
+    /// <see cref="PredictionTask.AttributedValue"/> (option target=true: the true labels' logits summed) or
+    /// <see cref="PredictionTask.PredictedValue"/> (target=top: the predicted labels' logits summed); for regression
+    /// both are the predicted value summed over targets.
+    /// </summary>
+    private Tensor TaskShares(PredictionTask task, LogitsFunction logits, IReadOnlyList<Tensor> activations, Tensor labels, AttributionOptions options)
+    {
+        using var evaluation = new EvaluationModeScope(Context.Model);
+        LogitsFunction explained = _trueClass
+            ? a => task.AttributedValue(logits(a), labels).unsqueeze(1)
+            : a => task.PredictedValue(logits(a)).unsqueeze(1);
+        AttributionResult result = _attributor!.Attribute(explained, activations, AttributionTarget.Class(0), options);
+        return AttributionShares.Shares(result.PerModality, _pooling);
+    }
+
+    /// <summary>Options whose definition needs class probabilities are refused for other tasks, naming the option.</summary>
+    private void RejectClassOnlyOptions(TaskKind task)
+    {
+        string? refused = _quantity != "logit" ? $"quantity={_quantity} (a class's log-probability)"
+            : _ratios is "per-sample" or "inverse-variance" or "adaptive" ? $"targets={_ratios} (class probabilities or accuracies)"
+            : _distillWeight > 0 ? "distill (class probabilities)"
+            : _diagnostics ? "diagnostics=on (accuracy and cross-entropy drops)"
+            : null;
+        if (refused is not null)
+            throw new ArgumentException($"Method '{Name}' option {refused} is defined for classification only, not the {PredictionTask.NameOf(task)} task; leave it at its default.");
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using static TorchSharp.torch;
 
@@ -24,6 +25,9 @@ public sealed record MethodContext(
     ModelOptions? ModelOptions = null)
 {
     private StepRunner? _steps;
+
+    /// <summary>The task the model learns: its loss, attributed value and metrics (the splits' task).</summary>
+    public PredictionTask Task => Splits.Task;
 
     /// <summary>Tells the user about a setting that makes the method do less than its name promises (the CLI prints it).</summary>
     public Action<string> Warn { get; init; } = _ => { };

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Equimodal.Data;
+using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Methods;
@@ -45,6 +46,15 @@ public sealed class MethodAttribute : Attribute
 
     /// <summary>The fusion heads the method works with when it does not choose one (empty: any).</summary>
     public string[] Fusions { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The tasks the method is defined for (default: classification only, for methods whose definition needs class
+    /// probabilities); a method that needs only the task's loss declares every task.
+    /// </summary>
+    public TaskKind[] Tasks { get; set; } = { TaskKind.Classification };
+
+    /// <summary>The tasks in words, e.g. "classification, multilabel, regression".</summary>
+    public string TaskNames => string.Join(", ", Tasks.Select(PredictionTask.NameOf));
 
     /// <summary>The requirements in words, e.g. "2 modalities; fusion: concat|sum".</summary>
     public string Requirements
@@ -137,6 +147,19 @@ public static class MethodRegistry
                 $"this model reads {modalities.Count} ({string.Join(", ", modalities)}).");
         if (registration.Fusions.Length > 0 && !registration.Fusions.Contains(fusion))
             throw new ArgumentException($"Method '{registration.Name}' needs a fusion head whose logits are the sum of the modalities' own ({string.Join(", ", registration.Fusions)}), not '{fusion}'.");
+    }
+
+    /// <summary>
+    /// Throws a clear error, before anything is trained, when <paramref name="method"/> is not defined for
+    /// <paramref name="task"/>, naming the methods that are. Unimodal models ("NAME-only") train every task.
+    /// </summary>
+    public static void CheckTask(TrainingMethod method, TaskKind task)
+    {
+        MethodAttribute? registration = method.Registration;
+        if (registration is null || registration.Tasks.Contains(task)) return;
+        string supporting = string.Join(", ", Methods.Where(m => m.Tasks.Contains(task)).Select(m => m.Name).Append("NAME-only"));
+        throw new ArgumentException($"Method '{registration.Name}' is defined for {registration.TaskNames}, not the {PredictionTask.NameOf(task)} task "
+            + $"(docs/tasks.md says why). Methods that train {PredictionTask.NameOf(task)}: {supporting}.");
     }
 
     private static TrainingMethod Create(string name, MethodSettings settings, out MethodSettings read)

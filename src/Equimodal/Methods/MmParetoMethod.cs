@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Distributed;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,7 +18,7 @@ namespace Equimodal.Methods;
 /// combined gradient c is rescaled to gamma * c * max(1, |g_mm + g_uni| / |c|), so it is never shorter than the plain summed
 /// gradient (times gamma). Fusion and classifier parameters keep the plain summed gradient.
 /// </summary>
-[Method("mmpareto", "MMPareto (ICML 2024): fused + unimodal losses; per encoder, equal or min-norm (MGDA) gradient weights, rescaled by 1.5.")]
+[Method("mmpareto", "MMPareto (ICML 2024): fused + unimodal losses; per encoder, equal or min-norm (MGDA) gradient weights, rescaled by 1.5.", Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 public sealed class MmParetoMethod : TrainingMethod
 {
     private Parameter[][] _encoderParameters = Array.Empty<Parameter[]>();
@@ -104,8 +105,8 @@ public sealed class MmParetoMethod : TrainingMethod
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
         Models.ModelOutput output = Context.Model.Forward(batch.Inputs);
-        _fusedLoss = nn.functional.cross_entropy(output.Logits, batch.Labels);
-        _unimodalLosses = output.ModalityLogits.Select(z => nn.functional.cross_entropy(z, batch.Labels)).ToArray();
+        _fusedLoss = Context.Task.Loss(output.Logits, batch.Labels);
+        _unimodalLosses = output.ModalityLogits.Select(z => Context.Task.Loss(z, batch.Labels)).ToArray();
         Tensor total = _unimodalLosses.Aggregate(_fusedLoss, (sum, loss) => sum.add(loss, One));
         return new StepOutput(total, output.Logits);
     }

@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Equimodal.Methods;
 /// so the head cannot lean on one modality alone and every encoder must be useful by itself. A sample never loses all its
 /// modalities: when every one was drawn to drop, one of them, chosen uniformly, is kept. Evaluation uses all modalities.
 /// </summary>
-[Method("modality-dropout", "Zeroes each modality's embedding with probability p during training (never all of a sample's).")]
+[Method("modality-dropout", "Zeroes each modality's embedding with probability p during training (never all of a sample's).", Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 public sealed class ModalityDropoutMethod : TrainingMethod
 {
     /// <summary>Creates the method; option p (default 0.25) is the drop probability of each modality.</summary>
@@ -45,6 +46,6 @@ public sealed class ModalityDropoutMethod : TrainingMethod
         Tensor[] embeddings = Context.Model.Encode(batch.Inputs);
         Tensor keep = KeepMask(batch.Labels.shape[0], embeddings.Length, Probability, Context.Device);
         Tensor logits = Context.Model.Fuse(embeddings, presence: keep);
-        return new StepOutput(nn.functional.cross_entropy(logits, batch.Labels), logits);
+        return new StepOutput(Context.Task.Loss(logits, batch.Labels), logits);
     }
 }

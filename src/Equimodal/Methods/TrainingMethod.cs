@@ -58,11 +58,11 @@ public abstract class TrainingMethod
     {
     }
 
-    /// <summary>Forward pass and loss of one batch. Default: cross-entropy of the fused logits.</summary>
+    /// <summary>Forward pass and loss of one batch. Default: the task's loss of the fused outputs (cross-entropy for classification).</summary>
     public virtual StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
         ModelOutput output = Context.Model.Forward(batch.Inputs);
-        return new StepOutput(nn.functional.cross_entropy(output.Logits, batch.Labels), output.Logits);
+        return new StepOutput(Context.Task.Loss(output.Logits, batch.Labels), output.Logits);
     }
 
     /// <summary>Back-propagates the loss. Default: loss.backward().</summary>

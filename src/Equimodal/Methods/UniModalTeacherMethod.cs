@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using static Equimodal.Native.HeldScalars;
@@ -15,7 +16,7 @@ namespace Equimodal.Methods;
 /// and t_m its frozen teacher's, so each encoder keeps learning the features its modality supports on its own.
 /// The teachers are part of the method state, so a resumed run reuses them instead of training them again.
 /// </summary>
-[Method("umt", "Uni-Modal Teacher (ICML 2023): trains unimodal teachers first, then pulls each encoder's features toward its frozen teacher's.")]
+[Method("umt", "Uni-Modal Teacher (ICML 2023): trains unimodal teachers first, then pulls each encoder's features toward its frozen teacher's.", Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 public sealed class UniModalTeacherMethod : TrainingMethod
 {
     private readonly UnimodalTeachers _teachers;
@@ -60,7 +61,7 @@ public sealed class UniModalTeacherMethod : TrainingMethod
     public override StepOutput ComputeLoss(Batch batch, StepInfo step)
     {
         ModelOutput output = Context.Model.Forward(batch.Inputs);
-        Tensor loss = nn.functional.cross_entropy(output.Logits, batch.Labels).add(Distillation(output.Embeddings, batch) * Held(Distill), One);
+        Tensor loss = Context.Task.Loss(output.Logits, batch.Labels).add(Distillation(output.Embeddings, batch) * Held(Distill), One);
         return new StepOutput(loss, output.Logits);
     }
 

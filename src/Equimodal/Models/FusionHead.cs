@@ -13,7 +13,7 @@ public abstract class FusionHead : nn.Module
     protected FusionHead(string name, IReadOnlyList<long> embeddingSizes, int classes) : base(name)
     {
         if (embeddingSizes.Count == 0) throw new ArgumentException("A fusion head needs at least one modality.", nameof(embeddingSizes));
-        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "At least two classes are needed.");
+        if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), "At least one output (class, label or target) is needed.");
         EmbeddingSizes = embeddingSizes.ToArray();
         Classes = classes;
     }

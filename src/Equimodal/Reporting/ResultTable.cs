@@ -21,6 +21,7 @@ public sealed class ResultTable
     /// <summary>The standard table of finished runs: method, test metrics, each modality's own accuracy, training time.</summary>
     public static ResultTable FromRuns(IReadOnlyList<TrainingResult> runs, IReadOnlyList<string> modalities)
     {
+        if (runs.Count > 0 && runs[0].Test.TaskMetrics.Count > 0) return FromTaskRuns(runs, modalities);
         var table = new ResultTable(new[] { "method", "accuracy", "mAP", "macro-F1" }
             .Concat(modalities.Select(m => $"acc({m})")).Append("train time").ToArray());
         foreach (TrainingResult run in runs)
@@ -32,6 +33,29 @@ public sealed class ResultTable
         }
         return table;
     }
+
+    /// <summary>
+    /// The table of multi-label or regression runs: method, every test metric of the task (the main one first), each
+    /// modality's own-head main metric, training time. Values are plain numbers (CCC and MAE are not fractions).
+    /// </summary>
+    private static ResultTable FromTaskRuns(IReadOnlyList<TrainingResult> runs, IReadOnlyList<string> modalities)
+    {
+        EvaluationResult first = runs[0].Test;
+        string[] metrics = first.TaskMetrics.Keys.ToArray();
+        var table = new ResultTable(new[] { "method" }.Concat(metrics).Concat(modalities.Select(m => $"{first.MainMetric}({m})")).Append("train time").ToArray());
+        foreach (TrainingResult run in runs)
+        {
+            var cells = new List<string> { run.Method };
+            cells.AddRange(metrics.Select(name => run.Test.TaskMetrics.TryGetValue(name, out double v) ? Number(v) : "-"));
+            cells.AddRange(modalities.Select(m => run.Test.ModalityAccuracy.TryGetValue(m, out double a) ? Number(a) : "-"));
+            cells.Add($"{run.TrainSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            table.Rows.Add(cells);
+        }
+        return table;
+    }
+
+    /// <summary>Formats a metric that is not a percentage with three decimals ("-" when undefined).</summary>
+    public static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The demo's table: per run the test accuracy, each modality's own-logit accuracy and attribution share, the Shapley

@@ -28,8 +28,14 @@ public sealed record RunConfig
     /// <summary>Modalities the trained model reads, in input order (filled in by the trainer).</summary>
     public IReadOnlyList<ModalitySpec> Modalities { get; init; } = Array.Empty<ModalitySpec>();
 
-    /// <summary>Class names (filled in by the trainer).</summary>
+    /// <summary>Class names, or the label or target names of a multi-label or regression task (filled in by the trainer).</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The task the model was trained for (filled in by the trainer; runs written before tasks existed are classification).</summary>
+    public Tasks.TaskKind Task { get; init; } = Tasks.TaskKind.Classification;
+
+    /// <summary>The task the model was trained for, with its output names and loss settings.</summary>
+    public Tasks.PredictionTask PredictionTask() => Tasks.PredictionTask.Create(Task, ClassNames, Dataset.Files.Task);
 
     /// <summary>Software versions, device and threads of the run (filled in when the run starts).</summary>
     public ReproducibilityInfo? Environment { get; init; }

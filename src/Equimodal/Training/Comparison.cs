@@ -192,7 +192,7 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         // The folder records the model the method actually built (e.g. mla's shared head), so compare against that.
-        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model).Model;
+        ModelOptions built = RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model, splits.Task.Kind).Model;
         string differences = ConfigDifferences.Describe(Comparable(Experiment.ReadTrainedConfig(folder)), Comparable(run.Config with { Model = built }), "folder", "given", settingName ?? (path => path));
         if (differences.Length > 0)
         {
@@ -211,7 +211,7 @@ public sealed class Comparison
     /// <summary>Checks every row's method against the dataset (its modalities, the fusion it needs) so that no row fails after others trained.</summary>
     public void CheckRows(DatasetSplits splits)
     {
-        foreach (ComparisonRun run in Runs) RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model);
+        foreach (ComparisonRun run in Runs) RunPlan.Of(MethodRegistry.Create(run.Config.Method, new MethodSettings(run.Config.MethodOptions)), splits.Modalities, run.Config.Model, splits.Task.Kind);
     }
 
     /// <summary>

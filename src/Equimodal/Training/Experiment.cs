@@ -52,12 +52,13 @@ public static class Experiment
     private static void Start(RunFolder folder, RunConfig config, TrainingMethod method, DatasetSplits splits, int world)
     {
         DeviceSelector.ConfigureThreads(config.Training.Threads);
-        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model);
+        RunPlan plan = RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind);
         folder.Start(config with
         {
             MethodOptions = MethodRegistry.ResolvedOptions(config.Method, config.MethodOptions),
             Modalities = plan.Modalities,
             ClassNames = splits.ClassNames,
+            Task = splits.Task.Kind,
             Model = plan.Model,
             Environment = ReproducibilityInfo.Capture(DeviceSelector.Resolve(config.Training.Device).type.ToString().ToLowerInvariant(), world, config.Training.BatchSize),
         });

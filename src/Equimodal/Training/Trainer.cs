@@ -4,6 +4,7 @@ using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ namespace Equimodal.Training;
 
 /// <summary>
 /// The training loop, written once for every method: seeding, optimizer and schedule, per-epoch shuffling, the
-/// method's hooks, validation every epoch, model selection on validation accuracy only, and one test evaluation
+/// method's hooks, validation every epoch, model selection on the task's main validation metric only (accuracy for
+/// classification), and one test evaluation
 /// of the selected weights at the end. Data-parallel over a <see cref="ICollective"/> of several processes: rank 0's
 /// initial weights are broadcast, every rank trains on its shard of each epoch, the step runner averages gradients,
 /// the epoch's loss and accuracy sums are summed over the ranks every step, BatchNorm running statistics are taken from
@@ -68,9 +70,9 @@ public sealed class Trainer
         DeviceSelector.ConfigureThreads(_options.Threads);
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);
-        RunPlan plan = RunPlan.Of(method, splits.Modalities, _modelOptions);
+        RunPlan plan = RunPlan.Of(method, splits.Modalities, _modelOptions, splits.Task.Kind);
         IReadOnlyList<int> modalityIndices = plan.ModalityIndices;
-        var model = ModelFactory.Create(plan.Modalities, splits.ClassNames.Count, plan.Model);
+        var model = ModelFactory.Create(plan.Modalities, splits.Task.OutputSize, plan.Model);
         Checkpoint? restored = resume ? checkpoints?.LoadLatest(message => _observer?.OnWarning(message)) : null;
         if (restored is null) InitialWeights.Apply(model, _options);
         model.to(device);
@@ -126,7 +128,7 @@ public sealed class Trainer
             {
                 var info = new StepInfo(epoch, step, progress.GlobalStep, stepsPerEpoch);
                 long size = loaded.Size;
-                (double loss, long correct) = TrainStep(method, steps, optimizer, model, modalityIndices, device, loaded, info);
+                (double loss, long correct) = TrainStep(method, splits.Task, steps, optimizer, model, modalityIndices, device, loaded, info);
                 step++;
                 // Summed over the ranks every step, so the progress (and a checkpoint of it) is the same on every rank.
                 double[] sums = _collective.Sum(new[] { loss * size, correct, size });
@@ -152,14 +154,15 @@ public sealed class Trainer
             {
                 Epoch = epoch + 1,
                 TrainLoss = progress.EpochLossSum / Math.Max(1, progress.EpochSeen),
-                TrainAccuracy = (double)progress.EpochCorrect / Math.Max(1, progress.EpochSeen),
+                TrainAccuracy = splits.Task.HasTrainingAccuracy ? (double)progress.EpochCorrect / Math.Max(1, progress.EpochSeen) : double.NaN,
                 LearningRate = progress.EpochLearningRate,
                 Validation = validation,
                 TrainSeconds = epochSeconds,
                 MethodMetrics = method.EpochMetrics(),
             };
             history.Add(record);
-            bool improved = validation.Accuracy > progress.BestAccuracy;
+            // Accuracy holds the task's main metric; an undefined one (NaN) still gives the first epoch's weights.
+            bool improved = validation.Accuracy > progress.BestAccuracy || bestState is null;
             if (improved)
             {
                 progress = progress with { BestAccuracy = validation.Accuracy, BestEpoch = epoch + 1 };
@@ -176,7 +179,7 @@ public sealed class Trainer
         model.load_state_dict(bestState!);
         DisposeState(bestState);
         EvaluationResult bestValidation = Evaluator.Evaluate(model, splits.Validation, modalityIndices, _options.BatchSize, device);
-        EvaluationResult test = Evaluator.Evaluate(model, splits.Test, modalityIndices, _options.BatchSize, device);
+        EvaluationResult test = Evaluator.Evaluate(model, splits.Test, modalityIndices, _options.BatchSize, device, labelThreshold: Threshold(bestValidation));
         return new TrainingResult
         {
             Method = method.Name,
@@ -190,6 +193,9 @@ public sealed class Trainer
             SecondsPerEpoch = progress.TrainSeconds / _options.Epochs,
         };
     }
+
+    /// <summary>The multi-label threshold validation chose, which the test split is scored with (null for the other tasks).</summary>
+    private static double? Threshold(EvaluationResult validation) => double.IsNaN(validation.LabelThreshold) ? null : validation.LabelThreshold;
 
     private TrainingResult Paused(TrainingMethod method, MultimodalClassifier model, CheckpointProgress progress, List<EpochRecord> history, Dictionary<string, Tensor>? bestState)
     {
@@ -208,7 +214,7 @@ public sealed class Trainer
     }
 
     /// <summary>One optimizer step on <paramref name="loaded"/>, which it disposes (the loader's worker created it outside any dispose scope).</summary>
-    private static (double Loss, long Correct) TrainStep(TrainingMethod method, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
+    private static (double Loss, long Correct) TrainStep(TrainingMethod method, PredictionTask task, StepRunner steps, optim.Optimizer optimizer, MultimodalClassifier model,
         IReadOnlyList<int> modalityIndices, Device device, Batch loaded, StepInfo info)
     {
         using var scope = NewDisposeScope();
@@ -218,7 +224,7 @@ public sealed class Trainer
         StepOutput output = method.ComputeLoss(batch, info);
         double loss = steps.Step(method, optimizer, model.parameters(), output.Loss, info, () => method.Backward(output, info), () => method.AdjustGradients(info));
         method.AfterOptimizerStep(output, info);
-        return (loss, output.Logits.argmax(1).eq(batch.Labels).sum().item<long>());
+        return (loss, task.Correct(output.Logits, batch.Labels));
     }
 
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,

@@ -11,6 +11,8 @@ public class AvDigitsPairsTests
 {
     private static readonly DataLoadingOptions Options = new() { ValidationFraction = 0.25 };
 
+    private static readonly DataLoadingOptions Regression = Options with { Task = new TaskOptions { Kind = TaskKind.Regression } };
+
     /// <summary>
     /// The tiny AV-Digits layout with images that say which MNIST row they are: image i has its digit's bar (row 2d + 4)
     /// and a mark at row 0, column i (30 images per digit, 300 in all: row 1 holds i / 28 so the index is exact).
@@ -79,10 +81,10 @@ public class AvDigitsPairsTests
     {
         string root = MarkedLayout(new[] { "ann", "bob" }, indices: 8);
         DatasetSplits classes = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "sum" });
-        DatasetSplits numbers = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "sum" }, task: TaskKind.Regression);
-        Assert.Equal(TaskKind.Classification, classes.TaskKind);
+        DatasetSplits numbers = AvDigitsDataset.Load(root, Regression, new AvDigitsOptions { Task = "sum" });
+        Assert.Equal(TaskKind.Classification, classes.Task.Kind);
         Assert.Equal(Enumerable.Range(0, 19).Select(s => s.ToString()), classes.ClassNames);
-        Assert.Equal(TaskKind.Regression, numbers.TaskKind);
+        Assert.Equal(TaskKind.Regression, numbers.Task.Kind);
         Assert.Equal(new[] { "sum" }, numbers.ClassNames);
         foreach (var (classSplit, numberSplit) in Parts(classes).Zip(Parts(numbers)))
         {
@@ -104,7 +106,7 @@ public class AvDigitsPairsTests
     {
         string root = MarkedLayout(new[] { "ann", "bob" }, indices: 8);
         DatasetSplits splits = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "pair" });
-        Assert.Equal(TaskKind.MultiLabel, splits.TaskKind);
+        Assert.Equal(TaskKind.MultiLabel, splits.Task.Kind);
         Assert.Equal(AvDigitsDataset.Classes, splits.ClassNames);
         int same = 0;
         foreach (IMultimodalDataset split in Parts(splits))
@@ -164,9 +166,9 @@ public class AvDigitsPairsTests
     {
         string root = MarkedLayout(new[] { "ann" }, indices: 6);
         Assert.Contains("'pair' cannot be learned as regression: it supports multilabel",
-            Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "pair" }, task: TaskKind.Regression)).Message);
+            Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Regression, new AvDigitsOptions { Task = "pair" })).Message);
         Assert.Contains("'digit' cannot be learned as multilabel",
-            Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), task: TaskKind.MultiLabel)).Message);
+            Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Options with { Task = new TaskOptions { Kind = TaskKind.MultiLabel } }, new AvDigitsOptions())).Message);
         Assert.Contains("Valid tasks: digit, sum, pair",
             Assert.Throws<ArgumentException>(() => AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "product" })).Message);
     }
@@ -175,7 +177,7 @@ public class AvDigitsPairsTests
     public void The_recorded_task_rebuilds_the_same_labels_from_a_run_folder()
     {
         string root = MarkedLayout(new[] { "ann", "bob" }, indices: 8);
-        DatasetSplits trained = AvDigitsDataset.Load(root, Options, new AvDigitsOptions { Task = "sum" }, task: TaskKind.Regression);
+        DatasetSplits trained = AvDigitsDataset.Load(root, Regression, new AvDigitsOptions { Task = "sum" });
         var folder = new RunFolder(TestData.TempFolder());
         folder.WritePreprocessing(trained.Preprocessing);
         DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
@@ -183,31 +185,30 @@ public class AvDigitsPairsTests
         Assert.Equal(TaskKind.Regression, recorded.Task);
         // Evaluate reloads with the recorded preprocessing: the task and its kind come from it, not from the defaults.
         DatasetSplits rebuilt = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), recorded);
-        Assert.Equal(TaskKind.Regression, rebuilt.TaskKind);
+        Assert.Equal(TaskKind.Regression, rebuilt.Task.Kind);
         int[] all = Enumerable.Range(0, trained.Test.Count).ToArray();
         using Batch a = trained.Test.GetBatch(all, Augmentation.None), b = rebuilt.Test.GetBatch(all, Augmentation.None);
         Assert.True(a.Labels.equal(b.Labels).all().item<bool>());
         Assert.True(a.Inputs[1].equal(b.Inputs[1]).all().item<bool>());
         // A file written before the pair tasks (no task recorded) is the digit task.
         DatasetSplits older = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), recorded with { AvDigitsTask = null, Task = null });
-        Assert.Equal(TaskKind.Classification, older.TaskKind);
+        Assert.Equal(TaskKind.Classification, older.Task.Kind);
         Assert.Equal("digit", older.Preprocessing.AvDigitsTask);
     }
 
     [Fact]
-    public void Multi_label_and_regression_labels_are_checked()
+    public void A_regression_dataset_is_split_by_the_strata_it_is_given()
     {
         var modality = new[] { new ModalitySpec("x", ModalityKind.Vector, new long[] { 2 }) };
-        Tensor inputs = zeros(3, 2);
-        Assert.Contains("0 or 1", Assert.Throws<ArgumentException>(() =>
-            new TensorDataset(modality, TaskKind.MultiLabel, new[] { "a", "b" }, new[] { inputs }, tensor(new float[] { 1, 0, 0, 2, 1, 1 }, new long[] { 3, 2 }), new[] { 0, 0, 0 })).Message);
-        Assert.Contains("expected [3, 2]", Assert.Throws<ArgumentException>(() =>
-            new TensorDataset(modality, TaskKind.Regression, new[] { "a", "b" }, new[] { inputs }, zeros(3, 1), new[] { 0, 0, 0 })).Message);
-        Assert.Contains("stratum", Assert.Throws<ArgumentException>(() =>
-            new TensorDataset(modality, TaskKind.Regression, new[] { "a" }, new[] { inputs }, zeros(3, 1), null)).Message);
-        var regression = new TensorDataset(modality, TaskKind.Regression, new[] { "a" }, new[] { inputs }, tensor(new float[] { 0.5f, 1, 2 }, new long[] { 3, 1 }), new[] { 4, 5, 6 });
-        Assert.Equal(5, regression.LabelOf(1));
-        using Batch batch = regression.GetBatch(new[] { 2, 0 }, Augmentation.None);
-        Assert.Equal(new[] { 2f, 0.5f }, batch.Labels.data<float>().ToArray());
+        Tensor targets = tensor(new float[] { 0.5f, 1, 2, 3 }, new long[] { 4, 1 });
+        var regression = new TensorDataset(modality, new[] { "y" }, new[] { zeros(4, 2) }, targets, TaskKind.Regression, new[] { 7, 7, 9, 9 });
+        Assert.Equal(new[] { 7, 7, 9, 9 }, Enumerable.Range(0, 4).Select(regression.LabelOf));
+        // Half of each stratum is held out: one of {0, 1} and one of {2, 3}.
+        (DatasetSubset _, DatasetSubset held) = DatasetSubset.StratifiedSplit(regression, 0.5, seed: 3);
+        Assert.Equal(new[] { 7, 9 }, held.SourceIndices.Select(regression.LabelOf));
+        Assert.Contains("3 strata for 4 samples", Assert.Throws<ArgumentException>(() =>
+            new TensorDataset(modality, new[] { "y" }, new[] { zeros(4, 2) }, targets, TaskKind.Regression, new[] { 1, 2, 3 })).Message);
+        Assert.Contains("stratified by its classes", Assert.Throws<ArgumentException>(() =>
+            new TensorDataset(modality, new[] { "a", "b" }, new[] { zeros(4, 2) }, zeros(4), TaskKind.Classification, new[] { 0, 0, 1, 1 })).Message);
     }
 }

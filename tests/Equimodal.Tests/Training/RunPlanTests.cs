@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Methods;
+using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Tests.Training;
@@ -10,11 +11,25 @@ public class RunPlanTests
     public void The_plan_holds_the_modalities_and_the_architecture_the_method_trains()
     {
         IReadOnlyList<ModalitySpec> modalities = TestData.Small.Modalities;
-        RunPlan visual = RunPlan.Of(MethodRegistry.Create("visual-only"), modalities, TestData.TinyModel);
+        RunPlan visual = RunPlan.Of(MethodRegistry.Create("visual-only"), modalities, TestData.TinyModel, TaskKind.Classification);
         Assert.Equal(new[] { 1 }, visual.ModalityIndices);
         Assert.Equal("visual", Assert.Single(visual.Modalities).Name);
         Assert.Equal(TestData.TinyModel, visual.Model);
-        Assert.Equal("shared", RunPlan.Of(MethodRegistry.Create("mla"), modalities, TestData.TinyModel).Model.Fusion);
+        Assert.Equal("shared", RunPlan.Of(MethodRegistry.Create("mla"), modalities, TestData.TinyModel, TaskKind.Classification).Model.Fusion);
+    }
+
+    [Fact]
+    public void A_method_is_refused_for_a_task_it_does_not_declare_naming_the_methods_that_train_it()
+    {
+        IReadOnlyList<ModalitySpec> modalities = TestData.Small.Modalities;
+        var error = Assert.Throws<ArgumentException>(() => RunPlan.Of(MethodRegistry.Create("ogm-ge"), modalities, TestData.TinyModel, TaskKind.Regression));
+        string supporting = string.Join(", ", MethodRegistry.Methods.Where(m => m.Tasks.Contains(TaskKind.Regression)).Select(m => m.Name));
+        Assert.Equal("Method 'ogm-ge' is defined for classification, not the regression task (docs/tasks.md says why). "
+            + $"Methods that train regression: {supporting}, NAME-only.", error.Message);
+        Assert.Contains("attr-reg", supporting);
+        Assert.DoesNotContain("ogm-ge", supporting);
+        Assert.Equal("audio-only", RunPlan.Of(MethodRegistry.Create("audio-only"), modalities, TestData.TinyModel, TaskKind.MultiLabel).Modalities.Single().Name + "-only");
+        Assert.Equal(new[] { 0, 1 }, RunPlan.Of(MethodRegistry.Create("joint"), modalities, TestData.TinyModel, TaskKind.MultiLabel).ModalityIndices);
     }
 
     [Fact]

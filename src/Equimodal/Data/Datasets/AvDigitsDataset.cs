@@ -42,14 +42,15 @@ public static partial class AvDigitsDataset
     /// removed principal components are fitted on the training split, or taken from <paramref name="fitted"/> (a run's
     /// recorded preprocessing) so that evaluating a run on other data refits nothing; the recorded noise, blur and
     /// occlusion then replace those of <paramref name="digits"/>, and its recorded task those of <paramref name="digits"/> and
-    /// <paramref name="task"/>. <paramref name="task"/> is the task kind to learn (null: the default of the AV-Digits task).
+    /// of the options' task kind. The task kind is the options' (<c>--task</c>), or when unset the AV-Digits task's default.
     /// </summary>
-    public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits, DatasetPreprocessing? fitted = null, TaskKind? task = null)
+    public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits, DatasetPreprocessing? fitted = null)
     {
         digits = WithRecordedDegradation(digits, fitted);
-        if (fitted?.AvDigitsTask is { } recordedTask) (digits, task) = (digits with { Task = recordedTask }, fitted.Task);
+        TaskKind? requested = options.Task.Kind;
+        if (fitted?.AvDigitsTask is { } recordedTask) (digits, requested) = (digits with { Task = recordedTask }, fitted.Task);
         digits.Validate();
-        TaskKind kind = digits.KindFor(task);
+        TaskKind kind = digits.KindFor(requested);
         string recordings = Path.Combine(root, "fsdd", "recordings");
         if (!Directory.Exists(recordings)) throw new DataFileException(recordings, "FSDD recordings folder not found (docs/data.md says how to get FSDD and MNIST)");
         IdxFile.Images images = IdxFile.ReadImages(Path.Combine(root, "mnist10k", "images-idx3-ubyte"));
@@ -102,7 +103,7 @@ public static partial class AvDigitsDataset
             new ModalitySpec("audio", ModalityKind.Spectrogram, audioShape),
             new ModalitySpec("visual", ModalityKind.Video, new long[] { 1, 1, images.Rows, images.Columns }),
         };
-        var all = new TensorDataset(modalities, kind, labelSet.Names, new[] { audio, visual }, labelSet.Values, labelSet.Strata);
+        var all = new TensorDataset(modalities, labelSet.Names, new[] { audio, visual }, labelSet.Values, kind, labelSet.Strata);
         (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, SeedStreams.ValidationSplit(options.DataSeed));
         var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
         var preprocessing = new DatasetPreprocessing(new[]
@@ -120,7 +121,7 @@ public static partial class AvDigitsDataset
                 Occlusion = digits.ImageOcclusion,
             },
         }) { AvDigitsTask = digits.Task, Task = kind };
-        return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing, TaskKind = kind };
+        return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
 
     /// <summary>

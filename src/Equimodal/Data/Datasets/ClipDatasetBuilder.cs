@@ -8,10 +8,14 @@ public static class ClipDatasetBuilder
 {
     private static readonly string[] ValidationNames = { "validation", "val", "valid" };
 
-    /// <summary>Builds the splits; with <see cref="BadSampleMode.Fail"/> the first bad sample throws <see cref="DataFileException"/>.</summary>
+    /// <summary>
+    /// Builds the splits of <paramref name="task"/> (for other tasks than classification the entries carry their label
+    /// values, named by <paramref name="classNames"/>); with <see cref="BadSampleMode.Fail"/> the first bad sample throws <see cref="DataFileException"/>.
+    /// </summary>
     public static DatasetSplits Build(IReadOnlyList<ClipEntry> entries, IReadOnlyList<string> classNames, IReadOnlyList<IModalityReader> readers,
-        DataLoadingOptions options, IReadOnlyList<string>? notices = null)
+        DataLoadingOptions options, IReadOnlyList<string>? notices = null, Tasks.TaskKind task = Tasks.TaskKind.Classification)
     {
+        bool classes = task == Tasks.TaskKind.Classification;
         var skipped = new List<SkippedSample>();
         var kept = new List<ClipEntry>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -20,7 +24,7 @@ public static class ClipDatasetBuilder
         {
             try
             {
-                if (!classNames.Contains(entry.Label))
+                if (classes && !classNames.Contains(entry.Label))
                     throw new DataFileException(entry.Source, $"label '{entry.Label}' of '{entry.Id}' is not one of {string.Join(", ", classNames)}", entry.Line);
                 if (!firstLine.TryAdd(entry.Id, entry.Line))
                     throw new DataFileException(entry.Source, $"duplicate id '{entry.Id}' (first listed on line {firstLine[entry.Id]})", entry.Line);
@@ -33,8 +37,8 @@ public static class ClipDatasetBuilder
                 skipped.Add(new SkippedSample(entry.Id, e.Message));
             }
         }
-        RejectUntrainedLabels(kept);
-        var dataset = new FileClipDataset(readers, classNames, kept);
+        if (classes) RejectUntrainedLabels(kept);
+        var dataset = new FileClipDataset(readers, classNames, kept, task);
         int[] train = Indices(kept, "train");
         int[] validation = Indices(kept, "validation");
         int[] test = Indices(kept, "test");

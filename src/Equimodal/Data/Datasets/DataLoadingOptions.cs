@@ -1,5 +1,6 @@
 using Equimodal.Data.Audio;
 using Equimodal.Data.Images;
+using Equimodal.Tasks;
 
 namespace Equimodal.Data.Datasets;
 
@@ -33,11 +34,15 @@ public sealed record DataLoadingOptions
     /// <summary>Seed of the validation split, pairings and degradations (independent of the training seed).</summary>
     public int DataSeed { get; init; }
 
+    /// <summary>The task to read the labels for (default: what the dataset's labels say) and a regression task's loss.</summary>
+    public TaskOptions Task { get; init; } = new();
+
     /// <summary>Throws with the first setting out of range.</summary>
     public void Validate()
     {
         Spectrogram?.Validate();
         Image.Validate();
+        Task.Validate();
         if (!(ValidationFraction > 0 && ValidationFraction < 0.5))
             throw new ArgumentException($"Validation fraction must be in (0, 0.5), got {ValidationFraction}.");
     }

@@ -1,3 +1,4 @@
+using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,16 +11,23 @@ public sealed class FileClipDataset : IMultimodalDataset
     private readonly IReadOnlyList<ClipEntry> _entries;
     private readonly int[] _labels;
 
-    /// <summary>Creates the dataset over <paramref name="entries"/>, whose labels must be in <paramref name="classNames"/>.</summary>
-    public FileClipDataset(IReadOnlyList<IModalityReader> readers, IReadOnlyList<string> classNames, IReadOnlyList<ClipEntry> entries)
+    /// <summary>
+    /// Creates the dataset of <paramref name="task"/> over <paramref name="entries"/>: for classification their labels
+    /// must be in <paramref name="classNames"/>; otherwise each entry's values hold one number per output name.
+    /// </summary>
+    public FileClipDataset(IReadOnlyList<IModalityReader> readers, IReadOnlyList<string> classNames, IReadOnlyList<ClipEntry> entries, TaskKind task = TaskKind.Classification)
     {
         _readers = readers;
         _entries = entries;
         ClassNames = classNames;
+        Task = task;
         Modalities = readers.Select(r => r.Spec).ToArray();
         var index = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-        _labels = entries.Select(e => index[e.Label]).ToArray();
+        _labels = task == TaskKind.Classification ? entries.Select(e => index[e.Label]).ToArray() : new int[entries.Count];
     }
+
+    /// <inheritdoc />
+    public TaskKind Task { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<ModalitySpec> Modalities { get; }
@@ -52,6 +60,9 @@ public sealed class FileClipDataset : IMultimodalDataset
             }
             inputs[m] = torch.tensor(values, new[] { (long)indices.Count }.Concat(shape).ToArray());
         }
-        return new Batch(inputs, torch.tensor(indices.Select(i => (long)_labels[i]).ToArray(), ScalarType.Int64));
+        Tensor labels = Task == TaskKind.Classification
+            ? torch.tensor(indices.Select(i => (long)_labels[i]).ToArray(), ScalarType.Int64)
+            : LabelValues.Rows(indices.Select(i => _entries[i].Values!).ToArray(), ClassNames.Count);
+        return new Batch(inputs, labels);
     }
 }

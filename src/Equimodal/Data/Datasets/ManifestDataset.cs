@@ -5,33 +5,34 @@ namespace Equimodal.Data.Datasets;
 
 /// <summary>
 /// The generic <c>folder</c> dataset: a manifest (<c>manifest.csv</c> with a header row, or <c>manifest.jsonl</c> with one
-/// JSON object per line) of <c>id,label,split</c> plus one column per modality naming, relative to the manifest, a WAV file
+/// JSON object per line) of <c>id,split</c>, the label columns (<see cref="ManifestLabels"/>: <c>label</c>, <c>labels</c>,
+/// <c>target</c> or <c>target:NAME</c>) plus one column per modality naming, relative to the manifest, a WAV file
 /// (spectrogram), a frame folder or image (video) or a <c>.npy</c> or <c>.safetensors</c> vector. The first row decides each modality's kind.
-/// Classes are the sorted labels, or the lines of <c>classes.txt</c> beside the manifest when it exists.
+/// Classes (and multi-label labels) are the sorted labels, or the lines of <c>classes.txt</c> beside the manifest when it exists.
 /// </summary>
 public static class ManifestDataset
 {
-    private static readonly string[] Required = { "id", "label", "split" };
+    private static readonly string[] Required = { "id", "split" };
 
     /// <summary>Loads the manifest at <paramref name="path"/> (the file, or a folder holding manifest.csv or manifest.jsonl).</summary>
     public static DatasetSplits Load(string path, DataLoadingOptions options)
     {
         string manifest = Locate(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(manifest))!;
-        (IReadOnlyList<TableRow> rows, IReadOnlyList<string> modalities) = manifest.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+        (IReadOnlyList<TableRow> rows, IReadOnlyList<string> columns) = manifest.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
             ? ReadJsonLines(manifest)
             : ReadCsv(manifest);
-        if (modalities.Count == 0) throw new DataFileException(manifest, "no modality columns besides id, label, split", 1);
+        string[] modalities = columns.Where(c => !ManifestLabels.IsLabelColumn(c)).ToArray();
+        ManifestLabels labels = ManifestLabels.Resolve(columns, options.Task.Kind, manifest);
+        if (modalities.Length == 0) throw new DataFileException(manifest, "no modality columns besides id, split and the label columns", 1);
         if (rows.Count == 0) throw new DataFileException(manifest, "the manifest lists no samples");
-        var entries = rows.Select(r => new ClipEntry(r["id"], r["label"], r["split"],
-            modalities.Select(m => Path.Combine(folder, r[m])).ToArray(), manifest, r.Line)).ToArray();
         string classFile = Path.Combine(folder, "classes.txt");
-        string[] classes = File.Exists(classFile)
-            ? ReadClasses(classFile)
-            : entries.Select(e => e.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        IReadOnlyList<string> outputs = labels.OutputNames(rows, File.Exists(classFile) ? ReadClasses(classFile) : null);
+        var entries = rows.Select(r => new ClipEntry(r["id"], labels.LabelText(r), r["split"],
+            modalities.Select(m => Path.Combine(folder, r[m])).ToArray(), manifest, r.Line, labels.Values(r, outputs, manifest))).ToArray();
         var notices = new List<string>();
         IModalityReader[] readers = modalities.Select((m, i) => ReaderFor(m, entries.Select(e => e.Paths[i]).ToArray(), options, notices)).ToArray();
-        return ClipDatasetBuilder.Build(entries, classes, readers, options, notices);
+        return ClipDatasetBuilder.Build(entries, outputs, readers, options, notices, labels.Task);
     }
 
     private static string Locate(string path)
@@ -91,8 +92,8 @@ public static class ManifestDataset
     {
         IReadOnlyList<TableRow> rows = CsvTable.Read(manifest, Required);
         string header = File.ReadLines(manifest).First(l => l.Trim().Length > 0);
-        string[] modalities = CsvTable.Split(header).Where(c => !Required.Contains(c)).ToArray();
-        return (rows, modalities);
+        string[] columns = CsvTable.Split(header).Where(c => !Required.Contains(c)).ToArray();
+        return (rows, columns);
     }
 
     private static (IReadOnlyList<TableRow>, IReadOnlyList<string>) ReadJsonLines(string manifest)

@@ -63,8 +63,18 @@ public sealed class TensorBoardObserver : ITrainingObserver
     /// <c>train/seconds</c>; <c>validation/loss</c>, <c>validation/accuracy</c>, <c>validation/mAP</c>,
     /// <c>validation/macro_F1</c>, <c>validation/macro_AUC</c>; <c>modality_accuracy/NAME</c> (each modality's own
     /// logits on validation); <c>attribution_share/NAME</c>; <c>method/KEY</c> for each method metric of metrics.jsonl.
+    /// A multi-label or regression run has no training accuracy, and its validation tags are its task's metrics
+    /// (<c>validation/CCC</c>, <c>validation/MAE</c>, ...) with <c>modality_CCC/NAME</c> (or <c>modality_mAP/NAME</c>).
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, float>> Scalars(EpochRecord record)
+    {
+        List<KeyValuePair<string, float>> scalars = record.Validation.TaskMetrics.Count > 0 ? TaskScalars(record) : ClassificationScalars(record);
+        scalars.AddRange(record.Validation.AttributionShares.Select(kv => new KeyValuePair<string, float>($"attribution_share/{kv.Key}", (float)kv.Value)));
+        scalars.AddRange(record.MethodMetrics.Select(kv => new KeyValuePair<string, float>($"method/{kv.Key}", (float)kv.Value)));
+        return scalars;
+    }
+
+    private static List<KeyValuePair<string, float>> ClassificationScalars(EpochRecord record)
     {
         var scalars = new List<KeyValuePair<string, float>>
         {
@@ -79,8 +89,20 @@ public sealed class TensorBoardObserver : ITrainingObserver
             new("validation/macro_AUC", (float)record.Validation.MacroAuc),
         };
         scalars.AddRange(record.Validation.ModalityAccuracy.Select(kv => new KeyValuePair<string, float>($"modality_accuracy/{kv.Key}", (float)kv.Value)));
-        scalars.AddRange(record.Validation.AttributionShares.Select(kv => new KeyValuePair<string, float>($"attribution_share/{kv.Key}", (float)kv.Value)));
-        scalars.AddRange(record.MethodMetrics.Select(kv => new KeyValuePair<string, float>($"method/{kv.Key}", (float)kv.Value)));
+        return scalars;
+    }
+
+    private static List<KeyValuePair<string, float>> TaskScalars(EpochRecord record)
+    {
+        var scalars = new List<KeyValuePair<string, float>>
+        {
+            new("train/loss", (float)record.TrainLoss),
+            new("train/learning_rate", (float)record.LearningRate),
+            new("train/seconds", (float)record.TrainSeconds),
+            new("validation/loss", (float)record.Validation.Loss),
+        };
+        scalars.AddRange(record.Validation.TaskMetrics.Select(kv => new KeyValuePair<string, float>($"validation/{kv.Key}", (float)kv.Value)));
+        scalars.AddRange(record.Validation.ModalityAccuracy.Select(kv => new KeyValuePair<string, float>($"modality_{record.Validation.MainMetric}/{kv.Key}", (float)kv.Value)));
         return scalars;
     }
 
