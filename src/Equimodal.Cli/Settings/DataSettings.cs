@@ -142,6 +142,12 @@ public abstract class DataSettings : CheckedSettings
     [DefaultFrom(typeof(AvDigitsOptions), nameof(AvDigitsOptions.Split))]
     public string AvDigitsSplit { get; init; } = "";
 
+    /// <summary>AV-Digits task.</summary>
+    [CommandOption("--avdigits-task <NAME>")]
+    [Description("AV-Digits: digit (image and speech of one digit), sum (of a spoken and an independent written digit: 19 classes, or a number with --task regression) or pair (which digits occur: multi-label).")]
+    [DefaultFrom(typeof(AvDigitsOptions), nameof(AvDigitsOptions.Task))]
+    public string AvDigitsTask { get; init; } = "";
+
     /// <summary>AV-Digits held-out speaker.</summary>
     [CommandOption("--test-speaker <NAME>")]
     [Description("AV-Digits: the held-out speaker of the speaker split.")]
@@ -215,7 +221,7 @@ public abstract class DataSettings : CheckedSettings
         },
         AvDigits = new AvDigitsOptions
         {
-            Split = AvDigitsSplit, TestSpeaker = TestSpeaker, AudioSnrDb = AudioSnr, ImageBlur = ImageBlur,
+            Task = AvDigitsTask, Split = AvDigitsSplit, TestSpeaker = TestSpeaker, AudioSnrDb = AudioSnr, ImageBlur = ImageBlur,
             ImageOcclusion = ImageOcclusion, ImagePcaRemoval = ImagePcaRemoval,
         },
     };
