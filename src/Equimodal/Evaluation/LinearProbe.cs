@@ -46,6 +46,8 @@ public static class LinearProbe
     public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, IReadOnlyList<int> modalityIndices,
         int batchSize, Device device, LinearProbeOptions? options = null)
     {
+        if (splits.Task.Kind != Tasks.TaskKind.Classification)
+            throw new ArgumentException($"Linear probes are softmax classifiers of the frozen features: defined for classification, not the {Tasks.PredictionTask.NameOf(splits.Task.Kind)} task.");
         options ??= new LinearProbeOptions();
         var (train, trainLabels) = EncoderFeatures.Extract(model, splits.Train, modalityIndices, batchSize, device);
         var (validation, validationLabels) = EncoderFeatures.Extract(model, splits.Validation, modalityIndices, batchSize, device);
