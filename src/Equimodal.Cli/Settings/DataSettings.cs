@@ -74,13 +74,13 @@ public abstract class DataSettings : CheckedSettings
 
     /// <summary>Loss of a regression task.</summary>
     [CommandOption("--regression-loss <NAME>")]
-    [Description("Regression: mse (mean squared error) or huber (quadratic below --huber-delta, linear above).")]
+    [Description("Regression: mse (mean of squared differences from the target) or huber (quadratic below --huber-delta, linear above).")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.RegressionLoss))]
     public RegressionLoss RegressionLoss { get; init; }
 
     /// <summary>Threshold of the Huber loss.</summary>
     [CommandOption("--huber-delta <D>")]
-    [Description("Regression with --regression-loss huber: the error, in target units, where the loss turns linear.")]
+    [Description("Regression with --regression-loss huber: the distance from the target, in target units, where the loss turns linear.")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.HuberDelta))]
     public double HuberDelta { get; init; }
 

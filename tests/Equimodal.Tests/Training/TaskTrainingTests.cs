@@ -1,3 +1,4 @@
+using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
@@ -42,14 +43,19 @@ public class TaskTrainingTests
         Assert.Equal(task == TaskKind.Regression, double.IsNaN(result.History[0].TrainAccuracy));
     }
 
+    /// <summary>Trains joint for two epochs on <paramref name="task"/>'s vector data; returns the splits, the test result and the test split's Shapley values.</summary>
+    private static (DatasetSplits Splits, TrainingResult Result, DatasetShapley Shapley) TrainJoint(TaskKind task)
+    {
+        DatasetSplits splits = TaskVectorData.Create(task, 64);
+        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 2, BatchSize = 16 }, VectorModel);
+        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), splits);
+        return (splits, result, MainMetricShapley.Compute(trainer.Model!, splits.Test, new[] { 0, 1 }, 16));
+    }
+
     [Fact]
     public void Shapley_values_of_a_regression_are_over_ccc_and_the_empty_coalition_scores_zero()
     {
-        DatasetSplits splits = TaskVectorData.Create(TaskKind.Regression, 64);
-        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 2, BatchSize = 16 }, VectorModel);
-        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), splits);
-
-        var shapley = MainMetricShapley.Compute(trainer.Model!, splits.Test, new[] { 0, 1 }, 16);
+        var (_, result, shapley) = TrainJoint(TaskKind.Regression);
         // Every modality absent: the same output for every sample, a constant prediction, whose CCC is 0.
         Assert.Equal(0, shapley.Empty, 12);
         Assert.Equal(result.Test.Accuracy, shapley.Full, 6);
@@ -59,11 +65,7 @@ public class TaskTrainingTests
     [Fact]
     public void Shapley_values_of_a_multi_label_task_are_over_map_and_the_empty_coalition_scores_the_label_prevalences()
     {
-        DatasetSplits splits = TaskVectorData.Create(TaskKind.MultiLabel, 64);
-        var trainer = new Trainer(TestData.ShortTraining with { Epochs = 2, BatchSize = 16 }, VectorModel);
-        TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), splits);
-
-        var shapley = MainMetricShapley.Compute(trainer.Model!, splits.Test, new[] { 0, 1 }, 16);
+        var (splits, result, shapley) = TrainJoint(TaskKind.MultiLabel);
         // A constant score ranks every sample alike: each label's average precision is its prevalence.
         using Batch all = splits.Test.GetBatch(Enumerable.Range(0, splits.Test.Count).ToArray(), Augmentation.None);
         double[] prevalence = Enumerable.Range(0, 3).Select(k => all.Labels[.., k].mean().item<float>()).Select(p => (double)p).ToArray();
