@@ -74,7 +74,7 @@ public abstract class DataSettings : CheckedSettings
 
     /// <summary>Loss of a regression task.</summary>
     [CommandOption("--regression-loss <NAME>")]
-    [Description("Regression: mse (mean squared error) or huber (quadratic below --huber-delta, linear above).")]
+    [Description("Regression: mse (mean of squared differences) or huber (quadratic below --huber-delta, linear above).")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.RegressionLoss))]
     public RegressionLoss RegressionLoss { get; init; }
 
