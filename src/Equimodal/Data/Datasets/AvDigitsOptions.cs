@@ -51,8 +51,8 @@ public sealed record AvDigitsOptions
         if (requested is not { } kind) return SupportedKinds[0];
         if (!SupportedKinds.Contains(kind))
         {
-            throw new ArgumentException($"The AV-Digits task '{Task}' cannot be learned as {kind.ToString().ToLowerInvariant()}: "
-                                        + $"it supports {string.Join(", ", SupportedKinds.Select(k => k.ToString().ToLowerInvariant()))}.");
+            throw new ArgumentException($"The AV-Digits task '{Task}' cannot be learned as {PredictionTask.NameOf(kind)}: "
+                                        + $"it supports {string.Join(", ", SupportedKinds.Select(PredictionTask.NameOf))}.");
         }
         return kind;
     }
