@@ -105,6 +105,8 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         if (settings.Aggregate) comparison.CheckFolder();
         else comparison.WritePlan();
         DatasetSplits splits = DatasetCatalog.Load(comparison.Runs[0].Config.Dataset);
+        if (settings.LinearProbe && splits.Task.Kind != Tasks.TaskKind.Classification)
+            throw new ArgumentException($"--linear-probe fits softmax classifiers of the frozen features: defined for classification, not the {Tasks.PredictionTask.NameOf(splits.Task.Kind)} task; leave it out.");
         ResultConsole.WriteLoadReport(splits.Report);
         if (row is { } run)
         {

@@ -76,6 +76,8 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (folder, config, request, splits) = settings.Open();
+        if (config.Task != Tasks.TaskKind.Classification)
+            throw new ArgumentException($"explain draws each sample's predicted class; {settings.Run} is a {Tasks.PredictionTask.NameOf(config.Task)} run: its attribution shares are in evaluate and predict (docs/tasks.md).");
         string outFolder = OutputPaths.CheckFilesFolderTarget(settings.Out ?? folder.File("explain"), "--out", settings.Overwrite);
         using MultimodalClassifier model = folder.LoadModel();
         using var scope = NewDisposeScope();

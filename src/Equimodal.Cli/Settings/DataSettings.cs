@@ -74,13 +74,13 @@ public abstract class DataSettings : CheckedSettings
 
     /// <summary>Loss of a regression task.</summary>
     [CommandOption("--regression-loss <NAME>")]
-    [Description("Regression: mse (mean squared error) or huber (quadratic below --huber-delta, linear above).")]
+    [Description("Regression: mse (mean of squared differences from the target) or huber (quadratic below --huber-delta, linear above).")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.RegressionLoss))]
     public RegressionLoss RegressionLoss { get; init; }
 
     /// <summary>Threshold of the Huber loss.</summary>
     [CommandOption("--huber-delta <D>")]
-    [Description("Regression with --regression-loss huber: the error, in target units, where the loss turns linear.")]
+    [Description("Regression with --regression-loss huber: the distance from the target, in target units, where the loss turns linear.")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.HuberDelta))]
     public double HuberDelta { get; init; }
 
@@ -141,6 +141,12 @@ public abstract class DataSettings : CheckedSettings
     [Description("AV-Digits: fsdd (recordings 0-4 are test) or speaker (--test-speaker is test).")]
     [DefaultFrom(typeof(AvDigitsOptions), nameof(AvDigitsOptions.Split))]
     public string AvDigitsSplit { get; init; } = "";
+
+    /// <summary>AV-Digits task.</summary>
+    [CommandOption("--avdigits-task <NAME>")]
+    [Description("AV-Digits: digit (image and speech of one digit), sum (of a spoken and an independent written digit: 19 classes, or a number with --task regression) or pair (which digits occur: multi-label).")]
+    [DefaultFrom(typeof(AvDigitsOptions), nameof(AvDigitsOptions.Task))]
+    public string AvDigitsTask { get; init; } = "";
 
     /// <summary>AV-Digits held-out speaker.</summary>
     [CommandOption("--test-speaker <NAME>")]
@@ -215,7 +221,7 @@ public abstract class DataSettings : CheckedSettings
         },
         AvDigits = new AvDigitsOptions
         {
-            Split = AvDigitsSplit, TestSpeaker = TestSpeaker, AudioSnrDb = AudioSnr, ImageBlur = ImageBlur,
+            Task = AvDigitsTask, Split = AvDigitsSplit, TestSpeaker = TestSpeaker, AudioSnrDb = AudioSnr, ImageBlur = ImageBlur,
             ImageOcclusion = ImageOcclusion, ImagePcaRemoval = ImagePcaRemoval,
         },
     };

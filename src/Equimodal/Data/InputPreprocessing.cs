@@ -1,5 +1,6 @@
 using Equimodal.Data.Audio;
 using Equimodal.Data.Images;
+using Equimodal.Tasks;
 
 namespace Equimodal.Data;
 

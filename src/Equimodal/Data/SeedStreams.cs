@@ -51,6 +51,9 @@ public static class SeedStreams
     /// <summary>AV-Digits: which MNIST image each recording is paired with (the data seed itself).</summary>
     public static int ImagePairing(int dataSeed) => dataSeed;
 
+    /// <summary>AV-Digits pairs (sum, pair): the digit of each recording's image, drawn independently of the recording, and which image of that digit it gets.</summary>
+    public static int PairedImageDraw(int dataSeed) => Derive(dataSeed, 0, 0, 67);
+
     /// <summary>Datasets read from disk: the generator handed to the readers when every file is checked at load time (the data seed itself).</summary>
     public static int LoadCheck(int dataSeed) => dataSeed;
 

@@ -20,8 +20,11 @@ public sealed class TensorDataset : IMultimodalDataset, IDisposable
     /// <summary>
     /// Creates a dataset of <paramref name="task"/>: <paramref name="labels"/> are class indices [samples] for
     /// classification, or [samples, outputs] values (multi-hot 0/1 for multi-label) named by <paramref name="outputNames"/>.
+    /// <paramref name="strata"/> groups the samples of a multi-label or regression dataset for stratified splits (what
+    /// <see cref="LabelOf"/> returns; null: one stratum); classification is stratified by class and takes none.
     /// </summary>
-    public TensorDataset(IReadOnlyList<ModalitySpec> modalities, IReadOnlyList<string> outputNames, IReadOnlyList<Tensor> inputs, Tensor labels, TaskKind task)
+    public TensorDataset(IReadOnlyList<ModalitySpec> modalities, IReadOnlyList<string> outputNames, IReadOnlyList<Tensor> inputs, Tensor labels, TaskKind task,
+        IReadOnlyList<int>? strata = null)
     {
         if (modalities.Count != inputs.Count)
             throw new ArgumentException($"{modalities.Count} modalities but {inputs.Count} input tensors.");
@@ -38,10 +41,12 @@ public sealed class TensorDataset : IMultimodalDataset, IDisposable
         _inputs = inputs.ToArray();
         if (task != TaskKind.Classification)
         {
+            if (strata is not null && strata.Count != count) throw new ArgumentException($"{strata.Count} strata for {count} samples.");
             _labels = LabelValues.Check(labels, outputNames, task);
-            _labelValues = new int[count];
+            _labelValues = strata?.ToArray() ?? new int[count];
             return;
         }
+        if (strata is not null) throw new ArgumentException("A classification dataset is stratified by its classes: give no strata.");
         _labels = labels.to_type(ScalarType.Int64);
         _labelValues = _labels.data<long>().Select(v => (int)v).ToArray();
         int bad = Array.FindIndex(_labelValues, v => v < 0 || v >= outputNames.Count);
@@ -63,7 +68,7 @@ public sealed class TensorDataset : IMultimodalDataset, IDisposable
     /// <summary>The full input tensor of modality <paramref name="modality"/>.</summary>
     public Tensor InputsOf(int modality) => _inputs[modality];
 
-    /// <inheritdoc />
+    /// <summary>The class of sample <paramref name="index"/>; for multi-label and regression, its stratum.</summary>
     public int LabelOf(int index) => _labelValues[index];
 
     /// <inheritdoc />

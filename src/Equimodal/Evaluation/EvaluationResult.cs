@@ -18,40 +18,25 @@ public sealed record EvaluationResult
     /// </summary>
     public double Accuracy { get; init; }
 
-    // The four task fields below are written to results.json only for multi-label and regression tasks, so that a
-    // classifier's results.json keeps the shape (and bytes) it had before other tasks existed.
+    /// <summary>The metrics of a multi-label or regression task; null for classification (whose files stay as they were).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaskScores? Task { get; init; }
 
     /// <summary>The name of <see cref="Accuracy"/>'s metric: "accuracy", "mAP" or "CCC".</summary>
     [JsonIgnore]
-    public string MainMetric { get; init; } = "accuracy";
-
-    [JsonPropertyName("mainMetric"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private string? RecordedMainMetric { get => MainMetric == "accuracy" ? null : MainMetric; init => MainMetric = value ?? "accuracy"; }
+    public string MainMetric => Task?.MainMetric ?? "accuracy";
 
     /// <summary>Every metric of a multi-label or regression task by name (docs/tasks.md); empty for classification, whose metrics have their own properties.</summary>
     [JsonIgnore]
-    public IReadOnlyDictionary<string, double> TaskMetrics { get; init; } = new Dictionary<string, double>();
-
-    [JsonPropertyName("taskMetrics"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private IReadOnlyDictionary<string, double>? RecordedTaskMetrics { get => TaskMetrics.Count == 0 ? null : TaskMetrics; init => TaskMetrics = value ?? new Dictionary<string, double>(); }
+    public IReadOnlyDictionary<string, double> TaskMetrics => Task?.Metrics ?? new Dictionary<string, double>();
 
     /// <summary>Each modality's own-head <see cref="TaskMetrics"/> (multi-label and regression).</summary>
     [JsonIgnore]
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ModalityTaskMetrics { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
-
-    [JsonPropertyName("modalityTaskMetrics"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? RecordedModalityTaskMetrics
-    {
-        get => ModalityTaskMetrics.Count == 0 ? null : ModalityTaskMetrics;
-        init => ModalityTaskMetrics = value ?? new Dictionary<string, IReadOnlyDictionary<string, double>>();
-    }
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ModalityTaskMetrics => Task?.ModalityMetrics ?? new Dictionary<string, IReadOnlyDictionary<string, double>>();
 
     /// <summary>The probability at or above which a label counts as predicted (multi-label: chosen on validation for micro F1); NaN for other tasks.</summary>
     [JsonIgnore]
-    public double LabelThreshold { get; init; } = double.NaN;
-
-    [JsonPropertyName("labelThreshold"), JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    private double? RecordedLabelThreshold { get => double.IsNaN(LabelThreshold) ? null : LabelThreshold; init => LabelThreshold = value ?? double.NaN; }
+    public double LabelThreshold => Task?.LabelThreshold ?? double.NaN;
 
     /// <summary>Mean one-vs-rest average precision (multi-label: mAP over labels; NaN for regression).</summary>
     public double MeanAveragePrecision { get; init; }

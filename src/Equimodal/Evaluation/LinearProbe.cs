@@ -45,6 +45,8 @@ public static class LinearProbe
     /// <summary>Probes of <paramref name="model"/>'s encoders on <paramref name="splits"/> (bound to the model): the concatenation first, then each modality.</summary>
     public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, int batchSize, Device device, LinearProbeOptions? options = null)
     {
+        if (splits.Task.Kind != Tasks.TaskKind.Classification)
+            throw new ArgumentException($"Linear probes are softmax classifiers of the frozen features: defined for classification, not the {Tasks.PredictionTask.NameOf(splits.Task.Kind)} task.");
         options ??= new LinearProbeOptions();
         var (train, trainLabels) = EncoderFeatures.Extract(model, splits.Train, batchSize, device);
         var (validation, validationLabels) = EncoderFeatures.Extract(model, splits.Validation, batchSize, device);

@@ -20,14 +20,9 @@ public sealed record ComparisonRecord
     /// <summary>Test accuracy of the fused logits.</summary>
     public double Accuracy { get; init; }
 
-    /// <summary>The name of <see cref="Accuracy"/>'s metric: the task's main metric ("accuracy", "mAP" or "CCC").</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string MainMetric { get; init; } = "accuracy";
-
-    // Written only for multi-label and regression tasks: a classifier's results.json keeps its former shape.
-    [System.Text.Json.Serialization.JsonPropertyName("mainMetric"), System.Text.Json.Serialization.JsonInclude,
-     System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    private string? RecordedMainMetric { get => MainMetric == "accuracy" ? null : MainMetric; init => MainMetric = value ?? "accuracy"; }
+    /// <summary>The name of <see cref="Accuracy"/>'s metric when it is not accuracy: the task's main metric ("mAP" or "CCC"); null for classification.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? MainMetric { get; init; }
 
     /// <summary>Test mean average precision.</summary>
     public double MeanAveragePrecision { get; init; }

@@ -31,7 +31,7 @@ public sealed record ComparisonResults
 
     /// <summary>The task's main metric, which the accuracy columns hold (from the runs; "accuracy" for classification).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric : "accuracy";
+    public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric ?? "accuracy" : "accuracy";
 
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();

@@ -333,7 +333,7 @@ public sealed class Comparison
             RunFolder = Path.GetRelativePath(OutputFolder, run.Folder),
             BestEpoch = result.BestEpoch,
             Accuracy = result.Test.Accuracy,
-            MainMetric = result.Test.MainMetric,
+            MainMetric = result.Test.Task?.MainMetric,
             MeanAveragePrecision = result.Test.MeanAveragePrecision,
             MacroF1 = result.Test.MacroF1,
             MacroAuc = result.Test.MacroAuc,

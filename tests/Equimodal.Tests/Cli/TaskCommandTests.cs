@@ -27,9 +27,9 @@ public class TaskCommandTests
         string root = TaskLayouts.AudioVisual();
         var (run, results) = Train(root, "--task", "regression", "--method", "attr-reg");
         JsonElement test = results.GetProperty("test");
-        Assert.Equal("CCC", test.GetProperty("mainMetric").GetString());
-        Assert.Equal(test.GetProperty("taskMetrics").GetProperty("CCC").GetDouble(), test.GetProperty("accuracy").GetDouble());
-        Assert.Equal(new[] { "picture", "sound" }, test.GetProperty("modalityTaskMetrics").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("CCC", test.GetProperty("task").GetProperty("mainMetric").GetString());
+        Assert.Equal(test.GetProperty("task").GetProperty("metrics").GetProperty("CCC").GetDouble(), test.GetProperty("accuracy").GetDouble());
+        Assert.Equal(new[] { "picture", "sound" }, test.GetProperty("task").GetProperty("modalityMetrics").EnumerateObject().Select(p => p.Name).Order());
         using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
         {
             Assert.Equal("Regression", config.RootElement.GetProperty("task").GetString());
@@ -39,7 +39,7 @@ public class TaskCommandTests
         var (code, evaluated) = CliRunner.Run("evaluate", "--run", run, "--json");
         Assert.True(code == 0, evaluated);
         using (JsonDocument again = JsonDocument.Parse(evaluated))
-            Assert.Equal(test.GetProperty("taskMetrics").GetProperty("MAE").GetDouble(), again.RootElement.GetProperty("taskMetrics").GetProperty("MAE").GetDouble());
+            Assert.Equal(test.GetProperty("task").GetProperty("metrics").GetProperty("MAE").GetDouble(), again.RootElement.GetProperty("task").GetProperty("metrics").GetProperty("MAE").GetDouble());
 
         string predictions = Path.Combine(TestData.TempFolder(), "predictions.csv");
         (code, string text) = CliRunner.Run("predict", "--run", run, "--data", root, "--out", predictions);
@@ -52,7 +52,7 @@ public class TaskCommandTests
             .Select(v => Math.Abs(double.Parse(v[2], CultureInfo.InvariantCulture) - targets[v[0]])).ToArray();
         Assert.Equal(9, errors.Length);
         // The predicted numbers are the model's: their test MAE is the one training reported (up to the file's 6 decimals).
-        Assert.Equal(test.GetProperty("taskMetrics").GetProperty("MAE").GetDouble(), errors.Average(), 5);
+        Assert.Equal(test.GetProperty("task").GetProperty("metrics").GetProperty("MAE").GetDouble(), errors.Average(), 5);
     }
 
     [Fact]
@@ -61,19 +61,19 @@ public class TaskCommandTests
         string root = TaskLayouts.AudioVisual();
         var (run, results) = Train(root, "--method", "joint");
         JsonElement test = results.GetProperty("test");
-        Assert.Equal("mAP", test.GetProperty("mainMetric").GetString());
-        double threshold = results.GetProperty("validation").GetProperty("labelThreshold").GetDouble();
-        Assert.Equal(threshold, test.GetProperty("labelThreshold").GetDouble());
+        Assert.Equal("mAP", test.GetProperty("task").GetProperty("mainMetric").GetString());
+        double threshold = results.GetProperty("validation").GetProperty("task").GetProperty("labelThreshold").GetDouble();
+        Assert.Equal(threshold, test.GetProperty("task").GetProperty("labelThreshold").GetDouble());
         Assert.Equal(
             new[] { "F1-macro", "F1-micro", "hamming-loss", "mAP", "mAP-micro", "subset-accuracy" },
-            test.GetProperty("taskMetrics").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            test.GetProperty("task").GetProperty("metrics").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         var (code, evaluated) = CliRunner.Run("evaluate", "--run", run, "--json");
         Assert.True(code == 0, evaluated);
         using (JsonDocument again = JsonDocument.Parse(evaluated))
         {
-            Assert.Equal(threshold, again.RootElement.GetProperty("labelThreshold").GetDouble());
-            Assert.Equal(test.GetProperty("taskMetrics").GetProperty("F1-micro").GetDouble(), again.RootElement.GetProperty("taskMetrics").GetProperty("F1-micro").GetDouble());
+            Assert.Equal(threshold, again.RootElement.GetProperty("task").GetProperty("labelThreshold").GetDouble());
+            Assert.Equal(test.GetProperty("task").GetProperty("metrics").GetProperty("F1-micro").GetDouble(), again.RootElement.GetProperty("task").GetProperty("metrics").GetProperty("F1-micro").GetDouble());
         }
 
         string predictions = Path.Combine(TestData.TempFolder(), "predictions.jsonl");

@@ -17,6 +17,7 @@ public class SeedStreamsTests
         Assert.Equal(33_182_330, SeedStreams.ValuationCopies(7, 250));         // seed * 1000003 + globalStep * 104729 + 59
         Assert.Equal(1_234, SeedStreams.AudioNoise(0, 1_234));                 // dataSeed * 1000003 + clip
         Assert.Equal(39_596, SeedStreams.ImageOcclusion(5));                   // seed * 7919 + 1
+        Assert.Equal(7_000_088, SeedStreams.PairedImageDraw(7));               // dataSeed * 1000003 + 67
         Assert.Equal(2_146_554_933, SeedStreams.EpochOrder(int.MaxValue, 9)); // wraps instead of throwing
     }
 

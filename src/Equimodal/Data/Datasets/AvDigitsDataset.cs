@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Equimodal.Data.Audio;
 using Equimodal.Data.Images;
+using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,7 @@ namespace Equimodal.Data.Datasets;
 /// seeded shuffle of both, the k-th recording of digit d gets the k-th image of digit d. Modalities "audio"
 /// (log-mel spectrogram, 1 x mels x frames) and "visual" (one 1 x 28 x 28 frame). All features are computed once and kept
 /// in memory. Test split by FSDD's rule (index 0-4) or a held-out speaker; validation is carved from train only.
+/// <see cref="AvDigitsOptions.Task"/> "sum" and "pair" pair each recording with an image of an independently drawn digit instead.
 /// </summary>
 public static partial class AvDigitsDataset
 {
@@ -38,12 +40,16 @@ public static partial class AvDigitsDataset
     /// Loads AV-Digits from <paramref name="root"/> (holding fsdd/ and mnist10k/). The spectrogram standardisation and the
     /// removed principal components are fitted on the training split, or taken from <paramref name="fitted"/> (a run's
     /// recorded preprocessing) so that evaluating a run on other data refits nothing; the recorded noise, blur and
-    /// occlusion then replace those of <paramref name="digits"/>.
+    /// occlusion then replace those of <paramref name="digits"/>, and its recorded task those of <paramref name="digits"/> and
+    /// of the options' task kind. The task kind is the options' (<c>--task</c>), or when unset the AV-Digits task's default.
     /// </summary>
     public static DatasetSplits Load(string root, DataLoadingOptions options, AvDigitsOptions digits, DatasetPreprocessing? fitted = null)
     {
         digits = WithRecordedDegradation(digits, fitted);
+        TaskKind? requested = options.Task.Kind;
+        if (fitted?.AvDigitsTask is { } recordedTask) (digits, requested) = (digits with { Task = recordedTask }, fitted.Task);
         digits.Validate();
+        TaskKind kind = digits.KindFor(requested);
         string recordings = Path.Combine(root, "fsdd", "recordings");
         if (!Directory.Exists(recordings)) throw new DataFileException(recordings, "FSDD recordings folder not found (docs/data.md says how to get FSDD and MNIST)");
         IdxFile.Images images = IdxFile.ReadImages(Path.Combine(root, "mnist10k", "images-idx3-ubyte"));
@@ -75,7 +81,10 @@ public static partial class AvDigitsDataset
         var kept = recordingsKept.Zip(frontEnd.Compute(clips), (r, s) => (Recording: r, Spectrogram: s)).ToList();
         if (kept.Count == 0) throw new DataFileException(recordings, "no usable recordings");
 
-        int[] imageOf = PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, SeedStreams.ImagePairing(options.DataSeed));
+        int[] audioDigits = kept.Select(k => k.Recording.Digit).ToArray();
+        (int[] imageOf, int[] visualDigits) = digits.Task == "digit"
+            ? (PairImages(kept.Select(k => k.Recording).ToArray(), labels, labelFile, SeedStreams.ImagePairing(options.DataSeed)), audioDigits)
+            : AvDigitsPairs.DrawImages(kept.Count, labels, labelFile, SeedStreams.PairedImageDraw(options.DataSeed));
         bool[] isTest = kept.Select(k => digits.Split == "fsdd" ? k.Recording.Index <= 4 : k.Recording.Speaker == digits.TestSpeaker).ToArray();
         if (!isTest.Contains(true)) throw new ArgumentException($"AV-Digits split '{digits.Split}' leaves no test recordings (speaker '{digits.TestSpeaker}' not found?).");
         int[] trainRows = Enumerable.Range(0, kept.Count).Where(i => !isTest[i]).ToArray();
@@ -85,13 +94,15 @@ public static partial class AvDigitsDataset
         Standardization standardization = fitted?.Of("audio")?.Standardization ?? Fit(spectrograms, trainRows);
         Tensor audio = Standardize(spectrograms, standardization);
         (Tensor visual, InputPreprocessing visualPreprocessing) = Visual(images, imageOf, digits, trainRows, options.DataSeed, fitted?.Of("visual"));
-        Tensor labelTensor = torch.tensor(kept.Select(k => (long)k.Recording.Digit).ToArray(), ScalarType.Int64);
+        AvDigitsPairs.Labels labelSet = digits.Task == "digit"
+            ? new AvDigitsPairs.Labels(Classes, torch.tensor(audioDigits.Select(d => (long)d).ToArray(), ScalarType.Int64), null)
+            : AvDigitsPairs.Of(digits.Task, kind, audioDigits, visualDigits);
         var modalities = new[]
         {
             new ModalitySpec("audio", ModalityKind.Spectrogram, audioShape),
             new ModalitySpec("visual", ModalityKind.Video, new long[] { 1, 1, images.Rows, images.Columns }),
         };
-        var all = new TensorDataset(modalities, Classes, new[] { audio, visual }, labelTensor);
+        var all = new TensorDataset(modalities, labelSet.Names, new[] { audio, visual }, labelSet.Values, kind, labelSet.Strata);
         (DatasetSubset train, DatasetSubset validation) = DatasetSubset.StratifiedSplit(new DatasetSubset(all, trainRows), options.ValidationFraction, SeedStreams.ValidationSplit(options.DataSeed));
         var test = new DatasetSubset(all, Enumerable.Range(0, kept.Count).Where(i => isTest[i]));
         var preprocessing = new DatasetPreprocessing(new[]
@@ -102,7 +113,7 @@ public static partial class AvDigitsDataset
                 NoiseSnrDb = digits.AudioSnrDb,
             },
             visualPreprocessing,
-        });
+        }) { AvDigitsTask = digits.Task, Task = kind };
         return new DatasetSplits(train, validation, test) { Report = new LoadReport { Skipped = skipped }, Preprocessing = preprocessing };
     }
 

@@ -72,17 +72,22 @@ public static class RunReport
     private static string TestMetrics(TrainingResult result, IReadOnlyList<string> modalities)
     {
         EvaluationResult test = result.Test, validation = result.Validation;
-        var rows = new List<IReadOnlyList<string>>
-        {
-            Row("accuracy %", 100 * test.Accuracy, 100 * validation.Accuracy),
-            Row("mAP %", 100 * test.MeanAveragePrecision, 100 * validation.MeanAveragePrecision),
-            Row("macro-F1 %", 100 * test.MacroF1, 100 * validation.MacroF1),
-            Row("AUC %", 100 * test.MacroAuc, 100 * validation.MacroAuc),
-            Row("loss", test.Loss, validation.Loss, 3),
-        };
+        // A multi-label or regression run lists its task's metrics (plain numbers) and each modality's own-head main metric.
+        var rows = test.TaskMetrics.Count > 0
+            ? test.TaskMetrics.Select(p => Row(p.Key, p.Value, validation.TaskMetrics.GetValueOrDefault(p.Key, double.NaN), 3)).Append(Row("loss", test.Loss, validation.Loss, 3)).ToList()
+            : new List<IReadOnlyList<string>>
+            {
+                Row("accuracy %", 100 * test.Accuracy, 100 * validation.Accuracy),
+                Row("mAP %", 100 * test.MeanAveragePrecision, 100 * validation.MeanAveragePrecision),
+                Row("macro-F1 %", 100 * test.MacroF1, 100 * validation.MacroF1),
+                Row("AUC %", 100 * test.MacroAuc, 100 * validation.MacroAuc),
+                Row("loss", test.Loss, validation.Loss, 3),
+            };
         foreach (string m in modalities)
         {
-            if (test.ModalityAccuracy.TryGetValue(m, out double own)) rows.Add(Row($"acc({m}) % (own logits)", 100 * own, 100 * validation.ModalityAccuracy.GetValueOrDefault(m, double.NaN)));
+            if (!test.ModalityAccuracy.TryGetValue(m, out double own)) continue;
+            double ownValidation = validation.ModalityAccuracy.GetValueOrDefault(m, double.NaN);
+            rows.Add(test.TaskMetrics.Count > 0 ? Row($"{test.MainMetric}({m}) (own head)", own, ownValidation, 3) : Row($"acc({m}) % (own logits)", 100 * own, 100 * ownValidation));
         }
         foreach (string m in modalities)
         {
