@@ -49,7 +49,7 @@ public class TaskTrainingTests
         DatasetSplits splits = TaskVectorData.Create(task, 64);
         var trainer = new Trainer(TestData.ShortTraining with { Epochs = 2, BatchSize = 16 }, VectorModel);
         TrainingResult result = trainer.Fit(MethodRegistry.Create("joint"), splits);
-        return (splits, result, MainMetricShapley.Compute(trainer.Model!, splits.Test, new[] { 0, 1 }, 16));
+        return (splits, result, MainMetricShapley.Compute(trainer.Model!, splits.Test, 16));
     }
 
     [Fact]
