@@ -80,7 +80,7 @@ public abstract class DataSettings : CheckedSettings
 
     /// <summary>Threshold of the Huber loss.</summary>
     [CommandOption("--huber-delta <D>")]
-    [Description("Regression with --regression-loss huber: the error, in target units, where the loss turns linear.")]
+    [Description("Regression with --regression-loss huber: the distance between prediction and target, in target units, where the loss turns linear.")]
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.HuberDelta))]
     public double HuberDelta { get; init; }
 
