@@ -26,10 +26,12 @@ public static class RunFolderMigrations
             if (!options.ContainsKey("unimodal")) options["unimodal"] = "0";
         },
         // 1 -> 2: attr-reg's options were renamed to say what they set (unimodal -> unimodal-weight, ...); the method
-        // declares each former name, which the command line refuses naming the new one.
+        // declares each former name, which the command line refuses naming the new one. Its diagnostics=on became the
+        // training option modalityUse, which any method can turn on.
         config =>
         {
             if (config["method"]?.GetValue<string>() is not { } method || config["methodOptions"] is not JsonObject options) return;
+            if (options["diagnostics"]?.GetValue<string>() == "on") ObjectAt(config, "training")["modalityUse"] = true;
             var recorded = options.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
             config["methodOptions"] = new JsonObject(MethodRegistry.UnderCurrentNames(method, recorded)
                 .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));

@@ -30,6 +30,19 @@ public class RunFolderMigrationsTests
     }
 
     [Fact]
+    public void A_format_one_config_reads_attr_reg_options_under_their_new_names_and_its_diagnostics_as_the_training_option()
+    {
+        JsonObject migrated = RunFolderMigrations.MigrateConfig(Parse(
+            """{"formatVersion":1,"method":"attr-reg","methodOptions":{"unimodal":"1","targets":"adaptive","lambda":"2","diagnostics":"on"},"training":{"epochs":3}}"""), "config.json");
+        Assert.Equal("""{"unimodal-weight":"1","target-shares":"adaptive","lambda":"2"}""", migrated["methodOptions"]!.ToJsonString());
+        Assert.True(migrated["training"]!["modalityUse"]!.GetValue<bool>());
+        Assert.Equal(3, migrated["training"]!["epochs"]!.GetValue<int>());
+        JsonObject off = RunFolderMigrations.MigrateConfig(Parse("""{"formatVersion":1,"method":"attr-reg","methodOptions":{"diagnostics":"off"},"training":{}}"""), "config.json");
+        Assert.Equal("{}", off["methodOptions"]!.ToJsonString());
+        Assert.Null(off["training"]!["modalityUse"]);
+    }
+
+    [Fact]
     public void A_newer_or_damaged_format_version_is_refused_naming_the_file()
     {
         var newer = Assert.Throws<InvalidDataException>(() => RunFolderMigrations.MigrateConfig(Parse("""{"formatVersion":99}"""), "/runs/a/config.json"));
