@@ -4,7 +4,7 @@ namespace Equimodal.Cli.Settings;
 public static class VariantFlags
 {
     /// <summary>Help text of the flag.</summary>
-    public const string Help = "A row NAME (listed in --methods) that trains METHOD with its own options, given as --method-option NAME:key=value on top of METHOD's; repeatable. E.g. --methods joint,attr-reg,uni --variant uni=attr-reg --method-option uni:unimodal=1.";
+    public const string Help = "A row NAME (listed in --methods) that trains METHOD with its own options, given as --method-option NAME:key=value on top of METHOD's; repeatable. E.g. --methods joint,attr-reg,uni --variant uni=attr-reg --method-option uni:unimodal-weight=1.";
 
     /// <summary>The variants given: row name to method.</summary>
     public static Dictionary<string, string> Parse(IEnumerable<string> variants)

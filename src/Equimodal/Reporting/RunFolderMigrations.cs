@@ -30,9 +30,10 @@ public static class RunFolderMigrations
         // training option modalityUse, which any method can turn on.
         config =>
         {
-            if (config["method"]?.GetValue<string>() is not { } method || config["methodOptions"] is not JsonObject options) return;
-            if (options["diagnostics"]?.GetValue<string>() == "on") ObjectAt(config, "training")["modalityUse"] = true;
-            var recorded = options.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
+            if (Text(config["method"]) is not { } method || config["methodOptions"] is not JsonObject options) return;
+            if (options.Any(p => Text(p.Value) is null)) return; // refused where the record is read, naming the file
+            if (Text(options["diagnostics"]) == "on") ObjectAt(config, "training")["modalityUse"] = true;
+            var recorded = options.ToDictionary(p => p.Key, p => Text(p.Value)!, StringComparer.Ordinal);
             config["methodOptions"] = new JsonObject(MethodRegistry.UnderCurrentNames(method, recorded)
                 .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
         },

@@ -179,6 +179,7 @@ public class AvDigitsPairsTests
         string root = MarkedLayout(new[] { "ann", "bob" }, indices: 8);
         DatasetSplits trained = AvDigitsDataset.Load(root, Regression, new AvDigitsOptions { Task = "sum" });
         var folder = new RunFolder(TestData.TempFolder());
+        File.WriteAllText(folder.File(RunFolder.ConfigFile), System.Text.Json.JsonSerializer.Serialize(new RunConfig(), Json.Indented));
         folder.WritePreprocessing(trained.Preprocessing);
         DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
         Assert.Equal("sum", recorded.AvDigitsTask);
