@@ -25,6 +25,32 @@ public class TaskTrainingTests
         return data;
     }
 
+    /// <summary>
+    /// The resume theory for the other tasks: every method that declares one, paused after its first epoch and resumed,
+    /// ends as an uninterrupted run (the task's loss, its epoch selection and the multi-label threshold are all recovered
+    /// from the run folder).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DeclaredMethods))]
+    public void A_declared_method_paused_after_an_epoch_resumes_to_the_uninterrupted_result(string name, TaskKind task)
+    {
+        var config = new Equimodal.Reporting.RunConfig
+        {
+            Method = name,
+            Model = VectorModel,
+            Training = TestData.ShortTraining with { Epochs = 2, BatchSize = 16 },
+            TensorBoard = false,
+        };
+        DatasetSplits splits = TaskVectorData.Create(task, 64);
+        TrainingResult whole = Experiment.Run(config, splits, TestData.TempFolder());
+        string paused = TestData.TempFolder();
+        Experiment.TrainUntil(config, splits, paused, 1);
+        TrainingResult resumed = Experiment.Resume(paused, splits);
+        Assert.Equal(whole.Test.Loss, resumed.Test.Loss);
+        Assert.Equal(whole.Test.Accuracy, resumed.Test.Accuracy);
+        Assert.Equal(whole.Test.TaskMetrics, resumed.Test.TaskMetrics);
+    }
+
     [Theory]
     [MemberData(nameof(DeclaredMethods))]
     public void A_declared_method_trains_the_task_and_keeps_the_first_epoch_with_the_best_validation_main_metric(string name, TaskKind task)
