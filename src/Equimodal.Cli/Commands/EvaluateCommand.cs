@@ -88,7 +88,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         double? threshold = dataset.Task == TaskKind.MultiLabel && dataset != splits.Validation
             ? Evaluator.Evaluate(model, splits.Validation, config.Training.BatchSize, device).LabelThreshold
             : null;
-        EvaluationResult result = Evaluator.Evaluate(model, dataset, config.Training.BatchSize, device, condition, threshold);
+        EvaluationResult result = Evaluator.Evaluate(model, dataset, config.Training.BatchSize, device, condition, threshold, splits.Task);
         Dictionary<string, double> references = settings.Reference.Select(Settings.ParseReference)
             .ToDictionary(r => r.Modality, r => ReferenceAccuracy(r.Modality, r.Folder, config, request, settings, device));
         IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(result.ModalityAccuracy, references);

@@ -84,6 +84,11 @@ public abstract class DataSettings : CheckedSettings
     [DefaultFrom(typeof(TaskOptions), nameof(TaskOptions.HuberDelta))]
     public double HuberDelta { get; init; }
 
+    /// <summary>Range of a sentiment-like regression score.</summary>
+    [CommandOption("--score-range <LOW,HIGH>")]
+    [Description("Regression: the integer range of a sentiment-like score, e.g. -3,3 (CMU-MOSI); adds the binary accuracies acc-2 and acc-2-nonzero and the class accuracy acc-7 (acc-5 for -2,2) to the metrics. See docs/tasks.md.")]
+    public string? ScoreRange { get; init; }
+
     /// <summary>Spectrogram preset.</summary>
     [CommandOption("--audio-preset <NAME>")]
     [Description("logmel (then --sample-rate, --n-fft, --hop, --mels, --clip-seconds apply) or ogm-ge (fixed settings); default: the dataset's own.")]
@@ -217,7 +222,8 @@ public abstract class DataSettings : CheckedSettings
             DetectImage = ImageDetection.Channels | (ImageSize is null ? ImageDetection.Size : 0) | (Frames is null ? ImageDetection.Frames : 0),
             ValidationFraction = ValidationFraction,
             DataSeed = DataSeed,
-            Task = new TaskOptions { Kind = Task is null ? null : PredictionTask.Parse(Task), RegressionLoss = RegressionLoss, HuberDelta = HuberDelta },
+            Task = new TaskOptions { Kind = Task is null ? null : PredictionTask.Parse(Task), RegressionLoss = RegressionLoss, HuberDelta = HuberDelta,
+                ScoreRange = ScoreRange is null ? null : Tasks.ScoreRange.Parse(ScoreRange) },
         },
         AvDigits = new AvDigitsOptions
         {

@@ -47,6 +47,8 @@ public static class DatasetCatalog
             throw new ArgumentException($"Dataset '{request.Name}' serves the {PredictionTask.NameOf(served)} task, not --task {PredictionTask.NameOf(asked)} "
                 + "(a folder dataset's manifest says its task by its label columns: label, labels or target; docs/tasks.md).");
         }
+        if (request.Files.Task.ScoreRange is not null && served != TaskKind.Regression)
+            throw new ArgumentException($"--score-range applies to a regression task; dataset '{request.Name}' serves the {PredictionTask.NameOf(served)} task (docs/tasks.md).");
         return splits with { Task = PredictionTask.Create(served, splits.ClassNames, request.Files.Task) };
     }
 }

@@ -25,15 +25,16 @@ public static class Evaluator
     /// Evaluates <paramref name="model"/> on <paramref name="dataset"/>, bound to the model (<see cref="ModalityBinding"/>: inputs
     /// in model order); <paramref name="condition"/> makes modalities absent (<see cref="MissingModality"/>) or corrupts them, at test time only.
     /// Multi-label only: <paramref name="labelThreshold"/> is the probability threshold of the F1 scores (null: chosen on
-    /// <paramref name="dataset"/>, as on validation).
+    /// <paramref name="dataset"/>, as on validation). <paramref name="task"/> is the run's task with its settings
+    /// (<see cref="DatasetSplits.Task"/>: a regression task's score range adds metrics); null: the dataset's task with none.
     /// </summary>
     public static EvaluationResult Evaluate(MultimodalClassifier model, IMultimodalDataset dataset, int batchSize, Device device,
-        TestCondition? condition = null, double? labelThreshold = null)
+        TestCondition? condition = null, double? labelThreshold = null, PredictionTask? task = null)
     {
         Scores scores = Collect(model, dataset, batchSize, device, condition);
         return dataset.Task == TaskKind.Classification
             ? FromScores(scores, model.ModalityNames, dataset.ClassNames.Count)
-            : TaskEvaluation.FromScores(scores, model.ModalityNames, PredictionTask.Create(dataset.Task, dataset.ClassNames), labelThreshold);
+            : TaskEvaluation.FromScores(scores, model.ModalityNames, task ?? PredictionTask.Create(dataset.Task, dataset.ClassNames), labelThreshold);
     }
 
     /// <summary>Computes the metrics from collected scores.</summary>

@@ -13,14 +13,17 @@ public static class TaskEvaluation
     /// <summary>Metric names of a multi-label task, in the order tables show them.</summary>
     public static readonly IReadOnlyList<string> MultiLabelNames = new[] { "mAP", "mAP-micro", "F1-macro", "F1-micro", "subset-accuracy", "hamming-loss" };
 
-    /// <summary>Metric names of a regression task (each the mean over targets), in the order tables show them.</summary>
+    /// <summary>Metric names of a regression task (each the mean over targets), in the order tables show them; a score range adds <see cref="ScoreRange.MetricNames"/>.</summary>
     public static readonly IReadOnlyList<string> RegressionNames = new[] { "CCC", "MAE", "RMSE", "Pearson", "R2" };
+
+    /// <summary>The metrics where a smaller value is better (errors and losses); larger is better for every other.</summary>
+    public static readonly IReadOnlySet<string> LowerIsBetter = new HashSet<string>(StringComparer.Ordinal) { "MAE", "RMSE", "hamming-loss" };
 
     /// <summary>
     /// The result of <paramref name="task"/> on <paramref name="scores"/>. Multi-label: label probabilities are the
     /// sigmoids of the logits and F1 counts a label at or above <paramref name="labelThreshold"/> (null: the threshold
     /// that maximises micro F1 on these scores, which is how validation chooses it). Regression: every metric is
-    /// computed per target and averaged over targets.
+    /// computed per target and averaged over targets, the score accuracies too when the task has a <see cref="RegressionTask.ScoreRange"/>.
     /// </summary>
     public static EvaluationResult FromScores(Evaluator.Scores scores, IReadOnlyList<string> modalityNames, PredictionTask task, double? labelThreshold = null)
     {
@@ -30,7 +33,7 @@ public static class TaskEvaluation
         bool multiLabel = task.Kind == TaskKind.MultiLabel;
         double threshold = double.NaN;
         if (multiLabel) threshold = labelThreshold ?? (n == 0 ? 0.5 : MultiLabelMetrics.BestThreshold(Sigmoid(scores.Fused), Positive(labels)));
-        IReadOnlyDictionary<string, double> Metrics(double[,] outputs) => multiLabel ? MultiLabel(outputs, labels, threshold) : Regression(outputs, labels);
+        IReadOnlyDictionary<string, double> Metrics(double[,] outputs) => multiLabel ? MultiLabel(outputs, labels, threshold) : Regression(outputs, labels, (task as RegressionTask)?.ScoreRange);
         IReadOnlyDictionary<string, double> fused = Metrics(scores.Fused);
         var perModality = modalityNames.Select((name, m) => (name, metrics: Metrics(scores.PerModality[m]))).ToDictionary(x => x.name, x => x.metrics);
         string main = task.MainMetric.Name;
@@ -50,7 +53,7 @@ public static class TaskEvaluation
 
     /// <summary>The main metric of <paramref name="task"/> (mAP, or CCC averaged over targets) of <paramref name="outputs"/> against <paramref name="labels"/>.</summary>
     public static double MainScore(PredictionTask task, double[,] outputs, double[,] labels) =>
-        (task.Kind == TaskKind.MultiLabel ? MultiLabel(outputs, labels, 0.5) : Regression(outputs, labels))[task.MainMetric.Name];
+        (task.Kind == TaskKind.MultiLabel ? MultiLabel(outputs, labels, 0.5) : Regression(outputs, labels, null))[task.MainMetric.Name];
 
     private static Dictionary<string, double> MultiLabel(double[,] logits, double[,] labels, double threshold)
     {
@@ -62,16 +65,23 @@ public static class TaskEvaluation
         };
     }
 
-    private static Dictionary<string, double> Regression(double[,] predictions, double[,] targets)
+    private static Dictionary<string, double> Regression(double[,] predictions, double[,] targets, ScoreRange? range)
     {
         int targetCount = targets.GetLength(1);
         RegressionScores[] perTarget = Enumerable.Range(0, targetCount)
             .Select(t => RegressionMetrics.Compute(Column(predictions, t), Column(targets, t))).ToArray();
-        return new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["CCC"] = perTarget.Average(s => s.Ccc), ["MAE"] = perTarget.Average(s => s.Mae), ["RMSE"] = perTarget.Average(s => s.Rmse),
             ["Pearson"] = perTarget.Average(s => s.Pearson), ["R2"] = perTarget.Average(s => s.RSquared),
         };
+        if (range is null) return metrics;
+        SentimentAccuracies[] accuracies = Enumerable.Range(0, targetCount)
+            .Select(t => RegressionMetrics.ScoreAccuracies(Column(predictions, t), Column(targets, t), range.Low, range.High)).ToArray();
+        metrics[ScoreRange.BinaryName] = accuracies.Average(a => a.Binary);
+        metrics[ScoreRange.NonZeroBinaryName] = accuracies.Average(a => a.NonZeroBinary);
+        metrics[range.ClassAccuracyName] = accuracies.Average(a => a.Classes);
+        return metrics;
     }
 
     /// <summary>Mean binary cross-entropy with logits over samples and labels, computed stably: max(z, 0) - z y + log(1 + e^-|z|).</summary>

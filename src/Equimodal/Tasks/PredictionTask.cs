@@ -55,7 +55,7 @@ public abstract class PredictionTask
     {
         TaskKind.Classification => new ClassificationTask(outputNames),
         TaskKind.MultiLabel => new MultiLabelTask(outputNames),
-        TaskKind.Regression => new RegressionTask(outputNames, options?.RegressionLoss ?? RegressionLoss.Mse, options?.HuberDelta ?? 1.0),
+        TaskKind.Regression => new RegressionTask(outputNames, options?.RegressionLoss ?? RegressionLoss.Mse, options?.HuberDelta ?? 1.0, options?.ScoreRange),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown task."),
     };
 

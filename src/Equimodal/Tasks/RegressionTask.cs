@@ -10,13 +10,18 @@ namespace Equimodal.Tasks;
 /// </summary>
 public sealed class RegressionTask : PredictionTask
 {
-    /// <summary>Creates the task over <paramref name="targetNames"/>, trained with <paramref name="loss"/> (Huber threshold <paramref name="huberDelta"/>).</summary>
-    public RegressionTask(IReadOnlyList<string> targetNames, RegressionLoss loss = RegressionLoss.Mse, double huberDelta = 1.0)
+    /// <summary>
+    /// Creates the task over <paramref name="targetNames"/>, trained with <paramref name="loss"/> (Huber threshold
+    /// <paramref name="huberDelta"/>); <paramref name="scoreRange"/> adds the score accuracies to its metrics.
+    /// </summary>
+    public RegressionTask(IReadOnlyList<string> targetNames, RegressionLoss loss = RegressionLoss.Mse, double huberDelta = 1.0, ScoreRange? scoreRange = null)
         : base(targetNames)
     {
         if (!(huberDelta > 0)) throw new ArgumentException($"The Huber threshold must be positive, got {huberDelta}.");
+        scoreRange?.Validate();
         LossKind = loss;
         HuberDelta = huberDelta;
+        ScoreRange = scoreRange;
     }
 
     /// <inheritdoc />
@@ -27,6 +32,9 @@ public sealed class RegressionTask : PredictionTask
 
     /// <summary>Threshold of the Huber loss.</summary>
     public double HuberDelta { get; }
+
+    /// <summary>The range of a sentiment-like score whose binary and class accuracies the metrics include; null: none.</summary>
+    public ScoreRange? ScoreRange { get; }
 
     /// <inheritdoc />
     public override TaskMetric MainMetric { get; } = new("CCC", true);

@@ -152,7 +152,7 @@ public sealed class Trainer
             // BatchNorm's running statistics come from each rank's own batches: rank 0's are kept, so every rank evaluates one model.
             _collective.Broadcast(model.buffers());
 
-            EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
+            EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device, task: splits.Task);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
             IReadOnlyDictionary<string, double> methodMetrics = method.EpochMetrics();
             if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, data.Validation, device);
@@ -184,8 +184,8 @@ public sealed class Trainer
         if (pauseAfterEpoch is not null) return Paused(method, model, progress, history, bestState);
         model.load_state_dict(bestState!);
         DisposeState(bestState);
-        EvaluationResult bestValidation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device);
-        EvaluationResult test = Evaluator.Evaluate(model, data.Test, _options.BatchSize, device, labelThreshold: Threshold(bestValidation));
+        EvaluationResult bestValidation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device, task: splits.Task);
+        EvaluationResult test = Evaluator.Evaluate(model, data.Test, _options.BatchSize, device, labelThreshold: Threshold(bestValidation), task: splits.Task);
         return new TrainingResult
         {
             Method = method.Name,

@@ -45,27 +45,34 @@ public static class RegressionMetrics
     }
 
     /// <summary>
-    /// The CMU-MOSI/MOSEI accuracies of a sentiment-like score. Both predictions and targets are clipped to
-    /// [<paramref name="low"/>, <paramref name="high"/>]. <c>Binary</c>: negative (&lt; 0) against non-negative (&gt;= 0),
-    /// zero targets included (the convention that keeps every sample; the other one in the literature leaves zero
-    /// targets out). <c>Seven</c>: both rounded to the nearest integer, halves to even (as <c>numpy.round</c>), then
-    /// compared; on [-3, 3] that is the 7-class accuracy (high - low + 1 classes in general). NaN without samples.
+    /// The CMU-MOSI/MOSEI accuracies of a sentiment-like score, as the MMSA toolkit's <c>eval_mosi_regression</c>
+    /// computes them (Has0_acc_2, Non0_acc_2, Mult_acc_7). <c>Binary</c>: negative (&lt; 0) against non-negative
+    /// (&gt;= 0) over every sample. <c>NonZeroBinary</c>: the samples whose target is not 0 only, positive (&gt; 0)
+    /// against the rest, the convention of MulT's <c>eval_mosi</c> (NaN when every target is 0). <c>Classes</c>: both
+    /// clipped to [<paramref name="low"/>, <paramref name="high"/>] and rounded to the nearest integer, halves to even
+    /// (as <c>numpy.round</c>), then compared; on [-3, 3] that is the 7-class accuracy (high - low + 1 classes in
+    /// general). Every value is NaN without samples.
     /// </summary>
     /// <exception cref="ArgumentException">The arrays differ in length or hold a NaN or infinity, or low is not below high.</exception>
-    public static (double Binary, double Seven) ScoreAccuracies(double[] predictions, double[] targets, double low, double high)
+    public static SentimentAccuracies ScoreAccuracies(double[] predictions, double[] targets, double low, double high)
     {
         Check(predictions, targets);
         if (!(low < high)) throw new ArgumentException($"The score range needs low < high, got [{low}, {high}].");
         int n = targets.Length;
-        if (n == 0) return (double.NaN, double.NaN);
-        int binary = 0, seven = 0;
+        if (n == 0) return new SentimentAccuracies(double.NaN, double.NaN, double.NaN);
+        int binary = 0, nonZero = 0, nonZeroBinary = 0, classes = 0;
         for (int i = 0; i < n; i++)
         {
-            double p = Math.Clamp(predictions[i], low, high), t = Math.Clamp(targets[i], low, high);
+            double p = predictions[i], t = targets[i];
             if (p >= 0 == t >= 0) binary++;
-            if (Math.Round(p, MidpointRounding.ToEven) == Math.Round(t, MidpointRounding.ToEven)) seven++;
+            if (t != 0)
+            {
+                nonZero++;
+                if (p > 0 == t > 0) nonZeroBinary++;
+            }
+            if (Math.Round(Math.Clamp(p, low, high), MidpointRounding.ToEven) == Math.Round(Math.Clamp(t, low, high), MidpointRounding.ToEven)) classes++;
         }
-        return ((double)binary / n, (double)seven / n);
+        return new SentimentAccuracies((double)binary / n, nonZero == 0 ? double.NaN : (double)nonZeroBinary / nonZero, (double)classes / n);
     }
 
     private static bool IsConstant(double[] values) => values.All(v => v == values[0]);

@@ -85,17 +85,24 @@ public class RegressionMetricsTests
     }
 
     [Fact]
-    public void Score_accuracies_clip_split_at_zero_and_round_halves_to_even()
+    public void Score_accuracies_split_at_zero_both_ways_and_round_clipped_values_halves_to_even()
     {
-        // clipped predictions -3, -0.4, 0.5, 2.5, 2.4, 0  ;  clipped targets -3, 0.2, 0.4, 2.4, 3, -0.1
-        // binary (negative vs non-negative): yes, no (-0.4 vs 0.2), yes, yes, yes, no (0 vs -0.1) -> 4/6
-        // rounded: -3/-3, 0/0, 0/0 (0.5 to even), 2/2 (2.5 to even), 2/3, 0/0 -> 5/6
-        var (binary, seven) = RegressionMetrics.ScoreAccuracies(
-            new[] { -3.7, -0.4, 0.5, 2.5, 2.4, 0.0 }, new[] { -3.0, 0.2, 0.4, 2.4, 3.9, -0.1 }, -3, 3);
-        Assert.Equal(4.0 / 6, binary, 12);
-        Assert.Equal(5.0 / 6, seven, 12);
+        // predictions -3.7, -0.4, 0.5, 2.5, 2.4, 0, 1.2 ; targets -3, 0.2, 0.4, 2.4, 3.9, -0.1, 0
+        // binary, negative vs non-negative, all 7: yes, no (-0.4 vs 0.2), yes, yes, yes, no (0 vs -0.1), yes (1.2 vs 0) -> 5/7
+        // binary without the zero target (6 left), positive vs not: yes, no, yes, yes, yes, yes (0 is not positive, nor is -0.1) -> 5/6
+        // clipped to [-3, 3] and rounded: -3/-3, 0/0, 0/0 (0.5 to even), 2/2 (2.5 to even), 2/3, 0/0, 1/0 -> 5/7
+        SentimentAccuracies a = RegressionMetrics.ScoreAccuracies(
+            new[] { -3.7, -0.4, 0.5, 2.5, 2.4, 0.0, 1.2 }, new[] { -3.0, 0.2, 0.4, 2.4, 3.9, -0.1, 0.0 }, -3, 3);
+        Assert.Equal(5.0 / 7, a.Binary, 12);
+        Assert.Equal(5.0 / 6, a.NonZeroBinary, 12);
+        Assert.Equal(5.0 / 7, a.Classes, 12);
         Assert.Throws<ArgumentException>(() => RegressionMetrics.ScoreAccuracies(new[] { 1.0 }, new[] { 1.0 }, 3, -3));
-        var (emptyBinary, emptySeven) = RegressionMetrics.ScoreAccuracies(Array.Empty<double>(), Array.Empty<double>(), -3, 3);
-        Assert.True(double.IsNaN(emptyBinary) && double.IsNaN(emptySeven));
+        SentimentAccuracies empty = RegressionMetrics.ScoreAccuracies(Array.Empty<double>(), Array.Empty<double>(), -3, 3);
+        Assert.True(double.IsNaN(empty.Binary) && double.IsNaN(empty.NonZeroBinary) && double.IsNaN(empty.Classes));
+        // Only zero targets: the non-zero accuracy is undefined, the others are not (0.3 rounds to 0, -0.6 to -1).
+        SentimentAccuracies zeros = RegressionMetrics.ScoreAccuracies(new[] { 0.3, -0.6 }, new[] { 0.0, 0.0 }, -3, 3);
+        Assert.Equal(0.5, zeros.Binary, 12);
+        Assert.True(double.IsNaN(zeros.NonZeroBinary));
+        Assert.Equal(0.5, zeros.Classes, 12);
     }
 }
