@@ -81,7 +81,9 @@ public static class TrainingDisplay
 
         public void OnEpochEnd(EpochRecord record, int epochs)
         {
-            task.Description = Markup.Escape($"{label}  epoch {record.Epoch}/{epochs}  val acc {ResultTable.Percent(record.Validation.Accuracy)}%");
+            EvaluationResult validation = record.Validation;
+            string score = validation.TaskMetrics.Count > 0 ? $"val {validation.MainMetric} {ResultTable.Number(validation.Accuracy)}" : $"val acc {ResultTable.Percent(validation.Accuracy)}%";
+            task.Description = Markup.Escape($"{label}  epoch {record.Epoch}/{epochs}  {score}");
         }
 
         public void OnWarning(string message) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");

@@ -77,8 +77,20 @@ public sealed class UnimodalTeachers : IDisposable
         {
         }
 
-        public void OnEpochEnd(EpochRecord record, int epochs) => inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{modality} teacher: epoch {record.Epoch}/{epochs}, validation accuracy {100 * record.Validation.Accuracy:F1}%, {record.TrainSeconds:F1} s"));
+        public void OnEpochEnd(EpochRecord record, int epochs) => inform(ProgressLine(modality, record, epochs));
+    }
+
+    /// <summary>
+    /// The line a teacher's epoch logs: its validation main metric by name, accuracy in percent, another task's metric
+    /// (CCC, mAP) as a plain number.
+    /// </summary>
+    public static string ProgressLine(string modality, EpochRecord record, int epochs)
+    {
+        var validation = record.Validation;
+        string score = validation.MainMetric == "accuracy"
+            ? FormattableString.Invariant($"validation accuracy {100 * validation.Accuracy:F1}%")
+            : FormattableString.Invariant($"validation {validation.MainMetric} {validation.Accuracy:F3}");
+        return FormattableString.Invariant($"{modality} teacher: epoch {record.Epoch}/{epochs}, {score}, {record.TrainSeconds:F1} s");
     }
 
     /// <summary>Σ_m mean((student_m - teacher_m)²): the feature distillation loss, gradients flowing into the student only.</summary>

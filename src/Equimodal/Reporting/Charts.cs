@@ -11,9 +11,9 @@ public static class Charts
     // A method's colour is its position in the comparison, whichever chart it appears in.
     private static int ColourOf(ComparisonResults results, string method) => results.Methods.ToList().IndexOf(method);
 
-    /// <summary>Test accuracy (%) of every run, one row per method with its mean over seeds.</summary>
+    /// <summary>Test accuracy (%) of every run, one row per method with its mean over seeds (another task: its main metric x100).</summary>
     public static IntervalChart Accuracy(ComparisonResults results) => new(
-        $"Test accuracy per seed ({results.Seeds.Count} seeds; the bar is the mean)", "accuracy %",
+        $"Test {results.MainMetric} per seed ({results.Seeds.Count} seeds; the bar is the mean)", Scale(results.MainMetric),
         results.Methods.Select(method =>
         {
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method).OrderBy(r => r.Seed).ToArray();
@@ -23,7 +23,7 @@ public static class Charts
 
     /// <summary>The paired differences in test accuracy against the baseline (points), or null when there are none.</summary>
     public static IntervalChart? PairedAccuracy(ComparisonResults results) => results.PairedAccuracy.Count == 0 ? null : new(
-        $"Test accuracy minus {results.PairedAccuracy[0].Baseline}'s on the same seed, with the 95 % interval of the mean", "difference (points)",
+        $"Test {results.MainMetric} minus {results.PairedAccuracy[0].Baseline}'s on the same seed, with the 95 % interval of the mean", "difference (points)",
         results.PairedAccuracy.Select(d => IntervalRow.Of(d, ColourOf(results, d.Method))).ToArray(), 0);
 
     /// <summary>
@@ -41,7 +41,7 @@ public static class Charts
                 ColourOf(results, method)));
         }
         return rows.Count == 0 ? null : new IntervalChart(
-            "Failure gap per seed (m-only accuracy minus acc(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
+            $"Failure gap per seed (m-only {results.MainMetric} minus {(results.MainMetric == "accuracy" ? "acc" : results.MainMetric)}(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
     }
 
     /// <summary>
@@ -74,9 +74,10 @@ public static class Charts
     public static IReadOnlyList<(string File, LineChart Chart)> ComparisonEpochs(IReadOnlyList<string> modalities, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<EpochRecord>>> historiesByMethod)
     {
         var charts = new List<(string, LineChart)>();
+        string metric = historiesByMethod.Values.SelectMany(runs => runs).Select(MainMetric).FirstOrDefault() ?? "accuracy";
         foreach (string modality in modalities)
         {
-            charts.Add(($"validation-accuracy-{modality}.png", OverEpochs($"Validation accuracy of the {modality} logits", $"accuracy({modality}) %",
+            charts.Add(($"validation-accuracy-{modality}.png", OverEpochs($"Validation {metric} of the {modality} logits", metric == "accuracy" ? $"accuracy({modality}) %" : $"{metric}({modality}) x100",
                 historiesByMethod.Select(m => (m.Key, m.Value, (Func<EpochRecord, double?>)(r => r.Validation.ModalityAccuracy.TryGetValue(modality, out double a) ? 100 * a : null))))));
             charts.Add(($"attribution-share-{modality}.png", OverEpochs($"Validation attribution share of {modality}", $"share({modality}) %",
                 historiesByMethod.Select(m => (m.Key, m.Value, (Func<EpochRecord, double?>)(r =>
@@ -105,6 +106,9 @@ public static class Charts
     }
 
     /// <summary>The name of the main metric the run's validation records carry ("accuracy" for classification; regression has no training accuracy).</summary>
+    // The y axis of a main metric drawn times 100: accuracy in percent, CCC or mAP x100.
+    private static string Scale(string metric) => metric == "accuracy" ? "accuracy %" : $"{metric} x100";
+
     private static string MainMetric(IReadOnlyList<EpochRecord> history) => history.Count > 0 ? history[0].Validation.MainMetric : "accuracy";
 
     /// <summary>
@@ -117,8 +121,8 @@ public static class Charts
         (string, IReadOnlyList<IReadOnlyList<EpochRecord>>, Func<EpochRecord, double?>) Line(string label, Func<EpochRecord, double?> value) => (label, run, value);
         var charts = new[]
         {
-            OverEpochs("Training loss", "cross-entropy", new[] { Line("train loss", r => r.TrainLoss), Line("validation loss", r => r.Validation.Loss) }),
-            OverEpochs(MainMetric(history) == "accuracy" ? "Accuracy" : MainMetric(history), $"{MainMetric(history)} %",
+            OverEpochs("Training loss", MainMetric(history) == "accuracy" ? "cross-entropy" : "loss", new[] { Line("train loss", r => r.TrainLoss), Line("validation loss", r => r.Validation.Loss) }),
+            OverEpochs(MainMetric(history) == "accuracy" ? "Accuracy" : MainMetric(history), Scale(MainMetric(history)),
                 new[] { Line("train", r => double.IsNaN(r.TrainAccuracy) ? null : 100 * r.TrainAccuracy), Line("validation", r => 100 * r.Validation.Accuracy) }
                 .Concat(modalities.Select(m => Line($"validation acc({m})", r => r.Validation.ModalityAccuracy.TryGetValue(m, out double a) ? 100 * a : null)))),
             OverEpochs("Validation attribution share", "share %", modalities.Select(m =>

@@ -19,18 +19,26 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
 
     /// <summary>
     /// The columns of a comparison over <paramref name="modalities"/>. For a multi-label or regression comparison
-    /// (<paramref name="mainMetric"/> "mAP" or "CCC") the accuracy columns hold that metric, times 100, and are headed by its name.
+    /// (<paramref name="mainMetric"/> "mAP" or "CCC") the accuracy columns hold that metric, times 100, and are headed by
+    /// its name, and the classification metrics give way to the task's other metrics (<paramref name="taskMetrics"/>, by
+    /// name, as plain numbers).
     /// </summary>
-    public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities, string mainMetric = "accuracy")
+    public static IReadOnlyList<ComparisonColumn> For(IReadOnlyList<string> modalities, string mainMetric = "accuracy", IReadOnlyList<string>? taskMetrics = null)
     {
-        string own = mainMetric == "accuracy" ? "acc" : mainMetric;
-        var columns = new List<ComparisonColumn>
+        bool classification = mainMetric == "accuracy";
+        string own = classification ? "acc" : mainMetric;
+        var columns = new List<ComparisonColumn> { new("accuracy", classification ? "accuracy" : $"{mainMetric} x100", Better.Higher, r => r.Accuracy, ResultTable.Percent) };
+        if (classification)
         {
-            new("accuracy", mainMetric == "accuracy" ? "accuracy" : $"{mainMetric} x100", Better.Higher, r => r.Accuracy, ResultTable.Percent),
-            new("mAP", "mAP", Better.Higher, r => r.MeanAveragePrecision, ResultTable.Percent),
-            new("macroF1", "macro-F1", Better.Higher, r => r.MacroF1, ResultTable.Percent),
-            new("auc", "AUC", Better.Higher, r => r.MacroAuc, ResultTable.Percent),
-        };
+            columns.Add(new("mAP", "mAP", Better.Higher, r => r.MeanAveragePrecision, ResultTable.Percent));
+            columns.Add(new("macroF1", "macro-F1", Better.Higher, r => r.MacroF1, ResultTable.Percent));
+            columns.Add(new("auc", "AUC", Better.Higher, r => r.MacroAuc, ResultTable.Percent));
+        }
+        else
+        {
+            columns.AddRange((taskMetrics ?? Array.Empty<string>()).Where(name => name != mainMetric).Select(name => new ComparisonColumn(name, name,
+                TaskEvaluation.LowerIsBetter.Contains(name) ? Better.Lower : Better.Higher, r => Lookup(r.TaskMetrics, name), ResultTable.Number)));
+        }
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"accuracy.{m}", $"{own}({m})", Better.Higher, r => Lookup(r.Diagnostics.ModalityAccuracy, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"shapley.{m}", $"phi({m})", Better.Neither, r => Lookup(r.Diagnostics.ShapleyValues, m), ResultTable.Percent)));
         // Two definitions of imbalance, named apart: ours is normalised, BalanceBenchmark's is a gap in accuracy points.
@@ -58,7 +66,7 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
     /// </summary>
     public static string Markdown(ComparisonResults results)
     {
-        ComparisonColumn[] columns = For(results.Modalities, results.MainMetric).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
+        ComparisonColumn[] columns = For(results.Modalities, results.MainMetric, results.TaskMetricNames).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
         var table = new ResultTable(columns.Select(c => c.Header).Prepend("method").ToArray());
         var best = columns.ToDictionary(c => c.Key, c => Best(c, results.Summary));
         foreach (MethodSummary method in results.Summary)

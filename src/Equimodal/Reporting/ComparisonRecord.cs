@@ -24,6 +24,10 @@ public sealed record ComparisonRecord
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? MainMetric { get; init; }
 
+    /// <summary>Every test metric of a multi-label or regression task by name (docs/tasks.md); null for classification.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? TaskMetrics { get; init; }
+
     /// <summary>Test mean average precision.</summary>
     public double MeanAveragePrecision { get; init; }
 

@@ -33,13 +33,17 @@ public sealed record ComparisonResults
     [System.Text.Json.Serialization.JsonIgnore]
     public string MainMetric => Runs.Count > 0 ? Runs[0].MainMetric ?? "accuracy" : "accuracy";
 
+    /// <summary>The names of the task's metrics (multi-label and regression, from the runs); empty for classification.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> TaskMetricNames => TaskMetricNamesOf(Runs);
+
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
 
     /// <summary>Builds the results, summarizing <paramref name="runs"/> per method over the columns they have.</summary>
     public static ComparisonResults Create(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, IReadOnlyList<string> modalities, IReadOnlyList<ComparisonRecord> runs)
     {
-        IReadOnlyList<ComparisonColumn> columns = ComparisonColumn.For(modalities);
+        IReadOnlyList<ComparisonColumn> columns = ComparisonColumn.For(modalities, runs.Count > 0 ? runs[0].MainMetric ?? "accuracy" : "accuracy", TaskMetricNamesOf(runs));
         runs = ComparisonFailureGaps.Attach(runs, modalities);
         var summary = methods.Select(method =>
         {
@@ -56,4 +60,7 @@ public sealed record ComparisonResults
         IReadOnlyList<PairedDifference> paired = baseline is null ? Array.Empty<PairedDifference>() : PairedDifferences.Against(methods, runs, baseline);
         return new ComparisonResults { Methods = methods, Seeds = seeds, Modalities = modalities, Runs = runs, Summary = summary, PairedAccuracy = paired };
     }
+
+    private static IReadOnlyList<string> TaskMetricNamesOf(IReadOnlyList<ComparisonRecord> runs) =>
+        runs.Count > 0 && runs[0].TaskMetrics is { } metrics ? metrics.Keys.ToArray() : Array.Empty<string>();
 }

@@ -334,6 +334,7 @@ public sealed class Comparison
             BestEpoch = result.BestEpoch,
             Accuracy = result.Test.Accuracy,
             MainMetric = result.Test.Task?.MainMetric,
+            TaskMetrics = result.Test.Task?.Metrics,
             MeanAveragePrecision = result.Test.MeanAveragePrecision,
             MacroF1 = result.Test.MacroF1,
             MacroAuc = result.Test.MacroAuc,

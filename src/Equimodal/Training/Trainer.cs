@@ -71,7 +71,7 @@ public sealed class Trainer
             throw new NotSupportedException($"{method.DataParallel.Reason} Train it in one process (without mpirun).");
         // The weights are selected on validation accuracy, which an empty split cannot give.
         if (splits.Validation.Count == 0)
-            throw new ArgumentException("The validation split is empty: training selects its weights on validation accuracy. Use more samples or a larger --validation-fraction.");
+            throw new ArgumentException("The validation split is empty: training selects its weights on the validation split (its accuracy, or the task's main metric). Use more samples or a larger --validation-fraction.");
         DeviceSelector.ConfigureThreads(_options.Threads);
         Device device = DeviceSelector.Resolve(_options.Device);
         torch.manual_seed(_options.Seed);

@@ -137,4 +137,16 @@ public class UniModalTeacherMethodTests(TrainedTeachers trained) : IClassFixture
         Assert.Contains("Valid options", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("umt", MethodSettings.Parse(new[] { "alpha=1" }))).Message);
         Assert.Equal(1, ((UniModalTeacherMethod)MethodRegistry.Create("umt")).Distill);
     }
+
+    [Fact]
+    public void A_teachers_progress_names_the_tasks_main_metric()
+    {
+        EpochRecord Record(Equimodal.Evaluation.TaskScores? task) => new()
+        {
+            Epoch = 2, TrainSeconds = 1.26, Validation = new Equimodal.Evaluation.EvaluationResult { Accuracy = 0.8127, Task = task },
+        };
+        Assert.Equal("audio teacher: epoch 2/3, validation accuracy 81.3%, 1.3 s", UnimodalTeachers.ProgressLine("audio", Record(null), 3));
+        Assert.Equal("audio teacher: epoch 2/3, validation CCC 0.813, 1.3 s",
+            UnimodalTeachers.ProgressLine("audio", Record(new Equimodal.Evaluation.TaskScores { MainMetric = "CCC" }), 3));
+    }
 }

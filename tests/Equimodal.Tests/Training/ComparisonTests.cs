@@ -129,6 +129,35 @@ public class ComparisonTests
     }
 
     [Fact]
+    public void A_task_comparison_shows_the_tasks_metrics_once_each_with_their_directions()
+    {
+        ComparisonRecord Run(string method, string main, double value, Dictionary<string, double> metrics) => new()
+        {
+            Method = method, Accuracy = value, MainMetric = main, MeanAveragePrecision = main == "mAP" ? value : double.NaN, MacroF1 = double.NaN, MacroAuc = double.NaN,
+            TaskMetrics = metrics, Diagnostics = new ModelDiagnostics { ModalityAccuracy = new Dictionary<string, double> { ["audio"] = value / 2 } },
+        };
+        // Multi-label: mAP is the main metric (the "mAP x100" column) and appears once; hamming loss is best when lowest.
+        var multiLabel = ComparisonResults.Create(new[] { "joint", "attr-reg" }, new[] { 1 }, new[] { "audio" }, new[]
+        {
+            Run("joint", "mAP", 0.6, new() { ["mAP"] = 0.6, ["F1-micro"] = 0.5, ["hamming-loss"] = 0.25 }),
+            Run("attr-reg", "mAP", 0.4, new() { ["mAP"] = 0.4, ["F1-micro"] = 0.75, ["hamming-loss"] = 0.125 }),
+        });
+        string[] lines = ComparisonColumn.Markdown(multiLabel).Split('\n');
+        Assert.Equal("| method | mAP x100 | F1-micro | hamming-loss | mAP(audio) | s/epoch | ms/step |", lines[0]);
+        Assert.Equal("| joint | **60.0** | 0.500 | 0.250 | **30.0** | **0.00** | **0.0** |", lines[2]);
+        Assert.Equal("| attr-reg | 40.0 | **0.750** | **0.125** | 20.0 | **0.00** | **0.0** |", lines[3]);
+        Assert.Equal(new[] { "accuracy", "F1-micro", "hamming-loss", "accuracy.audio", "secondsPerEpoch", "secondsPerStep" }, multiLabel.Summary[0].Metrics.Keys);
+
+        // Regression with a score range: the accuracies are columns of their own, and MAE is best when lowest.
+        var regression = ComparisonResults.Create(new[] { "joint" }, new[] { 1 }, new[] { "audio" }, new[]
+        {
+            Run("joint", "CCC", 0.5, new() { ["CCC"] = 0.5, ["MAE"] = 1.25, ["acc-2"] = 0.75, ["acc-7"] = 0.375 }),
+        });
+        Assert.Equal("| method | CCC x100 | MAE | acc-2 | acc-7 | CCC(audio) | s/epoch | ms/step |", ComparisonColumn.Markdown(regression).Split('\n')[0]);
+        Assert.Equal(0.375, regression.Summary[0].Metrics["acc-7"].Mean);
+    }
+
+    [Fact]
     public void Paired_differences_against_joint_are_per_seed_with_a_student_t_interval()
     {
         ComparisonRecord Run(string method, int seed, double accuracy) => new() { Method = method, Seed = seed, Accuracy = accuracy };

@@ -66,7 +66,7 @@ public static class ComparisonReport
 
     private static string ResultsTable(ComparisonResults results, IReadOnlyDictionary<ComparisonRecord, string> runReports)
     {
-        ComparisonColumn[] columns = ComparisonColumn.For(results.Modalities, results.MainMetric).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
+        ComparisonColumn[] columns = ComparisonColumn.For(results.Modalities, results.MainMetric, results.TaskMetricNames).Where(c => results.Summary.Any(s => s.Metrics.ContainsKey(c.Key))).ToArray();
         var rows = results.Summary.Select(method =>
         {
             ComparisonRecord[] runs = results.Runs.Where(r => r.Method == method.Method).OrderBy(r => r.Seed).ToArray();
