@@ -3,8 +3,10 @@ using System.Globalization;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Selection;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -78,6 +80,22 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
         public IReadOnlyList<string> MethodList => DefaultCandidates ? MethodSelection.DefaultCandidates
             : Methods!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+        /// <summary>
+        /// The default candidates that train <paramref name="task"/> (rows whose method declares it), and a sentence naming
+        /// those left out (null when none is).
+        /// </summary>
+        public static (IReadOnlyList<string> Candidates, string? Note) DefaultCandidatesFor(TaskKind task)
+        {
+            bool Trains(string row)
+            {
+                string method = MethodSelection.DefaultVariants.GetValueOrDefault(row, row);
+                return MethodRegistry.Methods.FirstOrDefault(m => m.Name == method)?.Tasks.Contains(task) ?? true;
+            }
+            string[] kept = MethodSelection.DefaultCandidates.Where(Trains).ToArray(), left = MethodSelection.DefaultCandidates.Where(row => !Trains(row)).ToArray();
+            return (kept, left.Length == 0 ? null
+                : $"Default candidates left out because they do not train the {PredictionTask.NameOf(task)} task: {string.Join(", ", left)} (docs/tasks.md).");
+        }
+
         /// <inheritdoc />
         protected override void Check()
         {
@@ -94,8 +112,12 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
             _ => References.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
 
-        /// <summary>The selection these flags describe (building it checks the candidates, their options and the budget).</summary>
-        public MethodSelection Selection(IReadOnlyList<string> references)
+        /// <summary>
+        /// The selection these flags describe (building it checks the candidates, their options and the budget) on data of
+        /// <paramref name="task"/>'s kind: default candidates limited to those that train it, ranked by its main metric
+        /// (<paramref name="mainMetric"/>).
+        /// </summary>
+        public MethodSelection Selection(IReadOnlyList<string> references, TaskKind task = TaskKind.Classification, string mainMetric = "accuracy")
         {
             RunConfig config = ToConfig("joint");
             var variants = VariantFlags.Parse(Variants);
@@ -106,8 +128,9 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
                 config = config with { MethodOptions = options };
                 foreach ((string name, string method) in MethodSelection.DefaultVariants) variants.TryAdd(name, method);
             }
-            var settings = new SelectionSettings { BudgetRuns = Budget, Eta = Eta, MaxFailureGap = MaxGap / 100 };
-            return new MethodSelection(config, MethodList, references, Out, settings, variants);
+            var (candidates, note) = DefaultCandidates ? DefaultCandidatesFor(task) : (MethodList, null);
+            var settings = new SelectionSettings { BudgetRuns = Budget, Eta = Eta, MaxFailureGap = MaxGap / 100, MainMetric = mainMetric, CandidateNote = note };
+            return new MethodSelection(config, candidates, references, Out, settings, variants);
         }
     }
 
@@ -116,7 +139,8 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
     {
         DatasetSplits splits = DatasetCatalog.Load(settings.ToDatasetRequest());
         ResultConsole.WriteLoadReport(splits.Report);
-        MethodSelection selection = settings.Selection(settings.ReferenceList(MethodSelection.ReferencesFor(splits)));
+        MethodSelection selection = settings.Selection(settings.ReferenceList(MethodSelection.ReferencesFor(splits)), splits.Task.Kind, splits.Task.MainMetric.Name);
+        selection.CheckRows(splits);
         TextWriter output = AnsiConsole.Console.Profile.Out.Writer;
         if (settings.Plan)
         {

@@ -18,6 +18,12 @@ public sealed record SelectionSettings
 
     /// <summary>Largest validation failure gap (fraction) of a candidate ranked by accuracy ahead of the others.</summary>
     public double MaxFailureGap { get; init; } = SelectionRule.DefaultMaxFailureGap;
+
+    /// <summary>The task's main metric, which validation ranks by and the failure gap is measured in: "accuracy", "mAP" or "CCC".</summary>
+    public string MainMetric { get; init; } = "accuracy";
+
+    /// <summary>How the candidates were chosen when that is not plain from the list, e.g. the default methods left out for the task; null: nothing to say.</summary>
+    public string? CandidateNote { get; init; }
 }
 
 /// <summary>One unit of work: train <paramref name="Run"/> to epoch <paramref name="PauseAfterEpoch"/> of its schedule, or to its end and evaluate on test (null).</summary>
@@ -91,12 +97,20 @@ public sealed class MethodSelection
         Candidates = grid.Runs.Take(candidates.Count).ToArray();
         References = grid.Runs.Skip(candidates.Count).ToArray();
         Schedule = HalvingSchedule.WithinBudget(candidates.Count, baseConfig.Training.Epochs, Settings.Eta, Settings.BudgetRuns, references.Count);
-        Rule = new SelectionRule(Settings.MaxFailureGap);
+        Rule = new SelectionRule(Settings.MaxFailureGap, Settings.MainMetric);
+        _grid = grid;
         _trains = grid.Runs.ToDictionary(run => run.Method,
             run => string.Join(" ", run.Config.MethodOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}").Prepend(run.Config.Method)));
     }
 
     private readonly IReadOnlyDictionary<string, string> _trains;
+    private readonly Comparison _grid;
+
+    /// <summary>
+    /// Plans every candidate and reference on <paramref name="splits"/> (its modalities, fusion and task), so that a row
+    /// that cannot train is refused before any trains.
+    /// </summary>
+    public void CheckRows(DatasetSplits splits) => _grid.CheckRows(splits);
 
     /// <summary>The unimodal reference rows of every modality of <paramref name="splits"/>.</summary>
     public static IReadOnlyList<string> ReferencesFor(DatasetSplits splits) => splits.Modalities.Select(m => m.Name + UnimodalSuffix).ToArray();
@@ -122,6 +136,7 @@ public sealed class MethodSelection
     /// <summary>Runs every remaining stage, then writes and returns the report; <paramref name="observe"/> gives each job's progress observer.</summary>
     public SelectionReport Run(DatasetSplits splits, Func<SelectionJob, ITrainingObserver?>? observe = null)
     {
+        CheckRows(splits);
         for (SelectionStage stage = NextStage(); stage.Jobs.Count > 0; stage = NextStage())
         {
             foreach (SelectionJob job in stage.Jobs.Where(job => !IsDone(job))) Train(job, splits, observe?.Invoke(job));
@@ -236,6 +251,8 @@ public sealed class MethodSelection
             BudgetRuns = Settings.BudgetRuns,
             MaxFailureGap = Settings.MaxFailureGap,
             Criterion = Criterion(),
+            MainMetric = Settings.MainMetric == "accuracy" ? null : Settings.MainMetric,
+            CandidateNote = Settings.CandidateNote,
             Candidates = Candidates.Select(run => Row(run) with
             {
                 LastRung = stage.Decided.Where(rung => rung.Ranking.Any(s => s.Name == run.Method)).Select(rung => rung.Rung).DefaultIfEmpty(0).Max(),
@@ -254,10 +271,14 @@ public sealed class MethodSelection
         return report;
     }
 
-    private string Criterion() =>
-        FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs). ") +
-        FormattableString.Invariant($"In every rung, candidates whose validation failure gap is at most {100 * Settings.MaxFailureGap:0.##} points rank first, by their best validation accuracy so far; the others follow, by accuracy. ") +
-        "The failure gap of a modality is its unimodal reference's best validation accuracy within the same epochs minus the accuracy of its own logits in the candidate; a candidate's gap is the largest over modalities. Test data is used once, for the winner's full run.";
+    private string Criterion()
+    {
+        string metric = Settings.MainMetric;
+        string scale = metric == "accuracy" ? "" : $" ({metric} x100)";
+        return FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs). ") +
+            FormattableString.Invariant($"In every rung, candidates whose validation failure gap is at most {100 * Settings.MaxFailureGap:0.##} points{scale} rank first, by their best validation {metric} so far; the others follow, by {metric}. ") +
+            $"The failure gap of a modality is its unimodal reference's best validation {metric} within the same epochs minus the {metric} of its own {(metric == "accuracy" ? "logits" : "head")} in the candidate; a candidate's gap is the largest over modalities. Test data is used once, for the winner's full run.";
+    }
 
     private CandidateRecord Row(ComparisonRun run)
     {

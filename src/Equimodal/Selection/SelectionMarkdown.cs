@@ -13,10 +13,13 @@ public static class SelectionMarkdown
         text.AppendLine("# Method selection").AppendLine();
         text.AppendLine(report.Winner is null ? $"Status: {report.Status}." : $"**Selected: {report.Winner}** ({report.Status}). {report.Reason}").AppendLine();
         text.AppendLine(report.Criterion).AppendLine();
+        if (report.CandidateNote is not null) text.AppendLine(report.CandidateNote).AppendLine();
+        string metric = report.MainMetric ?? "accuracy";
+        string scaled = report.MainMetric is null ? "acc" : $"{metric} x100";
         text.AppendLine("## Candidates (validation)").AppendLine();
         var header = new List<string> { "candidate", "trains" };
-        header.AddRange(report.Rungs.Select(r => $"rung {r.Rung} ({r.Epochs} ep): acc / gap"));
-        header.AddRange(new[] { "stopped after", "validation curve (%)" });
+        header.AddRange(report.Rungs.Select(r => $"rung {r.Rung} ({r.Epochs} ep): {scaled} / gap"));
+        header.AddRange(new[] { "stopped after", report.MainMetric is null ? "validation curve (%)" : $"validation curve ({scaled})" });
         text.AppendLine("| " + string.Join(" | ", header) + " |");
         text.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
         foreach (CandidateRecord candidate in report.Candidates)
@@ -37,10 +40,19 @@ public static class SelectionMarkdown
         if (report.Final is { } final)
         {
             text.AppendLine("## The selected method's full run (test, evaluated once)").AppendLine();
-            string modalities = string.Join(", ", final.Test.ModalityAccuracy.Select(m => $"{m.Key} own logits {Percent(m.Value)} %"));
             string gap = final.TestFailureGap is { } g ? $"test failure gap {Points(g)} points" : "test failure gap not measured (the references did not train the full schedule)";
-            text.AppendLine($"Test accuracy {Percent(final.Test.Accuracy)} %, macro F1 {Percent(final.Test.MacroF1)} %, mAP {Percent(final.Test.MeanAveragePrecision)} % " +
-                $"(weights of epoch {final.BestEpoch}, validation accuracy {Percent(final.ValidationAccuracy)} %); {modalities}; {gap}.");
+            if (report.MainMetric is null)
+            {
+                string modalities = string.Join(", ", final.Test.ModalityAccuracy.Select(m => $"{m.Key} own logits {Percent(m.Value)} %"));
+                text.AppendLine($"Test accuracy {Percent(final.Test.Accuracy)} %, macro F1 {Percent(final.Test.MacroF1)} %, mAP {Percent(final.Test.MeanAveragePrecision)} % " +
+                    $"(weights of epoch {final.BestEpoch}, validation accuracy {Percent(final.ValidationAccuracy)} %); {modalities}; {gap}.");
+            }
+            else
+            {
+                string modalities = string.Join(", ", final.Test.ModalityAccuracy.Select(m => $"{m.Key} own head {metric} {Number(m.Value)}"));
+                string metrics = string.Join(", ", final.Test.TaskMetrics.Select(m => $"{m.Key} {Number(m.Value)}"));
+                text.AppendLine($"Test {metrics} (weights of epoch {final.BestEpoch}, validation {metric} {Number(final.ValidationAccuracy)}); {modalities}; {gap}.");
+            }
         }
         return text.ToString();
     }
@@ -50,6 +62,8 @@ public static class SelectionMarkdown
     private static string Curve(IReadOnlyList<double> curve) => string.Join(" ", curve.Select(Percent));
 
     private static string Percent(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Points(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
 }

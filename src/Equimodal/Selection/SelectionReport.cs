@@ -20,6 +20,14 @@ public sealed record SelectionReport
     /// <summary>Largest validation failure gap (fraction) for a candidate to be ranked by accuracy ahead of the others.</summary>
     public double MaxFailureGap { get; init; }
 
+    /// <summary>The task's main metric that ranks the candidates, when it is not accuracy ("mAP", "CCC"); null for classification.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? MainMetric { get; init; }
+
+    /// <summary>How the candidates were chosen when that is not plain from the list (default methods left out for the task); null: nothing to say.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? CandidateNote { get; init; }
+
     /// <summary>The criterion in plain words.</summary>
     public string Criterion { get; init; } = "";
 

@@ -7,8 +7,11 @@ namespace Equimodal.Selection;
 /// validation accuracy; the others follow, by validation accuracy. So the winner is the most accurate candidate that
 /// uses every modality about as well as training it alone would, and the most accurate one when none does. Ties go to the
 /// smaller gap, then to the earlier candidate. A candidate without a gap (no references) counts as within the bound.
+/// For a multi-label or regression task "accuracy" is the task's main metric, named by <see cref="Metric"/>.
 /// </summary>
-public sealed record SelectionRule(double MaxFailureGap)
+/// <param name="MaxFailureGap">Largest failure gap (fraction, or the main metric's units) of a candidate ranked first.</param>
+/// <param name="Metric">The name of the metric candidates are ranked by: "accuracy", "mAP" or "CCC".</param>
+public sealed record SelectionRule(double MaxFailureGap, string Metric = "accuracy")
 {
     /// <summary>The default bound: 2 points.</summary>
     public const double DefaultMaxFailureGap = 0.02;
@@ -31,18 +34,21 @@ public sealed record SelectionRule(double MaxFailureGap)
     {
         CandidateScore winner = ranked[0];
         string bound = Points(MaxFailureGap);
-        string first = $"{winner.Name} has the best validation accuracy after {epochs} epoch(s), {Percent(winner.Accuracy)}";
-        if (ranked.All(s => s.FailureGap is null)) return $"{first}; no failure gap was measured (no unimodal reference rows), so accuracy alone decided.";
+        string first = $"{winner.Name} has the best validation {Metric} after {epochs} epoch(s), {Value(winner.Accuracy)}";
+        if (ranked.All(s => s.FailureGap is null)) return $"{first}; no failure gap was measured (no unimodal reference rows), so {Metric} alone decided.";
         if (!WithinGap(winner))
-            return $"{first}, among all {ranked.Count} finalists: none had a validation failure gap of at most {bound} points, so accuracy alone decided (its gap: {Points(winner.FailureGap!.Value)} points).";
+            return $"{first}, among all {ranked.Count} finalists: none had a validation failure gap of at most {bound} points, so {Metric} alone decided (its gap: {Points(winner.FailureGap!.Value)} points).";
         int within = ranked.Count(WithinGap);
         string text = $"{first}, among the {within} of {ranked.Count} finalists whose validation failure gap is at most {bound} points (its gap: {Points(winner.FailureGap ?? 0)} points)";
         CandidateScore? excluded = ranked.Where(s => !WithinGap(s) && s.Accuracy > winner.Accuracy).OrderByDescending(s => s.Accuracy).FirstOrDefault();
         return excluded is null ? text + "."
-            : $"{text}; {excluded.Name} was more accurate ({Percent(excluded.Accuracy)}) but its gap of {Points(excluded.FailureGap!.Value)} points shows a modality it left undertrained.";
+            : $"{text}; {excluded.Name} {(Metric == "accuracy" ? "was more accurate" : $"had a higher {Metric}")} ({Value(excluded.Accuracy)}) but its gap of {Points(excluded.FailureGap!.Value)} points shows a modality it left undertrained.";
     }
 
-    private static string Percent(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+    // Accuracy in percent; another task's main metric (CCC, mAP) as a plain number.
+    private string Value(double score) => Metric == "accuracy"
+        ? (100 * score).ToString("0.0", CultureInfo.InvariantCulture) + " %"
+        : score.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Points(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -381,6 +381,8 @@ public sealed class Comparison
         TensorBoard = true,
         Modalities = Array.Empty<ModalitySpec>(),
         ClassNames = Array.Empty<string>(),
+        // Filled in from the data like the class names (the task asked for is in Dataset, and compared there).
+        Task = default,
         EquimodalVersion = "",
         Environment = null,
         Training = config.Training with { Threads = 0 },

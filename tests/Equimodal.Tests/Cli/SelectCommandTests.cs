@@ -1,5 +1,6 @@
 using Equimodal.Cli.Commands;
 using Equimodal.Selection;
+using Equimodal.Tests.Data;
 
 namespace Equimodal.Tests.Cli;
 
@@ -64,6 +65,64 @@ public class SelectCommandTests
         var (code, output) = CliRunner.Run(flags.Prepend("select").Append("--plan").ToArray());
         Assert.NotEqual(0, code);
         Assert.Contains(message, output);
+    }
+
+    private static readonly string[] TaskRun =
+    {
+        "--dataset", "folder", "--epochs", "2", "--width", "4", "--depth", "1", "--batch-size", "6", "--threads", "1", "--device", "cpu",
+        "--audio-preset", "logmel", "--sample-rate", "8000", "--n-fft", "128", "--hop", "64", "--mels", "16", "--clip-seconds", "0.25", "--image-size", "16",
+    };
+
+    [Fact]
+    public void Default_candidates_on_another_task_are_the_methods_that_train_it_and_selection_md_says_which_were_left_out()
+    {
+        var (candidates, note) = SelectCommand.Settings.DefaultCandidatesFor(Equimodal.Tasks.TaskKind.MultiLabel);
+        Assert.Equal(new[] { "joint", "attr-reg", "attr-reg-lambda0.3", "attr-reg-lambda3", "umt", "mmpareto" }, candidates);
+        Assert.Equal("Default candidates left out because they do not train the multilabel task: mbsd, amco, mla (docs/tasks.md).", note);
+        Assert.Equal(MethodSelection.DefaultCandidates, SelectCommand.Settings.DefaultCandidatesFor(Equimodal.Tasks.TaskKind.Classification).Candidates);
+
+        // The plan of a multi-label selection lists those rows (and the references), and the report states the note.
+        string root = TaskLayouts.AudioVisual(), folder = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(new[] { "select", "--data", root, "--out", folder, "--budget", "20", "--plan" }.Concat(TaskRun).ToArray());
+        Assert.True(code == 0, output);
+        string[] rows = File.ReadAllLines(Path.Combine(folder, MethodSelection.PlanFile)).Skip(1).Select(line => line.Split('\t')[2]).ToArray();
+        Assert.Equal(candidates.Concat(new[] { "sound-only", "picture-only" }).Order(StringComparer.Ordinal), rows.Order(StringComparer.Ordinal));
+        (code, output) = CliRunner.Run(new[] { "select", "--data", root, "--out", folder, "--budget", "20", "--aggregate" }.Concat(TaskRun).ToArray());
+        Assert.True(code == 0, output);
+        Assert.Contains(note!, File.ReadAllText(Path.Combine(folder, MethodSelection.MarkdownFile)));
+    }
+
+    [Fact]
+    public void A_candidate_that_does_not_train_the_task_is_refused_before_anything_trains()
+    {
+        string root = TaskLayouts.AudioVisual(), folder = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(new[] { "select", "--data", root, "--out", folder, "--task", "regression", "--methods", "joint,mla" }.Concat(TaskRun).ToArray());
+        Assert.NotEqual(0, code);
+        Assert.Contains("Method 'mla' is defined for classification, not the regression task", output);
+        Assert.False(Directory.Exists(Path.Combine(folder, "runs")) && Directory.EnumerateFiles(Path.Combine(folder, "runs"), "metrics.jsonl", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public void A_regression_selection_ranks_by_validation_ccc_and_picks_the_best()
+    {
+        string root = TaskLayouts.AudioVisual(), folder = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(new[] { "select", "--data", root, "--out", folder, "--task", "regression", "--methods", "joint,attr-reg,mmpareto",
+            "--references", "none", "--budget", "3" }.Concat(TaskRun).ToArray());
+        Assert.True(code == 0, output);
+        SelectionReport report = System.Text.Json.JsonSerializer.Deserialize<SelectionReport>(File.ReadAllText(Path.Combine(folder, MethodSelection.JsonFile)), Equimodal.Reporting.Json.Indented)!;
+        Assert.Equal("CCC", report.MainMetric);
+        Assert.Contains("by their best validation CCC so far", report.Criterion);
+        // Without references the rule is the best validation CCC of the last rung, read here from the runs' metrics.
+        RungRecord last = report.Rungs[^1];
+        double Best(string row) => new Equimodal.Reporting.RunFolder(Path.Combine(folder, report.Candidates.First(c => c.Name == row).RunFolder))
+            .ReadEpochs().Take(last.Epochs).Max(r => r.Validation.Accuracy);
+        Assert.Equal(last.Ranking.Select(score => score.Name).MaxBy(Best), report.Winner);
+        Assert.Equal(Best(report.Winner!), last.Ranking[0].Accuracy);
+        Assert.Contains($"**Selected: {report.Winner}**", output);
+        Assert.Contains("rung 0 (", File.ReadAllText(Path.Combine(folder, MethodSelection.MarkdownFile)));
+        Assert.Contains("): CCC x100 / gap", File.ReadAllText(Path.Combine(folder, MethodSelection.MarkdownFile)));
+        Assert.NotNull(report.Final);
+        Assert.Equal("CCC", report.Final!.Test.MainMetric);
     }
 
     private static string Decision(string folder)

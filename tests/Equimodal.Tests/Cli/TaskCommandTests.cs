@@ -92,6 +92,56 @@ public class TaskCommandTests
     }
 
     [Fact]
+    public void A_score_range_adds_the_sentiment_accuracies_to_train_evaluate_and_compare_and_is_recorded()
+    {
+        string root = TaskLayouts.AudioVisual(scoreOffset: -2);
+        var (run, results) = Train(root, "--task", "regression", "--method", "joint", "--score-range", "-3,3");
+        JsonElement metrics = results.GetProperty("test").GetProperty("task").GetProperty("metrics");
+        using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+        {
+            JsonElement range = config.RootElement.GetProperty("dataset").GetProperty("files").GetProperty("task").GetProperty("scoreRange");
+            Assert.Equal((-3, 3), (range.GetProperty("low").GetInt32(), range.GetProperty("high").GetInt32()));
+        }
+
+        // The accuracies are those of the predicted numbers (predict writes them to 6 decimals).
+        string predictions = Path.Combine(TestData.TempFolder(), "predictions.csv");
+        var (code, text) = CliRunner.Run("predict", "--run", run, "--data", root, "--out", predictions);
+        Assert.True(code == 0, text);
+        Dictionary<string, double> targets = TaskLayouts.Scores(root);
+        Dictionary<string, string> splits = TaskLayouts.Splits(root);
+        string[][] test = File.ReadAllLines(predictions).Skip(1).Select(l => l.Split(',')).Where(v => splits[v[0]] == "test").ToArray();
+        Equimodal.Evaluation.TaskMetrics.SentimentAccuracies expected = Equimodal.Evaluation.TaskMetrics.RegressionMetrics.ScoreAccuracies(
+            test.Select(v => double.Parse(v[2], CultureInfo.InvariantCulture)).ToArray(), test.Select(v => targets[v[0]]).ToArray(), -3, 3);
+        Assert.Equal(expected.Binary, metrics.GetProperty("acc-2").GetDouble(), 12);
+        Assert.Equal(expected.NonZeroBinary, metrics.GetProperty("acc-2-nonzero").GetDouble(), 12);
+        Assert.Equal(expected.Classes, metrics.GetProperty("acc-7").GetDouble(), 12);
+
+        (code, string evaluated) = CliRunner.Run("evaluate", "--run", run, "--json");
+        Assert.True(code == 0, evaluated);
+        using (JsonDocument again = JsonDocument.Parse(evaluated))
+            Assert.Equal(metrics.GetProperty("acc-7").GetDouble(), again.RootElement.GetProperty("task").GetProperty("metrics").GetProperty("acc-7").GetDouble());
+
+        string comparison = TestData.TempFolder();
+        string[] compare = new[] { "compare", "--data", root, "--out", comparison, "--task", "regression", "--methods", "joint", "--seeds", "1", "--score-range", "-3,3" }
+            .Concat(SmallRun).ToArray();
+        (code, text) = CliRunner.Run(compare);
+        Assert.True(code == 0, text);
+        // Run again, the finished run is read back (its recorded task is the one the data serves).
+        (code, text) = CliRunner.Run(compare);
+        Assert.True(code == 0, text);
+        string header = File.ReadAllLines(Path.Combine(comparison, "results.md"))[0];
+        Assert.StartsWith("| method | CCC x100 | MAE | RMSE | Pearson | R2 | acc-2 | acc-2-nonzero | acc-7 | CCC(", header);
+
+        // Without the option nothing is added or recorded; on another task it is refused.
+        var (plain, plainResults) = Train(root, "--task", "regression", "--method", "joint");
+        Assert.False(plainResults.GetProperty("test").GetProperty("task").GetProperty("metrics").TryGetProperty("acc-2", out _));
+        Assert.DoesNotContain("scoreRange", File.ReadAllText(Path.Combine(plain, "config.json")));
+        (code, text) = CliRunner.Run(new[] { "train", "--data", root, "--out", TestData.TempFolder(), "--score-range", "-3,3" }.Concat(SmallRun).ToArray());
+        Assert.NotEqual(0, code);
+        Assert.Contains("--score-range applies to a regression task", text);
+    }
+
+    [Fact]
     public void A_task_the_manifest_cannot_serve_and_a_method_that_does_not_train_it_are_refused_before_training()
     {
         string root = TaskLayouts.AudioVisual();
