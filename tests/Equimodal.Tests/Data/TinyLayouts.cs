@@ -175,13 +175,16 @@ public static class TinyLayouts
 
     /// <summary>
     /// A folder manifest with two vector modalities, "left" and "right" (MLP encoders, no BatchNorm): 32 training samples,
-    /// 8 validation, 8 test, two classes shifted apart in both; returns the root.
+    /// 8 validation, 8 test, two classes shifted apart in both; returns the root. With <paramref name="task"/>
+    /// "multilabel" the labels are <c>labels</c> ("yes" for class 1, "odd" for every odd sample), with "regression" a
+    /// <c>target</c> (the class plus a quarter of the sample's position mod 4).
     /// </summary>
-    public static string TwoVectors()
+    public static string TwoVectors(string task = "classification")
     {
         string root = TestData.TempFolder();
         var random = new Random(11);
-        var rows = new List<string> { "id,label,split,left,right" };
+        string column = task switch { "multilabel" => "labels", "regression" => "target", _ => "label" };
+        var rows = new List<string> { $"id,{column},split,left,right" };
         int id = 0;
         foreach ((string split, int count) in new[] { ("train", 32), ("validation", 8), ("test", 8) })
         {
@@ -193,7 +196,13 @@ public static class TinyLayouts
                 Directory.CreateDirectory(Path.Combine(root, "right"));
                 TinyLayouts.WriteVector(Path.Combine(root, "left", $"s{id}.npy"), Vector(4, 0.8f));
                 TinyLayouts.WriteVector(Path.Combine(root, "right", $"s{id}.npy"), Vector(3, 0.4f));
-                rows.Add($"s{id},{(c == 0 ? "no" : "yes")},{split},left/s{id}.npy,right/s{id}.npy");
+                string labels = task switch
+                {
+                    "multilabel" => string.Join(";", new[] { c == 1 ? "yes" : null, id % 2 == 1 ? "odd" : null }.OfType<string>()),
+                    "regression" => (c + 0.25 * (k % 4)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => c == 0 ? "no" : "yes",
+                };
+                rows.Add($"s{id},{labels},{split},left/s{id}.npy,right/s{id}.npy");
             }
         }
         File.WriteAllLines(Path.Combine(root, "manifest.csv"), rows);

@@ -17,7 +17,7 @@ public class MpiJobTests
 {
     private const int Epochs = 2;
 
-    private static readonly Lazy<string> VectorData = new(TinyLayouts.TwoVectors);
+    private static readonly Lazy<string> VectorData = new(() => TinyLayouts.TwoVectors());
 
     private const string Cli = "Equimodal.Cli.dll";
 
@@ -163,6 +163,38 @@ public class MpiJobTests
         Assert.Equal(2 * Epochs, actual.Length);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"{method}: loss {i} is {actual[i]} on 2 ranks, {expected[i]} on one ({output})");
         Assert.True(File.Exists(Path.Combine(parallel, RunFolder.ResultsFile)));
+    }
+
+    private static readonly Lazy<string> RegressionData = new(() => TinyLayouts.TwoVectors("regression"));
+
+    private static readonly Lazy<string> MultiLabelData = new(() => TinyLayouts.TwoVectors("multilabel"));
+
+    [SkippableTheory]
+    [InlineData("regression", "joint")]
+    [InlineData("regression", "attr-reg")]
+    [InlineData("regression", "mmpareto")]
+    [InlineData("regression", "left-only")]
+    [InlineData("multilabel", "joint")]
+    [InlineData("multilabel", "attr-reg")]
+    [InlineData("multilabel", "mmpareto")]
+    [InlineData("multilabel", "left-only")]
+    public void Two_ranks_train_a_regression_or_multi_label_task_as_one_process_does(string task, string method)
+    {
+        string data = task == "regression" ? RegressionData.Value : MultiLabelData.Value;
+        string[] Arguments(int batchSize, string output) => TrainArguments(method, batchSize, output)
+            .Select(a => a == VectorData.Value ? data : a).Concat(new[] { "--task", task }).ToArray();
+        string single = TestData.TempFolder(), parallel = TestData.TempFolder();
+        var (code, output, _) = Run(1, Arguments(8, single));
+        Assert.True(code == 0, output);
+        (code, output, _) = Run(2, Arguments(4, parallel));
+        Assert.True(code == 0, output);
+        double[] expected = LossesOf(single), actual = LossesOf(parallel);
+        Assert.Equal(2 * Epochs, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"{task} {method}: loss {i} is {actual[i]} on 2 ranks, {expected[i]} on one ({output})");
+        // The task's main metric on test (CCC or mAP) agrees too.
+        double MainMetric(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunFolder.ResultsFile)))!["test"]!["accuracy"]!.GetValue<double>();
+        Assert.Equal(MainMetric(single), MainMetric(parallel), 4);
+        Assert.Equal(task == "regression" ? "CCC" : "mAP", JsonNode.Parse(File.ReadAllText(Path.Combine(parallel, RunFolder.ResultsFile)))!["test"]!["task"]!["mainMetric"]!.GetValue<string>());
     }
 
     [SkippableFact]

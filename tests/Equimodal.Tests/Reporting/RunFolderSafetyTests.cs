@@ -11,7 +11,7 @@ namespace Equimodal.Tests.Reporting;
 public class RunFolderSafetyTests
 {
     /// <summary>A tiny two-vector dataset shared by the reliability sweeps.</summary>
-    internal static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
+    internal static readonly Lazy<string> Data = new(() => TinyLayouts.TwoVectors());
 
     /// <summary>A one-epoch `train` of joint on <see cref="Data"/> into <paramref name="folder"/>.</summary>
     internal static string[] Train(string folder, params string[] extra) => new[]

@@ -9,7 +9,7 @@ namespace Equimodal.Tests.Training;
 public class ComparisonGridTests
 {
     // Vector modalities (MLP encoders): fast, and free of the convolution encoders' intermittent NaN on this CPU.
-    private static readonly Lazy<string> Data = new(TinyLayouts.TwoVectors);
+    private static readonly Lazy<string> Data = new(() => TinyLayouts.TwoVectors());
 
     private static string[] Compare(string folder, params string[] extra) => Compare(folder, 2, extra);
 
