@@ -35,9 +35,12 @@ public class MpiJobTests
     private static string? FindMpirun() => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
         .Select(folder => Path.Combine(folder, "mpirun")).FirstOrDefault(File.Exists);
 
-    private static string[] TrainArguments(string method, int batchSize, string output, params string[] extra) => new[]
+    private static string[] TrainArguments(string method, int batchSize, string output, params string[] extra) =>
+        TrainArgumentsOn(VectorData.Value, method, batchSize, output, extra);
+
+    private static string[] TrainArgumentsOn(string data, string method, int batchSize, string output, params string[] extra) => new[]
     {
-        "train", "--dataset", "folder", "--data", VectorData.Value, "--method", method, "--epochs", $"{Epochs}", "--batch-size", $"{batchSize}",
+        "train", "--dataset", "folder", "--data", data, "--method", method, "--epochs", $"{Epochs}", "--batch-size", $"{batchSize}",
         "--lr", "0.01", "--threads", "1", "--seed", "3", "--out", output,
     }.Concat(extra).ToArray();
 
@@ -153,16 +156,26 @@ public class MpiJobTests
     public void Two_ranks_at_batch_b_train_what_one_process_trains_at_batch_2b(string method, string? option = null)
     {
         string[] extra = option is null ? Array.Empty<string>() : new[] { "--method-option", option };
+        string parallel = TrainOneAndTwoRanksAlike(method, (batchSize, output) => TrainArguments(method, batchSize, output, extra)).Parallel;
+        Assert.True(File.Exists(Path.Combine(parallel, RunFolder.ResultsFile)));
+    }
+
+    /// <summary>
+    /// Trains one process at batch 8 and two ranks at batch 4 with <paramref name="arguments"/> (batch size, output
+    /// folder) and checks that their train and validation losses agree to 1e-5; returns both run folders.
+    /// </summary>
+    private static (string Single, string Parallel) TrainOneAndTwoRanksAlike(string label, Func<int, string, string[]> arguments)
+    {
         string single = TestData.TempFolder(), parallel = TestData.TempFolder();
-        var (code, output, _) = Run(1, TrainArguments(method, 8, single, extra));
+        var (code, output, _) = Run(1, arguments(8, single));
         Assert.True(code == 0, output);
-        (code, output, _) = Run(2, TrainArguments(method, 4, parallel, extra));
+        (code, output, _) = Run(2, arguments(4, parallel));
         Assert.True(code == 0, output);
         double[] expected = LossesOf(single), actual = LossesOf(parallel);
         // One metrics line per epoch: only rank 0 appended.
         Assert.Equal(2 * Epochs, actual.Length);
-        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"{method}: loss {i} is {actual[i]} on 2 ranks, {expected[i]} on one ({output})");
-        Assert.True(File.Exists(Path.Combine(parallel, RunFolder.ResultsFile)));
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"{label}: loss {i} is {actual[i]} on 2 ranks, {expected[i]} on one ({output})");
+        return (single, parallel);
     }
 
     private static readonly Lazy<string> RegressionData = new(() => TinyLayouts.TwoVectors("regression"));
@@ -181,16 +194,7 @@ public class MpiJobTests
     public void Two_ranks_train_a_regression_or_multi_label_task_as_one_process_does(string task, string method)
     {
         string data = task == "regression" ? RegressionData.Value : MultiLabelData.Value;
-        string[] Arguments(int batchSize, string output) => TrainArguments(method, batchSize, output)
-            .Select(a => a == VectorData.Value ? data : a).Concat(new[] { "--task", task }).ToArray();
-        string single = TestData.TempFolder(), parallel = TestData.TempFolder();
-        var (code, output, _) = Run(1, Arguments(8, single));
-        Assert.True(code == 0, output);
-        (code, output, _) = Run(2, Arguments(4, parallel));
-        Assert.True(code == 0, output);
-        double[] expected = LossesOf(single), actual = LossesOf(parallel);
-        Assert.Equal(2 * Epochs, actual.Length);
-        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-5, $"{task} {method}: loss {i} is {actual[i]} on 2 ranks, {expected[i]} on one ({output})");
+        var (single, parallel) = TrainOneAndTwoRanksAlike($"{task} {method}", (batchSize, output) => TrainArgumentsOn(data, method, batchSize, output, "--task", task));
         // The task's main metric on test (CCC or mAP) agrees too.
         double MainMetric(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunFolder.ResultsFile)))!["test"]!["accuracy"]!.GetValue<double>();
         Assert.Equal(MainMetric(single), MainMetric(parallel), 4);
