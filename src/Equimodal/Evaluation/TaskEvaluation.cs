@@ -13,7 +13,7 @@ public static class TaskEvaluation
     /// <summary>Metric names of a multi-label task, in the order tables show them.</summary>
     public static readonly IReadOnlyList<string> MultiLabelNames = new[] { "mAP", "mAP-micro", "F1-macro", "F1-micro", "subset-accuracy", "hamming-loss" };
 
-    /// <summary>Metric names of a regression task (each the mean over targets), in the order tables show them; a score range adds <see cref="ScoreRange.MetricNames"/>.</summary>
+    /// <summary>Metric names of a regression task (each the mean over targets), in the order tables show them; a score range adds acc-2, acc-2-nonzero and acc-K after them (<see cref="ScoreRange"/>).</summary>
     public static readonly IReadOnlyList<string> RegressionNames = new[] { "CCC", "MAE", "RMSE", "Pearson", "R2" };
 
     /// <summary>The metrics where a smaller value is better (errors and losses); larger is better for every other.</summary>

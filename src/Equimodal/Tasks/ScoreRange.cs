@@ -23,9 +23,6 @@ public sealed record ScoreRange(int Low, int High)
     /// <summary>Name of the class accuracy: "acc-7" for [-3, 3], "acc-5" for [-2, 2].</summary>
     public string ClassAccuracyName => string.Create(CultureInfo.InvariantCulture, $"acc-{Classes}");
 
-    /// <summary>The metric names the range adds, in the order tables show them.</summary>
-    public IReadOnlyList<string> MetricNames => new[] { BinaryName, NonZeroBinaryName, ClassAccuracyName };
-
     /// <summary>Throws when the bounds are not Low &lt; 0 &lt; High.</summary>
     public void Validate()
     {
@@ -45,7 +42,4 @@ public sealed record ScoreRange(int Low, int High)
         range.Validate();
         return range;
     }
-
-    /// <inheritdoc />
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Low},{High}");
 }

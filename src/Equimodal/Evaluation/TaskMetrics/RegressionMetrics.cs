@@ -48,7 +48,7 @@ public static class RegressionMetrics
     /// The CMU-MOSI/MOSEI accuracies of a sentiment-like score, as the MMSA toolkit's <c>eval_mosi_regression</c>
     /// computes them (Has0_acc_2, Non0_acc_2, Mult_acc_7). <c>Binary</c>: negative (&lt; 0) against non-negative
     /// (&gt;= 0) over every sample. <c>NonZeroBinary</c>: the samples whose target is not 0 only, positive (&gt; 0)
-    /// against the rest, the convention of MulT's <c>eval_mosi</c> (NaN when every target is 0). <c>Classes</c>: both
+    /// against the rest, the convention of MulT's <c>eval_mosi</c> with <c>exclude_zero=True</c> (NaN when every target is 0). <c>Classes</c>: both
     /// clipped to [<paramref name="low"/>, <paramref name="high"/>] and rounded to the nearest integer, halves to even
     /// (as <c>numpy.round</c>), then compared; on [-3, 3] that is the 7-class accuracy (high - low + 1 classes in
     /// general). Every value is NaN without samples.
