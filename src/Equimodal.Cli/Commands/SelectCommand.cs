@@ -101,7 +101,8 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
         {
             if (new[] { Plan, Index is not null, Aggregate }.Count(chosen => chosen) > 1) throw new ArgumentException("Choose at most one of --plan, --index and --aggregate.");
             base.Check();
-            _ = Selection(ReferenceList(Array.Empty<string>()));
+            // The candidates of the task --task names (without it the data decides, after loading, and is checked again then).
+            _ = Selection(ReferenceList(Array.Empty<string>()), Task is null ? TaskKind.Classification : PredictionTask.Parse(Task));
         }
 
         /// <summary>The reference rows these flags name; "auto" takes <paramref name="auto"/>.</summary>
