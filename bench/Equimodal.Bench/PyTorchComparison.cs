@@ -4,6 +4,7 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Models;
 using Equimodal.Reporting;
+using Equimodal.Runtime;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;

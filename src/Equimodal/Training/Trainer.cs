@@ -4,6 +4,7 @@ using Equimodal.Distributed;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Runtime;
 using Equimodal.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;

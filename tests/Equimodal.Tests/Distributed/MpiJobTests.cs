@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Equimodal.Reporting;
+using Equimodal.Runtime;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Equimodal.Training;
+namespace Equimodal.Runtime;
 
 /// <summary>
 /// Test hook that kills the process hard at a chosen point, so crash recovery can be tested with a real child process.

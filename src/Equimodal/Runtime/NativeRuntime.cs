@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 
-namespace Equimodal.Training;
+namespace Equimodal.Runtime;
 
 /// <summary>
 /// Settings for libtorch's native kernels that must be in place before the first convolution runs.
@@ -17,7 +17,7 @@ namespace Equimodal.Training;
 /// The environment variable EQUIMODAL_ONEDNN overrides that choice: "on" keeps libtorch's default kernels (oneDNN on),
 /// "off" switches oneDNN (and NNPACK) off on every processor, "auto" (the default) is the choice above; tests and
 /// benchmarks use it to measure both kernel choices on one machine.
-/// The trainer, <see cref="DeviceSelector"/> and the CLI apply it; code that runs torch before them should call
+/// The trainer, the device selection and the CLI apply it; code that runs torch before them should call
 /// <see cref="Prepare"/> first.
 /// </summary>
 public static partial class NativeRuntime

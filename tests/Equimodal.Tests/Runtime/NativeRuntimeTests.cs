@@ -1,10 +1,11 @@
 using Equimodal.Methods;
+using Equimodal.Runtime;
 using Equimodal.Tests.Methods;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Training;
+namespace Equimodal.Tests.Runtime;
 
 public class NativeRuntimeTests
 {
