@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 

@@ -5,6 +5,7 @@ using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tasks;

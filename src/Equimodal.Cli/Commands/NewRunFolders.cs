@@ -1,3 +1,4 @@
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Spectre.Console;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Data.Preparation;
+using Equimodal.Experiments;
 using Equimodal.Inference;
 using Equimodal.Reporting;
 using Equimodal.Training;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Equimodal.Cli.Settings;
-using Equimodal.Reporting.Report;
+using Equimodal.Experiments;
+using Equimodal.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;

@@ -1,6 +1,7 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tasks;

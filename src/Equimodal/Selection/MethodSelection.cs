@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Training;
 

@@ -90,7 +90,7 @@ public sealed class MethodSettings
 
     /// <summary>
     /// Declares that option <paramref name="key"/> was called <paramref name="formerKey"/>: given under the former name it
-    /// is refused with the new one; a saved run's record reads it under the new name (<see cref="Reporting.RunFolderMigrations"/>).
+    /// is refused with the new one; a saved run's record reads it under the new name (<c>RunFolderMigrations</c>).
     /// </summary>
     public void FormerName(string formerKey, string key)
     {

@@ -1,7 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tasks;
 
 namespace Equimodal.Training;
@@ -11,7 +10,7 @@ namespace Equimodal.Training;
 /// architecture it builds from the user's choice (e.g. MLA fixes a shared head), after the method's declared
 /// requirements (modality count, fusion, task) are checked. The experiment computes it once and passes it down: the run folder
 /// records it (config.json's modalities and model), the trainer builds the model from it and reads the data through
-/// <see cref="Bind"/>. A run folder's plan is read back with <see cref="Recorded"/>.
+/// <see cref="Bind"/>. A run folder's plan is read back from its config.json (<c>RunConfig.Plan</c>).
 /// </summary>
 /// <param name="Modalities">The modalities the model reads, in model input order (the dataset's specifications).</param>
 /// <param name="Model">The architecture the method trains.</param>
@@ -28,17 +27,6 @@ public sealed record RunPlan(IReadOnlyList<ModalitySpec> Modalities, ModelOption
         ModelOptions built = method.ConfigureModel(model);
         MethodRegistry.CheckRequirements(method, read.Select(m => m.Name).ToArray(), built.Fusion);
         return new RunPlan(read, built);
-    }
-
-    /// <summary>
-    /// The plan a run folder's <paramref name="config"/> records, on data with <paramref name="available"/> modalities: the
-    /// recorded modalities found by name (an absent one is an error naming it and <paramref name="run"/>), and the recorded model.
-    /// </summary>
-    public static RunPlan Recorded(RunConfig config, IReadOnlyList<ModalitySpec> available, string run)
-    {
-        if (config.Modalities.Count == 0) throw new InvalidDataException($"The config.json of {run} records no modalities: it is not the folder of a started run.");
-        int[] inputs = ModalityBinding.Indices(available, config.Modalities.Select(m => m.Name), $"The model of {run}");
-        return new RunPlan(inputs.Select(i => available[i]).ToArray(), config.Model);
     }
 
     /// <summary><paramref name="splits"/> as the planned model reads them: batches hold its modalities, in model order.</summary>

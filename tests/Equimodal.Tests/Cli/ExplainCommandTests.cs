@@ -1,6 +1,7 @@
 using System.Globalization;
 using Equimodal.Attribution;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using SkiaSharp;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Preparation;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Tests.Docs;

@@ -4,6 +4,7 @@ using Equimodal.Cli;
 using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Cli;

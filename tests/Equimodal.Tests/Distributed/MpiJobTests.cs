@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Runtime;
 using Equimodal.Tests.Data;

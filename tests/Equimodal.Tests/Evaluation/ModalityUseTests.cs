@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;

@@ -1,6 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Inference;
 using Equimodal.Reporting;
 using Equimodal.Tests.Data;

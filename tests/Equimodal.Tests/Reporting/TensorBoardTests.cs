@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;

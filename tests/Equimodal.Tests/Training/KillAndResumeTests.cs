@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Runtime;
 using Equimodal.Tests.Cli;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;

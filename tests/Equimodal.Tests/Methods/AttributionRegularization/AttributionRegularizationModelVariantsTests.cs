@@ -1,6 +1,7 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Reporting;
 using Equimodal.Training;
 
-namespace Equimodal.Reporting;
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// A run's folder: config.json (the full configuration), metrics.jsonl (one line per epoch), results.json (final

@@ -1,11 +1,12 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
-using Equimodal.Reporting.Report;
+using Equimodal.Report;
 using Equimodal.Training;
 using SkiaSharp;
 
-namespace Equimodal.Tests.Reporting;
+namespace Equimodal.Tests.Report;
 
 /// <summary>Comparison folders with hand-chosen numbers, for the report tests (nothing is trained).</summary>
 public static class HandBuiltComparison

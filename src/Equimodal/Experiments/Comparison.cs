@@ -4,10 +4,10 @@ using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
-using Equimodal.Reporting.Report;
+using Equimodal.Training;
 using TorchSharp;
 
-namespace Equimodal.Training;
+namespace Equimodal.Experiments;
 
 /// <summary>One planned training of a comparison.</summary>
 /// <param name="Method">Row name: the method, or a variant's name (its method is <c>Config.Method</c>).</param>
@@ -20,7 +20,7 @@ public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, st
 /// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
 /// results.json exists is read back instead of retrained, and an interrupted run continues from its newest checkpoint,
 /// so an interrupted comparison resumes), computes the same diagnostics for every run, and writes DIR/results.json,
-/// DIR/results.md, PNG plots and DIR/report.html (with each run's own report.html).
+/// DIR/results.md and PNG plots; the page to read, DIR/report.html, is <c>Report.ComparisonReport.Write</c> of the folder.
 /// </summary>
 public sealed class Comparison
 {
@@ -318,7 +318,7 @@ public sealed class Comparison
     }
 
     /// <summary>
-    /// Computes every run's diagnostics and writes results.json, results.md, the plots and the HTML reports. <paramref name="results"/> are
+    /// Computes every run's diagnostics and writes results.json, results.md and the plots. <paramref name="results"/> are
     /// the results of <see cref="Runs"/>, in the same order.
     /// </summary>
     public ComparisonResults Report(IReadOnlyList<TrainingResult> results, DatasetSplits splits) => Report(Runs, results, splits);
@@ -349,7 +349,6 @@ public sealed class Comparison
         File.WriteAllText(Path.Combine(OutputFolder, MarkdownFile), ComparisonColumn.Markdown(comparison));
         var historiesByMethod = Methods.ToDictionary(m => m, m => (IReadOnlyList<IReadOnlyList<EpochRecord>>)runs.Zip(results).Where(x => x.First.Method == m).Select(x => x.Second.History).ToArray());
         ComparisonPlots.Write(OutputFolder, comparison, historiesByMethod);
-        ComparisonReport.Write(OutputFolder);
         return comparison;
     }
 
@@ -364,7 +363,7 @@ public sealed class Comparison
     {
         var folder = new RunFolder(run.Folder);
         RunConfig config = folder.ReadConfig();
-        DatasetSplits data = RunPlan.Recorded(config, splits.Modalities, run.Folder).Bind(splits);
+        DatasetSplits data = config.Plan(splits.Modalities, run.Folder).Bind(splits);
         var device = DeviceSelector.Resolve(config.Training.Device);
         var model = folder.LoadModel();
         model.to(device);

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Equimodal.Reporting;
 
-namespace Equimodal.Reporting.Report;
+namespace Equimodal.Report;
 
 /// <summary>
 /// The pieces every report page is built from: one self-contained HTML file (styles and the small sorting script inline,

@@ -1,8 +1,11 @@
 using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Reporting;
 using Equimodal.Training;
 
-namespace Equimodal.Reporting;
+namespace Equimodal.Experiments;
 
 /// <summary>Everything needed to repeat a run or rebuild its model: written to config.json with defaults filled in.</summary>
 public sealed record RunConfig
@@ -45,4 +48,15 @@ public sealed record RunConfig
 
     /// <summary>Equimodal version that wrote the run (the informational version, with the commit when the build knew it); stored only here.</summary>
     public string EquimodalVersion { get; init; } = ReproducibilityInfo.CurrentVersion;
+
+    /// <summary>
+    /// The plan this config.json records, on data with <paramref name="available"/> modalities: the
+    /// recorded modalities found by name (an absent one is an error naming it and <paramref name="run"/>), and the recorded model.
+    /// </summary>
+    public RunPlan Plan(IReadOnlyList<ModalitySpec> available, string run)
+    {
+        if (Modalities.Count == 0) throw new InvalidDataException($"The config.json of {run} records no modalities: it is not the folder of a started run.");
+        int[] inputs = ModalityBinding.Indices(available, Modalities.Select(m => m.Name), $"The model of {run}");
+        return new RunPlan(inputs.Select(i => available[i]).ToArray(), Model);
+    }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
+using Equimodal.Reporting;
 using Equimodal.Training;
 
-namespace Equimodal.Reporting.Report;
+namespace Equimodal.Report;
 
 /// <summary>
 /// report.html of a run folder: test metrics and the confusion matrix, training curves from metrics.jsonl, the

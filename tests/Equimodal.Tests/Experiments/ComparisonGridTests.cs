@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Equimodal.Experiments;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Training;
+namespace Equimodal.Tests.Experiments;
 
 /// <summary>A comparison spread over scheduler jobs (--plan, --index, --aggregate) gives what one plain compare gives.</summary>
 public class ComparisonGridTests

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Equimodal.Tests.Reporting;
+namespace Equimodal.Tests.Report;
 
 /// <summary>
 /// Debian's chromium, headless, driven over the DevTools protocol on one page: loads a file, records every console

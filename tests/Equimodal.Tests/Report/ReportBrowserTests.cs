@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Equimodal.Reporting;
-using Equimodal.Reporting.Report;
+using Equimodal.Report;
 using SkiaSharp;
 using Xunit.Abstractions;
 
-namespace Equimodal.Tests.Reporting;
+namespace Equimodal.Tests.Report;
 
 /// <summary>The reports of a hand-built comparison and of one of its runs, opened in headless Chromium.</summary>
 public class ReportBrowserTests(ITestOutputHelper output)

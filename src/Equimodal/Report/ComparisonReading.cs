@@ -1,6 +1,6 @@
 using Equimodal.Reporting;
 
-namespace Equimodal.Reporting.Report;
+namespace Equimodal.Report;
 
 /// <summary>
 /// A comparison in plain words, generated from its numbers: the highest mean, then each paired difference and each

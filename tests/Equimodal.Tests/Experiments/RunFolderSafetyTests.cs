@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 
-namespace Equimodal.Tests.Reporting;
+namespace Equimodal.Tests.Experiments;
 
 /// <summary>Run folders protect what is in them: one writer at a time, no folder written over, outputs never replacing inputs.</summary>
 public class RunFolderSafetyTests

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Equimodal.Experiments;
+using Equimodal.Reporting;
 using Equimodal.Training;
 
-namespace Equimodal.Reporting.Report;
+namespace Equimodal.Report;
 
 /// <summary>
 /// report.html of a comparison folder: settings and the command that reproduces it, a plain-words reading, the sortable

@@ -1,4 +1,4 @@
-namespace Equimodal.Reporting;
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// Checks of the places a command writes to, made before any work starts: a folder target is never the filesystem root,

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using SkiaSharp;
 
-namespace Equimodal.Tests.Training;
+namespace Equimodal.Tests.Experiments;
 
 public class ComparisonTests
 {
@@ -62,11 +63,11 @@ public class ComparisonTests
         // joint is measured against audio-only of the same seed; audio-only itself has no gap.
         Assert.Equal(runs[2].GetProperty("accuracy").GetDouble() - results.Runs[0].Diagnostics.ModalityAccuracy["audio"], results.Runs[0].FailureGaps!["audio"], 12);
         Assert.Null(results.Runs[2].FailureGaps);
-        // The page to share, and one per run, linked from it.
-        string page = File.ReadAllText(Path.Combine(folder, Equimodal.Reporting.Report.Html.ReportFile));
+        // The page to share (written over the comparison folder, as compare does), and one per run, linked from it.
+        string page = File.ReadAllText(Equimodal.Report.ComparisonReport.Write(folder));
         foreach (ComparisonRun run in comparison.Runs)
         {
-            Assert.True(File.Exists(Path.Combine(run.Folder, Equimodal.Reporting.Report.Html.ReportFile)), run.Folder);
+            Assert.True(File.Exists(Path.Combine(run.Folder, Equimodal.Report.Html.ReportFile)), run.Folder);
             Assert.Contains($"href=\"runs/{run.Method}-seed{run.Seed}/report.html\"", page);
         }
         foreach (string plot in plots)

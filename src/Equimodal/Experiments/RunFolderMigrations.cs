@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using Equimodal.Data;
+using Equimodal.Evaluation;
 using Equimodal.Methods;
+using Equimodal.Reporting;
+using Equimodal.Training;
 
-namespace Equimodal.Reporting;
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// Turns the files of older run folders into today's reading, one step per format version, so that the types that read

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Equimodal.Reporting;
 
-namespace Equimodal.Reporting.Report;
+namespace Equimodal.Report;
 
 /// <summary>
 /// Charts as inline SVG written by hand: a forest plot (<see cref="IntervalChart"/>) and lines over epochs

@@ -1,4 +1,10 @@
-namespace Equimodal.Reporting;
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
+using Equimodal.Reporting;
+using Equimodal.Training;
+
+namespace Equimodal.Experiments;
 
 /// <summary>A run folder is being written by another process.</summary>
 public sealed class RunFolderInUseException : IOException

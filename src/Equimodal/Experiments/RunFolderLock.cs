@@ -1,6 +1,11 @@
 using System.Globalization;
+using Equimodal.Data;
+using Equimodal.Evaluation;
+using Equimodal.Methods;
+using Equimodal.Reporting;
+using Equimodal.Training;
 
-namespace Equimodal.Reporting;
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// Ownership of a run folder by one writing process. The OS lock on <see cref="LockFile"/> is held for the owner's life

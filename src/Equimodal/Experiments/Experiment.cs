@@ -1,10 +1,12 @@
 using Equimodal.Data;
 using Equimodal.Distributed;
+using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;
+using Equimodal.Training;
 
-namespace Equimodal.Training;
+namespace Equimodal.Experiments;
 
 /// <summary>Runs one configured training from start to finish and writes its run folder: what `equimodal train` does.</summary>
 public static class Experiment
@@ -53,7 +55,7 @@ public static class Experiment
         bool started = File.Exists(folder.File(RunFolder.ConfigFile));
         RunConfig trained = started ? folder.ReadConfig() : config;
         TrainingMethod method = Create(trained);
-        RunPlan plan = started ? RunPlan.Recorded(trained, splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind);
+        RunPlan plan = started ? trained.Plan(splits.Modalities, folder.Path) : RunPlan.Of(method, splits.Modalities, config.Model, splits.Task.Kind);
         using RunFolderLock owner = started ? RunFolderLock.Acquire(folder.Path) : RunFolder.ClaimForNewRun(folder.Path, overwrite: false, out _);
         ReportTakeOver(owner, observer);
         if (!started) Start(folder, config, plan, splits, world: 1);
@@ -86,7 +88,7 @@ public static class Experiment
         RunConfig config = folder.ReadConfig();
         using RunFolderLock? owner = (collective ?? SingleProcess.Instance).Rank == 0 ? RunFolderLock.Acquire(folder.Path) : null;
         ReportTakeOver(owner, observer);
-        return Execute(config, Create(config), RunPlan.Recorded(config, splits.Modalities, folder.Path), splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
+        return Execute(config, Create(config), config.Plan(splits.Modalities, folder.Path), splits, folder, resume: true, observer, collective ?? SingleProcess.Instance);
     }
 
     private static void ReportTakeOver(RunFolderLock? owner, ITrainingObserver? observer)
