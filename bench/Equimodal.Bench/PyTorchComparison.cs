@@ -4,7 +4,6 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Runtime;
 using Equimodal.Training;
 using TorchSharp;

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Equimodal.Cli.Settings;
 using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,4 @@
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Spectre.Console;
 
 namespace Equimodal.Cli.Commands;

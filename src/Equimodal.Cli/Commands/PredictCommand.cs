@@ -4,7 +4,6 @@ using Equimodal.Data;
 using Equimodal.Data.Preparation;
 using Equimodal.Experiments;
 using Equimodal.Inference;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

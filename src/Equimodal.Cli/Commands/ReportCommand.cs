@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Equimodal.Cli.Settings;
-using Equimodal.Experiments;
 using Equimodal.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,7 +1,5 @@
 using Equimodal.Data;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
-using Equimodal.Training;
 
 namespace Equimodal.Cli.Commands;
 

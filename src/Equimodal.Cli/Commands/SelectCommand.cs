@@ -4,9 +4,7 @@ using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Selection;
-using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

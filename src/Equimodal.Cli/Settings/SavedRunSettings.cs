@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Equimodal.Cli.Commands;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Cli;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 
 namespace Equimodal.Cli.Settings;
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using Equimodal.Experiments;
 using Equimodal.Methods;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Cli;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Methods;
-using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Training;
 using TorchSharp;

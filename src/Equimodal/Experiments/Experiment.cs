@@ -1,6 +1,5 @@
 using Equimodal.Data;
 using Equimodal.Distributed;
-using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;

@@ -1,6 +1,4 @@
 using Equimodal.Data;
-using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Training;

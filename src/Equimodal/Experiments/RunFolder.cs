@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Equimodal.Data;
-using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Training;

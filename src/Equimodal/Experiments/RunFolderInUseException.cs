@@ -1,6 +1,3 @@
-using Equimodal.Data;
-using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Equimodal.Data;
-using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Training;
 

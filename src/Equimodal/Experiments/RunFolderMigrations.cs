@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using Equimodal.Data;
-using Equimodal.Evaluation;
 using Equimodal.Methods;
-using Equimodal.Reporting;
-using Equimodal.Training;
 
 namespace Equimodal.Experiments;
 

@@ -1,4 +1,3 @@
-using Equimodal.Experiments;
 
 namespace Equimodal.Selection;
 

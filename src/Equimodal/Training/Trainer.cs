@@ -2,12 +2,10 @@ using System.Diagnostics;
 using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Runtime;
 using Equimodal.Tasks;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Equimodal.Training;

@@ -1,5 +1,4 @@
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 
 namespace Equimodal.Tests.Cli;
 

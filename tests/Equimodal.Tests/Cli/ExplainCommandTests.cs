@@ -3,7 +3,6 @@ using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Reporting;
-using Equimodal.Training;
 using SkiaSharp;
 
 namespace Equimodal.Tests.Cli;

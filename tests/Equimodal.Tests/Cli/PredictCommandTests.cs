@@ -3,10 +3,8 @@ using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Preparation;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Tests.Docs;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Cli;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Nodes;
 using Equimodal.Runtime;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Cli;
 

@@ -1,7 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Images;
-using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Training;
 using TorchSharp;

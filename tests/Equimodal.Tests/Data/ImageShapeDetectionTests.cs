@@ -2,7 +2,6 @@ using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Images;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Docs;
 using SkiaSharp;

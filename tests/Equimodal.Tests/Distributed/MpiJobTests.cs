@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Runtime;
 using Equimodal.Tests.Data;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Distributed;
 

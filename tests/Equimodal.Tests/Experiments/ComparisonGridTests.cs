@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Equimodal.Experiments;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Experiments;
 

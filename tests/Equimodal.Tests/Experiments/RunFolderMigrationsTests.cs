@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
 using Equimodal.Training;

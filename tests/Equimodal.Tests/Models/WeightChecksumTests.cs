@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 
 namespace Equimodal.Tests.Models;

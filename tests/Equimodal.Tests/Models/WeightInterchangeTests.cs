@@ -1,5 +1,4 @@
 using Equimodal.Data;
-using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;

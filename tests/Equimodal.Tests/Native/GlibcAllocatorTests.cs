@@ -1,6 +1,5 @@
 using Equimodal.Native;
 using Equimodal.Runtime;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Native;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Equimodal.Evaluation;
 using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;
 using Equimodal.Tests.Data;
 using Equimodal.Tests.Training;

@@ -1,7 +1,6 @@
 using Equimodal.Methods;
 using Equimodal.Runtime;
 using Equimodal.Tests.Methods;
-using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,10 +1,7 @@
 using System.Text.Json.Nodes;
-using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Selection;
-using Equimodal.Tests.Data;
 using Equimodal.Tests.Experiments;
 using Equimodal.Tests.Training;
 using Equimodal.Training;

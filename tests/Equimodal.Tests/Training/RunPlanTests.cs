@@ -3,7 +3,6 @@ using Equimodal.Evaluation;
 using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Tasks;
 using Equimodal.Training;

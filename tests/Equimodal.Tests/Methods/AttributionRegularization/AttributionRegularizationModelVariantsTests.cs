@@ -5,7 +5,6 @@ using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;

@@ -1,4 +1,4 @@
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>Position of one optimisation step.</summary>
 /// <param name="Epoch">Zero-based epoch.</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>
 /// What a method's loss computation returns: the loss to minimise and the fused logits (for train accuracy). The trainer

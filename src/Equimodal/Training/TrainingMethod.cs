@@ -1,10 +1,8 @@
 using Equimodal.Data;
 using Equimodal.Models;
-using Equimodal.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>
 /// A training strategy, in the style of a Lightning module: the trainer and its step runner own the loop, the

@@ -2,10 +2,9 @@ using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Models;
 using Equimodal.Tasks;
-using Equimodal.Training;
 using static TorchSharp.torch;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>What a method can see when it is set up: the model it trains, its optimizer and the data.</summary>
 /// <param name="Model">The model being trained.</param>

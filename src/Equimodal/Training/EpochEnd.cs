@@ -1,6 +1,6 @@
 using Equimodal.Evaluation;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>End-of-epoch information handed to a method.</summary>
 /// <param name="Epoch">Zero-based epoch that ended.</param>

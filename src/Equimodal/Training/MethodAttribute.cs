@@ -1,7 +1,6 @@
 using Equimodal.Tasks;
-using Equimodal.Training;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>
 /// Registers a <see cref="TrainingMethod"/> under a name, with what it needs: the class needs a constructor taking

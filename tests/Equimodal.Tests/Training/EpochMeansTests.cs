@@ -1,7 +1,8 @@
-using Equimodal.Methods;
+using Equimodal.Training;
+
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Methods;
+namespace Equimodal.Tests.Training;
 
 public class EpochMeansTests
 {

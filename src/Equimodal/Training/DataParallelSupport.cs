@@ -1,4 +1,4 @@
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>Whether a method trains the same model data-parallel (N ranks at batch B) as in one process at batch N x B.</summary>
 /// <param name="Exact">True when the result is the same up to float rounding (without BatchNorm, whose batch statistics stay per rank).</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Equimodal.Methods;
+namespace Equimodal.Training;
 
 /// <summary>
 /// Means over one epoch's steps of a method's per-step scalars (e.g. a modulation coefficient per modality), reported by
