@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Equimodal.Data;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Training;
 
 namespace Equimodal.Experiments;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Equimodal.Reporting;
 using Equimodal.Training;
 
 namespace Equimodal.Experiments;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Reporting;
 using Equimodal.Training;

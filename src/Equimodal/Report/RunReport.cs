@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Experiments;
 using Equimodal.Reporting;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Training;
 
 namespace Equimodal.Selection;

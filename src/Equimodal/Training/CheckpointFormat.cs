@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Equimodal.Reporting;
+using Equimodal.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

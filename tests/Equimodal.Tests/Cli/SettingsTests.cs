@@ -5,7 +5,6 @@ using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Cli;
 using Spectre.Console.Testing;

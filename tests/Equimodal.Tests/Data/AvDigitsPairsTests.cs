@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Experiments;
-using Equimodal.Reporting;
 using Equimodal.Tasks;
 using static TorchSharp.torch;
 

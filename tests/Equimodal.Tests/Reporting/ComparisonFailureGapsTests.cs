@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Reporting;
 using Equimodal.Report;

@@ -4,7 +4,6 @@ using Equimodal.Data;
 using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
 using Equimodal.Training;

@@ -1,34 +1,12 @@
 using Equimodal.Data;
+using Equimodal.Evaluation;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Equimodal.Evaluation;
-
-/// <summary>Settings of a linear probe.</summary>
-public sealed record LinearProbeOptions
-{
-    /// <summary>Passes over the training features.</summary>
-    public int Epochs { get; init; } = 50;
-
-    /// <summary>AdamW learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Mini-batch size.</summary>
-    public int BatchSize { get; init; } = 64;
-
-    /// <summary>Seed of the probe's initial weights and batch order.</summary>
-    public int Seed { get; init; }
-}
-
-/// <summary>One probe's result: accuracy on validation at the selected epoch, and on test with those weights.</summary>
-/// <param name="Features"><see cref="LinearProbe.AllFeatures"/> for the concatenated features, else the modality name.</param>
-/// <param name="ValidationAccuracy">Best validation accuracy over the epochs.</param>
-/// <param name="TestAccuracy">Test accuracy of the probe selected on validation.</param>
-/// <param name="Epoch">The selected epoch (1-based).</param>
-public sealed record ProbeResult(string Features, double ValidationAccuracy, double TestAccuracy, int Epoch);
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// Linear probing, an evaluation protocol (BalanceBenchmark's `LinearProbe_trainer.py`): a trained model's encoders are
@@ -39,9 +17,6 @@ public sealed record ProbeResult(string Features, double ValidationAccuracy, dou
 /// </summary>
 public static class LinearProbe
 {
-    /// <summary>The <see cref="ProbeResult.Features"/> of the probe on every modality's features concatenated.</summary>
-    public const string AllFeatures = "all";
-
     /// <summary>Probes of <paramref name="model"/>'s encoders on <paramref name="splits"/> (bound to the model): the concatenation first, then each modality.</summary>
     public static IReadOnlyList<ProbeResult> Run(MultimodalClassifier model, DatasetSplits splits, int batchSize, Device device, LinearProbeOptions? options = null)
     {
@@ -55,7 +30,7 @@ public static class LinearProbe
         {
             var results = new List<ProbeResult>();
             using (Tensor trainAll = cat(train, 1), validationAll = cat(validation, 1), testAll = cat(test, 1))
-                results.Add(Fit(AllFeatures, trainAll, trainLabels, validationAll, validationLabels, testAll, testLabels, model.Classes, options));
+                results.Add(Fit(ProbeResult.AllFeatures, trainAll, trainLabels, validationAll, validationLabels, testAll, testLabels, model.Classes, options));
             for (int m = 0; m < train.Length; m++)
                 results.Add(Fit(model.ModalityNames[m], train[m], trainLabels, validation[m], validationLabels, test[m], testLabels, model.Classes, options));
             return results;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Equimodal.Reporting;
+namespace Equimodal.Data;
 
 /// <summary>
 /// The JSON settings of every file Equimodal writes: camelCase, indented, and an undefined number (NaN, e.g. the AUC

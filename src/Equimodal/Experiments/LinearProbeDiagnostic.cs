@@ -1,4 +1,6 @@
-namespace Equimodal.Evaluation;
+using Equimodal.Evaluation;
+
+namespace Equimodal.Experiments;
 
 /// <summary>
 /// Linear probes of a trained model's frozen encoders (<see cref="LinearProbe"/>: fitted on the training split, selected

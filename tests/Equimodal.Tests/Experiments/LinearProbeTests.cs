@@ -1,5 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Methods;
 using Equimodal.Tests.Cli;
@@ -7,7 +8,7 @@ using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Equimodal.Tests.Evaluation;
+namespace Equimodal.Tests.Experiments;
 
 public class LinearProbeTests
 {
