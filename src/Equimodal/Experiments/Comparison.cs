@@ -8,13 +8,6 @@ using TorchSharp;
 
 namespace Equimodal.Experiments;
 
-/// <summary>One planned training of a comparison.</summary>
-/// <param name="Method">Row name: the method, or a variant's name (its method is <c>Config.Method</c>).</param>
-/// <param name="Seed">Training seed.</param>
-/// <param name="Config">The run's full configuration.</param>
-/// <param name="Folder">The run folder (DIR/runs/{method}-seed{seed}).</param>
-public sealed record ComparisonRun(string Method, int Seed, RunConfig Config, string Folder);
-
 /// <summary>
 /// What `equimodal compare` does: trains every method with every seed into DIR/runs/{method}-seed{seed} (a run whose
 /// results.json exists is read back instead of retrained, and an interrupted run continues from its newest checkpoint,

@@ -1,4 +1,3 @@
-using Equimodal.Training;
 
 namespace Equimodal.Experiments;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Equimodal.Training;
 
 namespace Equimodal.Experiments;
 

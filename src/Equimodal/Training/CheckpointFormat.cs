@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Equimodal.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Training;
