@@ -102,14 +102,12 @@ public static class Experiment
         CheckpointStore? checkpoints = folder?.Checkpoints(config.Training.KeepCheckpoints);
         if (collective.Rank != 0) folder = null;
         TensorBoardObserver? tensorBoard = folder is not null && config.TensorBoard ? new TensorBoardObserver(folder.Path) : null;
-        var trainer = new Trainer(config.Training, config.Model, new CompositeObserver(observer, tensorBoard), collective);
+        // The folder's metrics.jsonl first: an observer of the caller may read it at the end of an epoch.
+        var trainer = new Trainer(config.Training, config.Model, new CompositeObserver(folder is null ? null : new RunFolderLog(folder), observer, tensorBoard), collective);
         if (folder is not null)
         {
             if (resume) folder.RewriteMetrics(Array.Empty<EpochRecord>());
             tensorBoard?.Restart(Array.Empty<EpochRecord>());
-            trainer.EpochCompleted += (_, record) => folder.AppendEpoch(record);
-            trainer.Resumed += folder.RewriteMetrics;
-            if (tensorBoard is not null) trainer.Resumed += tensorBoard.Restart;
         }
         try
         {
