@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Runtime;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;

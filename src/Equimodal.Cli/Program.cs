@@ -1,6 +1,6 @@
 try
 {
-    Equimodal.Training.NativeRuntime.Prepare();
+    Equimodal.Runtime.NativeRuntime.Prepare();
 }
 catch (ArgumentException invalidSetting)
 {

@@ -19,7 +19,7 @@ internal static partial class TestSetup
         Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "1");
         if (!OperatingSystem.IsWindows()) _ = setenv("OMP_NUM_THREADS", "1", 1);
         // As the CLI does first thing: before any convolution runs.
-        Equimodal.Training.NativeRuntime.Prepare();
+        Equimodal.Runtime.NativeRuntime.Prepare();
         torch.set_num_threads(1);
     }
 

@@ -1,6 +1,6 @@
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 
 namespace Equimodal.Tests;
 

@@ -3,9 +3,9 @@ using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Evaluation;
-using Equimodal.Methods;
+using Equimodal.Experiments;
+using Equimodal.Report;
 using Equimodal.Reporting;
-using Equimodal.Reporting.Report;
 using Equimodal.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -122,6 +122,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             observer => comparison.Train(run, plans[i], splits, observer))).ToArray();
         IReadOnlyList<TrainingResult> results = TrainingDisplay.Run(jobs);
         ComparisonResults report = comparison.Report(results, splits);
+        ComparisonReport.Write(comparison.OutputFolder);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
         AnsiConsole.MarkupLine($"Results, table and plots: [blue]{Markup.Escape(comparison.OutputFolder)}[/]; the page to read and share: [blue]{Markup.Escape(Path.Combine(comparison.OutputFolder, Html.ReportFile))}[/]");
         return 0;
@@ -153,6 +154,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         IReadOnlyList<ComparisonRun> missing = comparison.Missing();
         foreach (ComparisonRun run in missing) AnsiConsole.MarkupLine($"[yellow]missing:[/] row {comparison.Runs.ToList().IndexOf(run)} {Markup.Escape(run.Method)} seed {run.Seed} (train it with --index {comparison.Runs.ToList().IndexOf(run)})");
         ComparisonResults report = comparison.Aggregate(splits);
+        ComparisonReport.Write(comparison.OutputFolder);
         AnsiConsole.Console.Profile.Out.Writer.Write(ComparisonColumn.Markdown(report));
         AnsiConsole.MarkupLine($"Results over {comparison.Runs.Count - missing.Count} of {comparison.Runs.Count} runs{(missing.Count > 0 ? $" ({missing.Count} missing, listed above)" : "")}: [blue]{Markup.Escape(comparison.OutputFolder)}[/]");
         return 0;

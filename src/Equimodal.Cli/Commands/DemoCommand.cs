@@ -3,6 +3,7 @@ using Equimodal.Cli.Display;
 using Equimodal.Attribution;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Training;
@@ -127,6 +128,6 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         var folder = new RunFolder(run);
         using MultimodalClassifier model = folder.LoadModel();
-        return ShapleyValues.OfAccuracy(model, RunPlan.Recorded(folder.ReadConfig(), splits.Modalities, run).Bind(splits).Test, batchSize);
+        return ShapleyValues.OfAccuracy(model, folder.ReadConfig().Plan(splits.Modalities, run).Bind(splits).Test, batchSize);
     }
 }

@@ -5,6 +5,7 @@ using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Equimodal.Tasks;
@@ -94,14 +95,14 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(result.ModalityAccuracy, references);
         if (settings.Json)
         {
-            JsonNode json = JsonSerializer.SerializeToNode(result, Reporting.Json.Indented)!;
+            JsonNode json = JsonSerializer.SerializeToNode(result, Equimodal.Data.Json.Indented)!;
             if (references.Count > 0)
             {
                 json["referenceAccuracy"] = JsonSerializer.SerializeToNode(references);
                 json["failureGap"] = JsonSerializer.SerializeToNode(gaps);
                 json["runFailureGap"] = FailureGap.Of(gaps);
             }
-            AnsiConsole.Console.Profile.Out.Writer.WriteLine(json.ToJsonString(Reporting.Json.Indented));
+            AnsiConsole.Console.Profile.Out.Writer.WriteLine(json.ToJsonString(Equimodal.Data.Json.Indented));
             return 0;
         }
         ResultTable table = result.TaskMetrics.Count > 0 ? TaskTable(result) : ClassificationTable(result);
@@ -164,13 +165,13 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     // The data folder may have moved between the runs; every other setting must be the same.
     private static bool SameData(DatasetRequest a, DatasetRequest b) =>
-        JsonSerializer.Serialize(a with { Path = null }, Reporting.Json.Indented) == JsonSerializer.Serialize(b with { Path = null }, Reporting.Json.Indented);
+        JsonSerializer.Serialize(a with { Path = null }, Equimodal.Data.Json.Indented) == JsonSerializer.Serialize(b with { Path = null }, Equimodal.Data.Json.Indented);
 
     private static int WriteProbes(IReadOnlyList<ProbeResult> probes, RunConfig config, DatasetRequest request, bool json)
     {
         if (json)
         {
-            AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(probes, Reporting.Json.Indented));
+            AnsiConsole.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(probes, Equimodal.Data.Json.Indented));
             return 0;
         }
         var table = new ResultTable(new[] { "probe features", "validation acc (%)", "test acc (%)", "epoch" });

@@ -4,6 +4,7 @@ using Equimodal.Attribution;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Models;
 using Equimodal.Reporting;
 using Spectre.Console;

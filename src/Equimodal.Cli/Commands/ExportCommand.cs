@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Equimodal.Cli.Settings;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,4 +1,4 @@
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Spectre.Console;
 
 namespace Equimodal.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Equimodal.Cli.Settings;
-using Equimodal.Reporting.Report;
+using Equimodal.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,5 @@
 using Equimodal.Data;
-using Equimodal.Reporting;
-using Equimodal.Training;
+using Equimodal.Experiments;
 
 namespace Equimodal.Cli.Commands;
 
@@ -10,7 +9,7 @@ namespace Equimodal.Cli.Commands;
 /// <param name="Request">The dataset request (with the data folder override applied).</param>
 /// <param name="Splits">
 /// The loaded dataset, its labels in the model's class order (matched by name) and its batches holding the inputs the
-/// model reads, in model order (the run's recorded plan, <see cref="RunPlan.Recorded"/>).
+/// model reads, in model order (the run's recorded plan, <see cref="RunConfig.Plan"/>).
 /// </param>
 internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetRequest Request, DatasetSplits Splits)
 {
@@ -21,6 +20,6 @@ internal sealed record SavedRun(RunFolder Folder, RunConfig Config, DatasetReque
         RunConfig config = folder.ReadConfig();
         DatasetRequest request = dataOverride is null ? config.Dataset : config.Dataset with { Path = dataOverride };
         DatasetSplits splits = ClassMapping.ToModelClasses(DatasetCatalog.Load(request, folder.ReadPreprocessing()), config.ClassNames, $"the model of {folder.Path}");
-        return new SavedRun(folder, config, request, RunPlan.Recorded(config, splits.Modalities, path).Bind(splits));
+        return new SavedRun(folder, config, request, config.Plan(splits.Modalities, path).Bind(splits));
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Equimodal.Cli.Display;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Reporting;
 using Equimodal.Selection;

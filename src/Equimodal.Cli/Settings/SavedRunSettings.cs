@@ -1,7 +1,5 @@
 using System.ComponentModel;
-using Equimodal.Cli.Commands;
-using Equimodal.Reporting;
-using Equimodal.Training;
+using Equimodal.Experiments;
 using Spectre.Console.Cli;
 
 namespace Equimodal.Cli.Settings;
@@ -26,31 +24,3 @@ public class SavedRunSettings : CheckedSettings
     public RunFolder Folder() => new(Run);
 }
 
-/// <summary>Settings of the commands that run a saved model (evaluate, explain, predict): the run and the device.</summary>
-public class SavedModelSettings : SavedRunSettings
-{
-    /// <summary>Device.</summary>
-    [CommandOption("--device <NAME>")]
-    [Description("auto, cpu or cuda.")]
-    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.Device))]
-    public string Device { get; init; } = "";
-
-    /// <inheritdoc />
-    protected override void Check()
-    {
-        base.Check();
-        DeviceSelector.Validate(Device);
-    }
-}
-
-/// <summary>Settings of the commands that run a saved model on its dataset (evaluate, explain): the data folder may be moved.</summary>
-public class SavedRunDataSettings : SavedModelSettings
-{
-    /// <summary>Data folder override.</summary>
-    [CommandOption("--data <PATH>")]
-    [Description("Read the dataset from this folder instead of the one in config.json.")]
-    public string? Data { get; init; }
-
-    /// <summary>Opens the run and loads its dataset.</summary>
-    internal SavedRun Open() => SavedRun.Open(Run, Data);
-}

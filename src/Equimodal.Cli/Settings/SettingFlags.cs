@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 
 namespace Equimodal.Cli.Settings;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using Equimodal.Experiments;
 using Equimodal.Methods;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using Spectre.Console.Cli;
 

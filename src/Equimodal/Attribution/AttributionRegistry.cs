@@ -1,24 +1,5 @@
-using Equimodal.Models;
 
 namespace Equimodal.Attribution;
-
-/// <summary>An option of the attribution methods that a command exposes; each method accepts some of them.</summary>
-public enum AttributionSetting
-{
-    /// <summary>Integrated Gradients' evaluation points on the path (<see cref="AttributionOptions.Steps"/>).</summary>
-    Steps,
-
-    /// <summary>KernelSHAP's and LIME's perturbed inputs per sample (<see cref="AttributionOptions.PerturbationSamples"/>).</summary>
-    Coalitions,
-}
-
-/// <summary>One attribution method by name.</summary>
-/// <param name="Name">Name on the command line (explain --attribution, attr-reg's attribution option).</param>
-/// <param name="Summary">One line for help and messages.</param>
-/// <param name="Settings">The options it reads; the others are refused rather than ignored.</param>
-/// <param name="Trainable">True when it gives attributions a training loss can back-propagate through (attr-reg).</param>
-/// <param name="Create">Makes the method for a model.</param>
-public sealed record AttributionEntry(string Name, string Summary, IReadOnlyList<AttributionSetting> Settings, bool Trainable, Func<MultimodalClassifier, AttributionMethod> Create);
 
 /// <summary>
 /// Every attribution method, in one place: what `explain --attribution` and attr-reg's attribution option choose from,

@@ -1,8 +1,8 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using Equimodal.Tasks;
+using Equimodal.Training;
 
 namespace Equimodal.Methods;
 

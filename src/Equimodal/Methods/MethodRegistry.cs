@@ -1,6 +1,4 @@
 using System.Reflection;
-using Equimodal.Data;
-using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Methods;
@@ -11,20 +9,14 @@ namespace Equimodal.Methods;
 /// </summary>
 public static class MethodRegistry
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, (Type Type, MethodAttribute Registration)>> Registered = new(() =>
-        typeof(MethodRegistry).Assembly.GetTypes()
-            .Where(t => typeof(TrainingMethod).IsAssignableFrom(t) && !t.IsAbstract)
-            .SelectMany(t => t.GetCustomAttributes<MethodAttribute>().Select(a => (t, a)))
-            .ToDictionary(x => x.a.Name, x => (x.t, x.a), StringComparer.Ordinal));
-
     /// <summary>Every registered method, by name (the unimodal "NAME-only" pattern is not among them).</summary>
-    public static IReadOnlyList<MethodAttribute> Methods => Registered.Value.Values.Select(v => v.Registration).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<MethodAttribute> Methods => MethodRegistrations.All;
 
     /// <summary>Valid names for error messages and --help.</summary>
-    public static string ValidNames => string.Join(", ", Registered.Value.Keys.Order(StringComparer.Ordinal).Append("NAME-only (e.g. audio-only)"));
+    public static string ValidNames => string.Join(", ", MethodRegistrations.ByName.Keys.Order(StringComparer.Ordinal).Append("NAME-only (e.g. audio-only)"));
 
     /// <summary>Whether <paramref name="name"/> is a method name: a registered method or the unimodal "NAME-only" pattern.</summary>
-    public static bool IsKnown(string name) => Registered.Value.ContainsKey(name) || IsUnimodal(name);
+    public static bool IsKnown(string name) => MethodRegistrations.ByName.ContainsKey(name) || IsUnimodal(name);
 
     /// <summary>Throws a clear error when <paramref name="name"/> is not a method name (modalities are checked at training time).</summary>
     public static void Validate(string name)
@@ -80,43 +72,15 @@ public static class MethodRegistry
         return read;
     }
 
-    /// <summary>
-    /// Throws a clear error when <paramref name="method"/> is not defined for <paramref name="modalities"/> or the fusion
-    /// head <paramref name="fusion"/> (the one it will train, after <see cref="TrainingMethod.ConfigureModel"/>).
-    /// </summary>
-    public static void CheckRequirements(TrainingMethod method, IReadOnlyList<string> modalities, string fusion)
-    {
-        MethodAttribute? registration = method.Registration;
-        if (registration is null) return;
-        if (modalities.Count < registration.MinModalities || modalities.Count > registration.MaxModalities)
-            throw new ArgumentException($"Method '{registration.Name}' is defined for {registration.Requirements.Split(';')[0]}; " +
-                $"this model reads {modalities.Count} ({string.Join(", ", modalities)}).");
-        if (registration.Fusions.Length > 0 && !registration.Fusions.Contains(fusion))
-            throw new ArgumentException($"Method '{registration.Name}' needs a fusion head whose logits are the sum of the modalities' own ({string.Join(", ", registration.Fusions)}), not '{fusion}'.");
-    }
-
-    /// <summary>
-    /// Throws a clear error, before anything is trained, when <paramref name="method"/> is not defined for
-    /// <paramref name="task"/>, naming the methods that are. Unimodal models ("NAME-only") train every task.
-    /// </summary>
-    public static void CheckTask(TrainingMethod method, TaskKind task)
-    {
-        MethodAttribute? registration = method.Registration;
-        if (registration is null || registration.Tasks.Contains(task)) return;
-        string supporting = string.Join(", ", Methods.Where(m => m.Tasks.Contains(task)).Select(m => m.Name).Append("NAME-only"));
-        throw new ArgumentException($"Method '{registration.Name}' is defined for {registration.TaskNames}, not the {PredictionTask.NameOf(task)} task "
-            + $"(docs/tasks.md says why). Methods that train {PredictionTask.NameOf(task)}: {supporting}.");
-    }
-
     private static TrainingMethod Create(string name, MethodSettings settings, out MethodSettings read)
     {
         Validate(name);
-        if (IsUnimodal(name) && !Registered.Value.ContainsKey(name))
+        if (IsUnimodal(name) && !MethodRegistrations.ByName.ContainsKey(name))
         {
             read = settings;
             return new UnimodalMethod(name[..^UnimodalMethod.Suffix.Length], settings);
         }
-        var (type, registration) = Registered.Value[name];
+        var (type, registration) = MethodRegistrations.ByName[name];
         read = settings.WithPresets(registration.Presets);
         TrainingMethod method;
         try

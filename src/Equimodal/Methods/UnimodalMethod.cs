@@ -1,4 +1,5 @@
 using Equimodal.Data;
+using Equimodal.Training;
 
 namespace Equimodal.Methods;
 

@@ -51,7 +51,7 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"missing.{m}", $"no {m}", Better.Higher, r => Lookup(r.Diagnostics.AccuracyMissing, m), ResultTable.Percent)));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"corrupted.{m}", $"{m} corrupted", Better.Higher, r => Lookup(r.Diagnostics.AccuracyCorrupted, m), ResultTable.Percent)));
         // Linear probes of the frozen encoders: "probe(all)" on the concatenated features, "probe(m)" on m's alone.
-        columns.Add(new("probe", $"probe({LinearProbe.AllFeatures})", Better.Higher, r => r.Diagnostics.LinearProbes?[0].TestAccuracy, ResultTable.Percent));
+        columns.Add(new("probe", $"probe({ProbeResult.AllFeatures})", Better.Higher, r => r.Diagnostics.LinearProbes?[0].TestAccuracy, ResultTable.Percent));
         columns.AddRange(modalities.Select(m => new ComparisonColumn($"probe.{m}", $"probe({m})", Better.Higher,
             r => r.Diagnostics.LinearProbes?.Skip(1).FirstOrDefault(p => p.Features == m)?.TestAccuracy, ResultTable.Percent)));
         columns.Add(new("secondsPerEpoch", "s/epoch", Better.Lower, r => r.Diagnostics.SecondsPerEpoch, v => Fixed(v, "F2")));

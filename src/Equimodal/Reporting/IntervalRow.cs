@@ -1,3 +1,4 @@
+
 namespace Equimodal.Reporting;
 
 /// <summary>One row of an <see cref="IntervalChart"/>: a method's per-seed values, their mean and the 95 % interval of the mean.</summary>

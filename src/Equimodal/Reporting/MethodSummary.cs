@@ -1,3 +1,4 @@
+
 namespace Equimodal.Reporting;
 
 /// <summary>One method's metrics summarized over its seeds, keyed by <see cref="ComparisonColumn.Key"/>.</summary>

@@ -1,3 +1,4 @@
+
 namespace Equimodal.Reporting;
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace Equimodal.Reporting;
 /// <summary>The software and machine a run used, recorded in config.json so the run can be repeated.</summary>
 public sealed record ReproducibilityInfo
 {
-    /// <summary>This build's Equimodal version: the informational version, with the commit when the build knew it (recorded as <see cref="RunConfig.EquimodalVersion"/>).</summary>
+    /// <summary>This build's Equimodal version: the informational version, with the commit when the build knew it (recorded as config.json's <c>equimodalVersion</c>).</summary>
     public static string CurrentVersion { get; } =
         typeof(ReproducibilityInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(ReproducibilityInfo).Assembly.GetName().Version?.ToString() ?? "unknown";

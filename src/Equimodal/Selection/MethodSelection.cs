@@ -2,43 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Evaluation;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Training;
 
 namespace Equimodal.Selection;
-
-/// <summary>Settings of a selection beyond the candidates and the training flags.</summary>
-public sealed record SelectionSettings
-{
-    /// <summary>Training budget in full runs (one full run: --epochs epochs of one row); the schedule's first rung is as long as it allows.</summary>
-    public double BudgetRuns { get; init; } = 6;
-
-    /// <summary>Reduction factor: each rung keeps the best 1/eta of the previous one.</summary>
-    public int Eta { get; init; } = 2;
-
-    /// <summary>Largest validation failure gap (fraction) of a candidate ranked by accuracy ahead of the others.</summary>
-    public double MaxFailureGap { get; init; } = SelectionRule.DefaultMaxFailureGap;
-
-    /// <summary>The task's main metric, which validation ranks by and the failure gap is measured in: "accuracy", "mAP" or "CCC".</summary>
-    public string MainMetric { get; init; } = "accuracy";
-
-    /// <summary>How the candidates were chosen when that is not plain from the list, e.g. the default methods left out for the task; null: nothing to say.</summary>
-    public string? CandidateNote { get; init; }
-}
-
-/// <summary>One unit of work: train <paramref name="Run"/> to epoch <paramref name="PauseAfterEpoch"/> of its schedule, or to its end and evaluate on test (null).</summary>
-/// <param name="Stage">"rung K" or "final".</param>
-/// <param name="Run">The row: its name, configuration (the full schedule) and folder.</param>
-/// <param name="PauseAfterEpoch">Epoch to pause after; null finishes the run.</param>
-public sealed record SelectionJob(string Stage, ComparisonRun Run, int? PauseAfterEpoch);
-
-/// <summary>Where a selection stands: the stage to work on, its jobs (in a stable order, done or not) and what was decided.</summary>
-/// <param name="Name">"rung K", "final" or "complete".</param>
-/// <param name="Jobs">Every job of the stage; <see cref="MethodSelection.IsDone"/> tells the finished ones.</param>
-/// <param name="Decided">Rungs decided so far.</param>
-/// <param name="Winner">The selected candidate, once the last rung is decided.</param>
-/// <param name="Reason">Why, in plain words.</param>
-public sealed record SelectionStage(string Name, IReadOnlyList<SelectionJob> Jobs, IReadOnlyList<RungRecord> Decided, string? Winner, string? Reason);
 
 /// <summary>
 /// What `equimodal select` does: a budgeted choice of a training method and its options on the validation split.

@@ -1,3 +1,4 @@
+
 namespace Equimodal.Selection;
 
 /// <summary>A trained row: its name, what it trains, its folder and its validation accuracy after every epoch trained.</summary>

@@ -42,7 +42,7 @@ public sealed class Checkpoint : IDisposable
     /// <summary>State of torch's default random generator.</summary>
     public Tensor RandomState { get; }
 
-    /// <summary>The method's own tensors (see <see cref="Methods.TrainingMethod.SaveState"/>).</summary>
+    /// <summary>The method's own tensors (see <see cref="TrainingMethod.SaveState"/>).</summary>
     public Dictionary<string, Tensor> MethodState { get; }
 
     /// <summary>

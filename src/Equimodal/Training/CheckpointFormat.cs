@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Equimodal.Reporting;
-using TorchSharp;
+using Equimodal.Data;
 using static TorchSharp.torch;
 
 namespace Equimodal.Training;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Equimodal.Runtime;
 
 namespace Equimodal.Training;
 

@@ -24,6 +24,12 @@ public sealed class CompositeObserver : ITrainingObserver
     }
 
     /// <inheritdoc />
+    public void OnResumed(IReadOnlyList<EpochRecord> finished)
+    {
+        foreach (ITrainingObserver observer in _observers) observer.OnResumed(finished);
+    }
+
+    /// <inheritdoc />
     public void OnWarning(string message)
     {
         foreach (ITrainingObserver observer in _observers) observer.OnWarning(message);

@@ -1,3 +1,4 @@
+using Equimodal.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

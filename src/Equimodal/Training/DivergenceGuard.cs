@@ -1,4 +1,3 @@
-using Equimodal.Methods;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

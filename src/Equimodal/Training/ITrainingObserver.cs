@@ -1,6 +1,6 @@
 namespace Equimodal.Training;
 
-/// <summary>Receives progress while a model trains (a console display, a log, a test).</summary>
+/// <summary>Receives progress while a model trains (a console display, a run folder's log, TensorBoard, a test): the trainer's one reporting channel.</summary>
 public interface ITrainingObserver
 {
     /// <summary>Called after every optimisation step.</summary>
@@ -8,6 +8,14 @@ public interface ITrainingObserver
 
     /// <summary>Called after validation at the end of every epoch.</summary>
     void OnEpochEnd(EpochRecord record, int epochs);
+
+    /// <summary>
+    /// Called when a run resumes from a checkpoint, with the epochs it had finished (a log rewrites itself from them),
+    /// before the next epoch starts. Default: ignored.
+    /// </summary>
+    void OnResumed(IReadOnlyList<EpochRecord> finished)
+    {
+    }
 
     /// <summary>Called for problems that do not stop the run (e.g. a corrupt checkpoint skipped on resume). Default: ignored.</summary>
     void OnWarning(string message)

@@ -2,13 +2,6 @@ using System.Globalization;
 
 namespace Equimodal.Training;
 
-/// <summary>One option a method reads: its key, default, valid values and meaning (listed by `equimodal methods`).</summary>
-/// <param name="Key">Key of --method-option KEY=VALUE.</param>
-/// <param name="Default">Value used when the option is not given.</param>
-/// <param name="Valid">Valid values, e.g. "[0, 1]" or "on|off".</param>
-/// <param name="Description">What the option does.</param>
-public sealed record MethodOption(string Key, string Default, string Valid, string Description);
-
 /// <summary>
 /// Method-specific options as key=value pairs (from --method-option or a config file). Each method reads its keys with
 /// a default, a valid range and a description; a registration's presets (a variant such as "ogm" of "ogm-ge") replace
@@ -90,7 +83,7 @@ public sealed class MethodSettings
 
     /// <summary>
     /// Declares that option <paramref name="key"/> was called <paramref name="formerKey"/>: given under the former name it
-    /// is refused with the new one; a saved run's record reads it under the new name (<see cref="Reporting.RunFolderMigrations"/>).
+    /// is refused with the new one; a saved run's record reads it under the new name (<c>RunFolderMigrations</c>).
     /// </summary>
     public void FormerName(string formerKey, string key)
     {

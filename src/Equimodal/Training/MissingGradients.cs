@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Equimodal.Training;
 
-/// <summary>The step runner's zero gradient for parameters a step left without one (see <see cref="Methods.TrainingMethod.FillsMissingGradients"/>).</summary>
+/// <summary>The step runner's zero gradient for parameters a step left without one (see <see cref="TrainingMethod.FillsMissingGradients"/>).</summary>
 internal static class MissingGradients
 {
     /// <summary>Sets a zero gradient on each of <paramref name="parameters"/> that has none.</summary>

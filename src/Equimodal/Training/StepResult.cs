@@ -1,4 +1,3 @@
-using Equimodal.Methods;
 
 namespace Equimodal.Training;
 

@@ -1,6 +1,4 @@
 using Equimodal.Distributed;
-using Equimodal.Methods;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

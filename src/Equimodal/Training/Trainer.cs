@@ -2,11 +2,10 @@ using System.Diagnostics;
 using Equimodal.Data;
 using Equimodal.Distributed;
 using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Models;
+using Equimodal.Runtime;
 using Equimodal.Tasks;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Equimodal.Training;
@@ -41,12 +40,6 @@ public sealed class Trainer
 
     /// <summary>The model of the last <c>Fit</c>, holding the selected (best-validation) weights.</summary>
     public MultimodalClassifier? Model { get; private set; }
-
-    /// <summary>Called after every epoch with the model and its record (run folders save weights here).</summary>
-    public event Action<MultimodalClassifier, EpochRecord>? EpochCompleted;
-
-    /// <summary>Raised when a run resumes, with the epochs already finished (run folders rewrite metrics.jsonl from them).</summary>
-    public event Action<IReadOnlyList<EpochRecord>>? Resumed;
 
     /// <summary>
     /// Trains <paramref name="method"/> on <paramref name="splits"/> as its plan on them (<see cref="RunPlan.Of"/>) says, and
@@ -111,7 +104,7 @@ public sealed class Trainer
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
             }
             history.AddRange(progress.History);
-            Resumed?.Invoke(history);
+            _observer?.OnResumed(history);
         }
         // Every rank starts from rank 0's weights (fresh or restored), whatever its own initialisation or files gave it.
         _collective.Broadcast(model.state_dict().Values);
@@ -176,7 +169,6 @@ public sealed class Trainer
                 bestState = Clone(model.state_dict());
             }
             progress = progress with { Epoch = epoch + 1, StepInEpoch = 0, TrainSeconds = progress.TrainSeconds + epochSeconds, History = history.ToArray() };
-            EpochCompleted?.Invoke(model, record);
             if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, optimizer, steps, method, improved);
             _observer?.OnEpochEnd(record, _options.Epochs);
         }

@@ -1,4 +1,4 @@
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 
 namespace Equimodal.Tests.Cli;
 

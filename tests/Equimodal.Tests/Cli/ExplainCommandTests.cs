@@ -1,8 +1,8 @@
 using System.Globalization;
 using Equimodal.Attribution;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Reporting;
-using Equimodal.Training;
 using SkiaSharp;
 
 namespace Equimodal.Tests.Cli;

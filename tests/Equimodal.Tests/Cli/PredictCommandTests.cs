@@ -2,10 +2,9 @@ using System.Text.Json;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Preparation;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Tests.Data;
 using Equimodal.Tests.Docs;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Cli;
 
@@ -24,6 +23,26 @@ public class PredictCommandTests
         string run = TestData.TempFolder();
         Experiment.Run(config, DatasetCatalog.Load(config.Dataset), run);
         return (root, run);
+    }
+
+    [Theory]
+    [InlineData("predict", "--data", "data.csv")]
+    [InlineData("evaluate")]
+    [InlineData("explain")]
+    [InlineData("export", "--out", "model.onnx")]
+    [InlineData("report")]
+    public void A_command_that_reads_a_misspelt_run_folder_fails_naming_it_and_creates_nothing(string command, params string[] rest)
+    {
+        string parent = TestData.TempFolder();
+        string typo = Path.Combine(parent, "runs", "typo");
+        string[] outputs = rest.Select(a => a.Contains('.') ? Path.Combine(parent, a) : a).ToArray();
+
+        var (code, text) = CliRunner.Run(new[] { command, "--run", typo }.Concat(outputs).ToArray());
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("typo", text);
+        Assert.False(Directory.Exists(typo), $"{command} created {typo}");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(typo)), $"{command} created {Path.GetDirectoryName(typo)}");
     }
 
     [Fact]

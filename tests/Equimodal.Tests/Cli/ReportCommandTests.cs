@@ -1,5 +1,5 @@
-using Equimodal.Reporting.Report;
-using Equimodal.Tests.Reporting;
+using Equimodal.Report;
+using Equimodal.Tests.Report;
 
 namespace Equimodal.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Nodes;
-using Equimodal.Training;
+using Equimodal.Runtime;
 
 namespace Equimodal.Tests.Cli;
 

@@ -109,12 +109,12 @@ public class SelectCommandTests
         var (code, output) = CliRunner.Run(new[] { "select", "--data", root, "--out", folder, "--task", "regression", "--methods", "joint,attr-reg,mmpareto",
             "--references", "none", "--budget", "3" }.Concat(TaskRun).ToArray());
         Assert.True(code == 0, output);
-        SelectionReport report = System.Text.Json.JsonSerializer.Deserialize<SelectionReport>(File.ReadAllText(Path.Combine(folder, MethodSelection.JsonFile)), Equimodal.Reporting.Json.Indented)!;
+        SelectionReport report = System.Text.Json.JsonSerializer.Deserialize<SelectionReport>(File.ReadAllText(Path.Combine(folder, MethodSelection.JsonFile)), Equimodal.Data.Json.Indented)!;
         Assert.Equal("CCC", report.MainMetric);
         Assert.Contains("by their best validation CCC so far", report.Criterion);
         // Without references the rule is the best validation CCC of the last rung, read here from the runs' metrics.
         RungRecord last = report.Rungs[^1];
-        double Best(string row) => new Equimodal.Reporting.RunFolder(Path.Combine(folder, report.Candidates.First(c => c.Name == row).RunFolder))
+        double Best(string row) => new Equimodal.Experiments.RunFolder(Path.Combine(folder, report.Candidates.First(c => c.Name == row).RunFolder))
             .ReadEpochs().Take(last.Epochs).Max(r => r.Validation.Accuracy);
         Assert.Equal(last.Ranking.Select(score => score.Name).MaxBy(Best), report.Winner);
         Assert.Equal(Best(report.Winner!), last.Ranking[0].Accuracy);

@@ -4,7 +4,7 @@ using Equimodal.Cli;
 using Equimodal.Cli.Commands;
 using Equimodal.Cli.Settings;
 using Equimodal.Data;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Training;
 using Spectre.Console.Cli;
 using Spectre.Console.Testing;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Tasks;
 using static TorchSharp.torch;
 

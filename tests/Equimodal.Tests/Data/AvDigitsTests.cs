@@ -47,8 +47,8 @@ public class AvDigitsTests
         string root = TinyLayouts.AvDigits(new[] { "ann", "bob" }, indices: 6);
         var degradation = new AvDigitsOptions { AudioSnrDb = 5, ImageBlur = 0.5, ImageOcclusion = 0.25 };
         DatasetSplits degraded = AvDigitsDataset.Load(root, Options, degradation);
-        var folder = new Equimodal.Reporting.RunFolder(TestData.TempFolder());
-        File.WriteAllText(folder.File(Equimodal.Reporting.RunFolder.ConfigFile),
+        var folder = new Equimodal.Experiments.RunFolder(TestData.TempFolder());
+        File.WriteAllText(folder.File(Equimodal.Experiments.RunFolder.ConfigFile),
             """{"dataset":{"name":"avdigits","avDigits":{"audioSnrDb":5,"imageBlur":0,"imageOcclusion":0.25}}}""");
         folder.WritePreprocessing(degraded.Preprocessing);
         DatasetPreprocessing recorded = folder.ReadPreprocessing()!;
@@ -61,7 +61,7 @@ public class AvDigitsTests
         DatasetSplits rebuilt = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), recorded);
         DatasetSplits clean = AvDigitsDataset.Load(root, Options, new AvDigitsOptions());
         // A file written before occlusion and noise were recorded (version 1) takes them from the run's config.json when read.
-        var versionOne = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File(Equimodal.Reporting.RunFolder.PreprocessingFile)))!.AsObject();
+        var versionOne = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File(Equimodal.Experiments.RunFolder.PreprocessingFile)))!.AsObject();
         versionOne.Remove("formatVersion");
         versionOne["version"] = 1;
         foreach (var input in versionOne["inputs"]!.AsArray())
@@ -69,7 +69,7 @@ public class AvDigitsTests
             input!.AsObject().Remove("noiseSnrDb");
             input.AsObject().Remove("occlusion");
         }
-        File.WriteAllText(folder.File(Equimodal.Reporting.RunFolder.PreprocessingFile), versionOne.ToJsonString());
+        File.WriteAllText(folder.File(Equimodal.Experiments.RunFolder.PreprocessingFile), versionOne.ToJsonString());
         DatasetPreprocessing migrated = folder.ReadPreprocessing()!;
         Assert.Equal((5.0, 0.25, 0.5), (migrated.Of("audio")!.NoiseSnrDb!.Value, migrated.Of("visual")!.Occlusion, migrated.Of("visual")!.Blur));
         DatasetSplits older = AvDigitsDataset.Load(root, Options, new AvDigitsOptions(), migrated);

@@ -1,7 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Data.Images;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Docs;
 using SkiaSharp;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
+using Equimodal.Runtime;
 using Equimodal.Tests.Data;
-using Equimodal.Training;
 
 namespace Equimodal.Tests.Distributed;
 

@@ -1,7 +1,7 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 using static TorchSharp.torch;

@@ -1,10 +1,9 @@
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Inference;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
-using Equimodal.Training;
 using SkiaSharp;
 using static TorchSharp.torch;
 

@@ -41,7 +41,7 @@ public class AmcoMethodTests
                 + full.ModalityLogits.Sum(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
             Assert.Equal(expected, output.Loss.item<float>(), 4);
         }
-        var error = Assert.Throws<ArgumentException>(() => MethodRegistry.CheckRequirements(MethodRegistry.Create("amco"), new[] { "a", "v" }, "gated"));
+        var error = Assert.Throws<ArgumentException>(() => RunPlan.CheckRequirements(MethodRegistry.Create("amco"), new[] { "a", "v" }, "gated"));
         Assert.Contains("concat, sum", error.Message);
     }
 }

@@ -46,6 +46,6 @@ public class GreedyMethodTests
         bench.Model.Forward(bench.Batch.Inputs);
         Assert.Equal(2, head.LastGates.Length);
         Assert.Contains("defined for 2 modalities", Assert.Throws<ArgumentException>(() =>
-            MethodRegistry.CheckRequirements(MethodRegistry.Create("greedy"), new[] { "a", "b", "c" }, "mmtm")).Message);
+            RunPlan.CheckRequirements(MethodRegistry.Create("greedy"), new[] { "a", "b", "c" }, "mmtm")).Message);
     }
 }

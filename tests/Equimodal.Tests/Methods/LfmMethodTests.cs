@@ -1,5 +1,6 @@
 using Equimodal.Methods;
 using Equimodal.Evaluation;
+using Equimodal.Training;
 using static TorchSharp.torch;
 
 namespace Equimodal.Tests.Methods;

@@ -58,9 +58,9 @@ public class MethodRegistryTests
         Assert.Equal("2 modalities", MethodRegistry.Methods.Single(m => m.Name == "valuation").Requirements);
         Assert.Equal("1+ modalities; trains the shared fusion head", MethodRegistry.Methods.Single(m => m.Name == "mla").Requirements);
         Assert.Equal("shared", MethodRegistry.Create("mla").ConfigureModel(new Equimodal.Models.ModelOptions()).Fusion);
-        var three = Assert.Throws<ArgumentException>(() => MethodRegistry.CheckRequirements(MethodRegistry.Create("valuation"), new[] { "a", "b", "c" }, "concat"));
+        var three = Assert.Throws<ArgumentException>(() => RunPlan.CheckRequirements(MethodRegistry.Create("valuation"), new[] { "a", "b", "c" }, "concat"));
         Assert.Contains("'valuation' is defined for 2 modalities", three.Message);
-        MethodRegistry.CheckRequirements(MethodRegistry.Create("joint"), new[] { "a", "b", "c" }, "gated");
+        RunPlan.CheckRequirements(MethodRegistry.Create("joint"), new[] { "a", "b", "c" }, "gated");
     }
 
     [Fact]

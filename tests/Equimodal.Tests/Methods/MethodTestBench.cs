@@ -1,5 +1,4 @@
 using Equimodal.Data;
-using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Training;
 using TorchSharp;
@@ -19,7 +18,7 @@ public sealed class MethodTestBench : IDisposable
         torch.manual_seed(seed);
         DatasetSplits splits = TestData.Small;
         ModelOptions modelOptions = method.ConfigureModel(TestData.TinyModel);
-        MethodRegistry.CheckRequirements(method, splits.Modalities.Select(m => m.Name).ToArray(), modelOptions.Fusion);
+        RunPlan.CheckRequirements(method, splits.Modalities.Select(m => m.Name).ToArray(), modelOptions.Fusion);
         Model = ModelFactory.Create(splits.Modalities, splits.ClassNames.Count, modelOptions);
         Model.train();
         Optimizer = optim.AdamW(Model.parameters());

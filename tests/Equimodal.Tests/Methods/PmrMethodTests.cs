@@ -34,6 +34,6 @@ public class PmrMethodTests
             + 0.6 * nn.functional.cross_entropy(sims[slower], bench.Batch.Labels).item<float>();
         Assert.Equal(expected, output.Loss.item<float>(), 4);
         Assert.Contains("defined for 2 modalities", Assert.Throws<ArgumentException>(() =>
-            MethodRegistry.CheckRequirements(MethodRegistry.Create("pmr"), new[] { "a", "b", "c" }, "concat")).Message);
+            RunPlan.CheckRequirements(MethodRegistry.Create("pmr"), new[] { "a", "b", "c" }, "concat")).Message);
     }
 }

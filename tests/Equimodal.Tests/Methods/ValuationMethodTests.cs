@@ -1,7 +1,6 @@
 using Equimodal.Data;
 using Equimodal.Methods;
 using Equimodal.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Equimodal.Tests.Methods;
@@ -48,10 +47,10 @@ public class ValuationMethodTests
     public void More_than_two_modalities_fail_with_a_clear_message()
     {
         var specs = new[] { "audio", "visual", "text" }.Select(n => new ModalitySpec(n, ModalityKind.Vector, new long[] { 4 })).ToArray();
-        var error = Assert.Throws<ArgumentException>(() => MethodRegistry.CheckRequirements(Create(), specs.Select(s => s.Name).ToArray(), "concat"));
+        var error = Assert.Throws<ArgumentException>(() => RunPlan.CheckRequirements(Create(), specs.Select(s => s.Name).ToArray(), "concat"));
         Assert.Contains("defined for 2 modalities", error.Message);
         Assert.Contains("3 (audio, visual, text)", error.Message);
-        MethodRegistry.CheckRequirements(Create(), new[] { "audio", "visual" }, "concat");
+        RunPlan.CheckRequirements(Create(), new[] { "audio", "visual" }, "concat");
         Assert.Equal(5, Create().Warmup);
         Assert.Contains("warmup", Assert.Throws<ArgumentException>(() => Create("warmup=0")).Message);
     }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 
 namespace Equimodal.Tests.Models;

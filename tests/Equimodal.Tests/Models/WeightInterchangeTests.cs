@@ -100,7 +100,7 @@ public class WeightInterchangeTests
         string file = Path.Combine(folder, fileName);
         (code, output) = Equimodal.Tests.Cli.CliRunner.Run("export", "--run", folder, "--format", format, "--out", file);
         Assert.True(code == 0, output);
-        using var model = new Equimodal.Reporting.RunFolder(folder).LoadModel();
+        using var model = new Equimodal.Experiments.RunFolder(folder).LoadModel();
         var exported = WeightInterchange.ReadStateDict(file);
         Assert.Equal(model.state_dict().Keys.Order(), exported.Keys.Order());
         foreach (var (name, tensor) in model.state_dict()) Assert.True(tensor.eq(exported[name]).all().item<bool>(), name);

@@ -1,5 +1,5 @@
 using Equimodal.Native;
-using Equimodal.Training;
+using Equimodal.Runtime;
 
 namespace Equimodal.Tests.Native;
 

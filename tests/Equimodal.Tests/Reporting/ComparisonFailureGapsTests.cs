@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Equimodal.Data;
 using Equimodal.Evaluation;
 using Equimodal.Reporting;
-using Equimodal.Reporting.Report;
+using Equimodal.Report;
 
 namespace Equimodal.Tests.Reporting;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Reporting.TensorBoard;
 using Equimodal.Tests.Data;
 using Equimodal.Tests.Training;

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Equimodal.Data;
 using Equimodal.Evaluation;
-using Equimodal.Reporting;
+using Equimodal.Experiments;
 using Equimodal.Selection;
-using Equimodal.Tests.Data;
+using Equimodal.Tests.Experiments;
 using Equimodal.Tests.Training;
 using Equimodal.Training;
 using static Equimodal.Tests.Selection.SelectionRuleTests;

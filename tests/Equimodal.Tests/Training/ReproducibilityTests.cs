@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Equimodal.Experiments;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 

@@ -65,6 +65,34 @@ public class ResumeTests
         Assert.Equal(3, resumed.Result.History.Count);
     }
 
+    private sealed class Recorder : ITrainingObserver
+    {
+        public List<string> Calls { get; } = new();
+
+        public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
+        {
+        }
+
+        public void OnEpochEnd(EpochRecord record, int epochs) => Calls.Add($"end {record.Epoch}");
+
+        public void OnResumed(IReadOnlyList<EpochRecord> finished) => Calls.Add($"resumed after {string.Join(",", finished.Select(r => r.Epoch))}");
+    }
+
+    [Fact]
+    public void The_observer_hears_of_a_resume_with_the_epochs_the_checkpoint_finished()
+    {
+        // 13 steps per epoch, checkpoints every 5 steps: stopped after step 17, resumed from step 15 in epoch 2.
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5 };
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(17)));
+        var recorder = new Recorder();
+        Train(options, store, resume: true, recorder);
+        Assert.Equal(new[] { "resumed after 1", "end 2", "end 3" }, recorder.Calls);
+        var fresh = new Recorder();
+        Train(options with { Epochs = 1 }, store: null, resume: false, fresh);
+        Assert.Equal(new[] { "end 1" }, fresh.Calls);
+    }
+
     [Fact]
     public void A_run_on_augmented_file_data_resumes_mid_epoch_bit_identical()
     {

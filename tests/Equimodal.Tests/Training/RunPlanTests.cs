@@ -1,8 +1,8 @@
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Tasks;
 using Equimodal.Training;
@@ -48,14 +48,14 @@ public class RunPlanTests
     public void A_recorded_plan_finds_the_run_modalities_by_name_in_data_that_lists_them_in_another_order()
     {
         var config = new RunConfig { Modalities = new[] { TestData.Small.Modalities[1] }, Model = TestData.TinyModel with { Fusion = "shared" } };
-        RunPlan plan = RunPlan.Recorded(config, TestData.Small.Modalities, "runs/x");
+        RunPlan plan = config.Plan(TestData.Small.Modalities, "runs/x");
         Assert.Same(TestData.Small.Modalities[1], Assert.Single(plan.Modalities));
         Assert.Equal("shared", plan.Model.Fusion);
         Assert.Equal(new[] { "visual" }, plan.Bind(TestData.Small).Test.Modalities.Select(m => m.Name));
-        var missing = Assert.Throws<ArgumentException>(() => RunPlan.Recorded(config with { Modalities = new[] { new ModalitySpec("depth", ModalityKind.Vector, new long[] { 1 }) } },
-            TestData.Small.Modalities, "runs/x"));
+        var missing = Assert.Throws<ArgumentException>(() => (config with { Modalities = new[] { new ModalitySpec("depth", ModalityKind.Vector, new long[] { 1 }) } })
+            .Plan(TestData.Small.Modalities, "runs/x"));
         Assert.Equal("The model of runs/x needs modality 'depth', which is not among audio, visual.", missing.Message);
-        Assert.Throws<InvalidDataException>(() => RunPlan.Recorded(new RunConfig(), TestData.Small.Modalities, "runs/x"));
+        Assert.Throws<InvalidDataException>(() => new RunConfig().Plan(TestData.Small.Modalities, "runs/x"));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class RunPlanTests
         TrainingResult result = Experiment.Run(config, splits, run);
         DatasetSplits reordered = ModalityBinding.Bind(splits, new[] { "b", "a" }, "test");
         using MultimodalClassifier model = new RunFolder(run).LoadModel();
-        DatasetSplits bound = RunPlan.Recorded(new RunFolder(run).ReadConfig(), reordered.Modalities, run).Bind(reordered);
+        DatasetSplits bound = new RunFolder(run).ReadConfig().Plan(reordered.Modalities, run).Bind(reordered);
         EvaluationResult again = Evaluator.Evaluate(model, bound.Test, 16, CPU);
         Assert.Equal(result.Test.Loss, again.Loss);
         Assert.Equal(result.Test.Accuracy, again.Accuracy);

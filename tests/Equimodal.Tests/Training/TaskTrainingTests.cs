@@ -1,6 +1,7 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Models;
 using Equimodal.Tasks;
@@ -34,7 +35,7 @@ public class TaskTrainingTests
     [MemberData(nameof(DeclaredMethods))]
     public void A_declared_method_paused_after_an_epoch_resumes_to_the_uninterrupted_result(string name, TaskKind task)
     {
-        var config = new Equimodal.Reporting.RunConfig
+        var config = new Equimodal.Experiments.RunConfig
         {
             Method = name,
             Model = VectorModel,

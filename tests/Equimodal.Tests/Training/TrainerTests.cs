@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Equimodal.Experiments;
 using Equimodal.Methods;
-using Equimodal.Reporting;
 using Equimodal.Training;
 using TorchSharp;
 

@@ -1,3 +1,5 @@
+using Equimodal.Training;
+
 namespace Equimodal.Methods.AttributionRegularization;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace Equimodal.Methods.AttributionRegularization;
 
 /// <summary>target-shares=ratios: fixed shares in the given ratios (target-ratios, one per modality), normalised.</summary>

@@ -1,4 +1,5 @@
 using Equimodal.Models;
+using Equimodal.Training;
 using static Equimodal.Native.HeldScalars;
 using static TorchSharp.torch;
 

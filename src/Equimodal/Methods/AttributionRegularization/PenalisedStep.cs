@@ -1,3 +1,5 @@
+using Equimodal.Training;
+
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods.AttributionRegularization;

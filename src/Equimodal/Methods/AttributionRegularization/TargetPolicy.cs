@@ -1,5 +1,6 @@
 using System.Globalization;
 using Equimodal.Models;
+using Equimodal.Training;
 using static TorchSharp.torch;
 
 namespace Equimodal.Methods.AttributionRegularization;

@@ -47,6 +47,9 @@ public sealed class TensorBoardObserver : ITrainingObserver
     }
 
     /// <inheritdoc />
+    public void OnResumed(IReadOnlyList<EpochRecord> finished) => Restart(finished);
+
+    /// <inheritdoc />
     public void OnStep(int epoch, int epochs, int step, int stepsPerEpoch, double loss)
     {
     }

@@ -1,10 +1,10 @@
 using Equimodal.Attribution;
 using Equimodal.Data;
 using Equimodal.Evaluation;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
-using Equimodal.Reporting;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
 using TorchSharp;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Equimodal.Cli.Commands;
 using Equimodal.Data;
+using Equimodal.Experiments;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
-using Equimodal.Reporting;
 using Equimodal.Tests.Cli;
 using Equimodal.Tests.Data;
 using Equimodal.Training;
@@ -45,7 +45,7 @@ public class AttributionRegularizationOptionsTests
         Assert.Equal(2, code);
         Assert.Contains("ig-steps=4", output);
         // Unprefixed in a grid, the method that renamed it answers rather than "no method has it".
-        var error = Assert.Throws<ArgumentException>(() => new Comparison(Training.ComparisonTests.Tiny with { MethodOptions = new Dictionary<string, string> { ["unimodal"] = "0" } },
+        var error = Assert.Throws<ArgumentException>(() => new Comparison(Tests.Experiments.ComparisonTests.Tiny with { MethodOptions = new Dictionary<string, string> { ["unimodal"] = "0" } },
             new[] { "attr-reg" }, 1, TestData.TempFolder()));
         Assert.Contains("unimodal-weight=0", error.Message);
     }

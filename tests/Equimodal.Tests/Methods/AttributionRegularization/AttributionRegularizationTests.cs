@@ -231,7 +231,7 @@ public class AttributionRegularizationTests
         restored.Method.LoadState(state);
         Assert.Equal(published.Method.Targets, restored.Method.Targets);
         Assert.Contains("defined for 2+ modalities", Assert.Throws<ArgumentException>(() =>
-            MethodRegistry.CheckRequirements(MethodRegistry.Create("attr-reg"), new[] { "a" }, "concat")).Message);
+            RunPlan.CheckRequirements(MethodRegistry.Create("attr-reg"), new[] { "a" }, "concat")).Message);
         Assert.Contains("Valid options", Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg-published", MethodSettings.Parse(new[] { "gamma=1" }))).Message);
     }
 }

@@ -1,7 +1,7 @@
 using Equimodal.Evaluation;
-using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
+using Equimodal.Training;
 using static TorchSharp.torch;
 
 namespace Equimodal.Tests.Methods.AttributionRegularization;
