@@ -10,11 +10,14 @@ namespace Equimodal.Selection;
 /// <summary>Settings of a selection beyond the candidates and the training flags.</summary>
 public sealed record SelectionSettings
 {
-    /// <summary>Training budget in full runs (one full run: --epochs epochs of one row); the schedule's first rung is as long as it allows.</summary>
-    public double BudgetRuns { get; init; } = 6;
+    /// <summary>Training budget in full runs (one full run: --epochs epochs of one row); <see cref="HalvingSchedule.WithinBudget"/> fits the rungs to it.</summary>
+    public double BudgetRuns { get; init; } = 3;
 
-    /// <summary>Reduction factor: each rung keeps the best 1/eta of the previous one.</summary>
+    /// <summary>Smallest reduction factor: each rung keeps at most the best 1/eta of the previous one (a larger one when the budget needs it).</summary>
     public int Eta { get; init; } = 2;
+
+    /// <summary>Epochs the first rung covers before any candidate is cut, when the budget allows (it comes before the number of rungs).</summary>
+    public int GraceEpochs { get; init; } = 2;
 
     /// <summary>Largest validation failure gap (fraction) of a candidate ranked by accuracy ahead of the others.</summary>
     public double MaxFailureGap { get; init; } = SelectionRule.DefaultMaxFailureGap;
@@ -90,7 +93,7 @@ public sealed class MethodSelection
         OutputFolder = grid.OutputFolder;
         Candidates = grid.Runs.Take(candidates.Count).ToArray();
         References = grid.Runs.Skip(candidates.Count).ToArray();
-        Schedule = HalvingSchedule.WithinBudget(candidates.Count, baseConfig.Training.Epochs, Settings.Eta, Settings.BudgetRuns, references.Count);
+        Schedule = HalvingSchedule.WithinBudget(candidates.Count, baseConfig.Training.Epochs, Settings.Eta, Settings.BudgetRuns, references.Count, Settings.GraceEpochs);
         Rule = new SelectionRule(Settings.MaxFailureGap);
         _trains = grid.Runs.ToDictionary(run => run.Method,
             run => string.Join(" ", run.Config.MethodOptions.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}").Prepend(run.Config.Method)));
@@ -233,6 +236,7 @@ public sealed class MethodSelection
             Status = stage.Name == "complete" ? "complete" : $"{stage.Name}: {stage.Jobs.Count(job => !IsDone(job))} of {stage.Jobs.Count} run(s) to train",
             FullEpochs = Schedule.FullEpochs,
             Eta = Schedule.Eta,
+            GraceEpochs = Settings.GraceEpochs,
             BudgetRuns = Settings.BudgetRuns,
             MaxFailureGap = Settings.MaxFailureGap,
             Criterion = Criterion(),
@@ -255,7 +259,7 @@ public sealed class MethodSelection
     }
 
     private string Criterion() =>
-        FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs). ") +
+        FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs; the budget of {Settings.BudgetRuns:0.##} full runs fitted with the first rung covering {Math.Min(Schedule.Rungs[0].Epochs, Settings.GraceEpochs)} of the {Settings.GraceEpochs} grace epoch(s) before the number of rungs). ") +
         FormattableString.Invariant($"In every rung, candidates whose validation failure gap is at most {100 * Settings.MaxFailureGap:0.##} points rank first, by their best validation accuracy so far; the others follow, by accuracy. ") +
         "The failure gap of a modality is its unimodal reference's best validation accuracy within the same epochs minus the accuracy of its own logits in the candidate; a candidate's gap is the largest over modalities. Test data is used once, for the winner's full run.";
 
