@@ -53,6 +53,14 @@ public class HalvingScheduleTests
     [InlineData(6, 3.0, "1x9", 16)]
     // 6 epochs, 4 runs: still no room for two epochs each (18 + 4 + 4 = 26), so the smallest eta that fits a one-epoch first rung.
     [InlineData(6, 4.0, "1x9 3x3", 24)]
+    [InlineData(6, 6.0, "3x9", 36)]
+    [InlineData(10, 4.0, "3x9", 40)]
+    [InlineData(20, 3.0, "2x9 6x3", 56)]
+    [InlineData(20, 4.0, "3x9 9x3", 74)]
+    [InlineData(20, 6.0, "3x9 6x5 12x3 20x2", 116)]
+    [InlineData(30, 3.0, "3x9 9x3", 84)]
+    [InlineData(30, 4.0, "2x9 4x5 8x3 16x2", 102)]
+    [InlineData(30, 6.0, "5x9 10x5 20x3 30x2", 180)]
     public void The_default_candidates_get_the_grace_period_first_then_the_most_rungs(int epochs, double budget, string rungs, int total)
     {
         HalvingSchedule schedule = HalvingSchedule.WithinBudget(9, epochs, 2, budget, references: 2, graceEpochs: 2);
