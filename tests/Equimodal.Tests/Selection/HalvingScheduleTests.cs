@@ -44,28 +44,21 @@ public class HalvingScheduleTests
         Assert.Equal(2, HalvingSchedule.WithinBudget(9, 10, 2, budgetRuns: 6.4, references: 2, graceEpochs: 1).Rungs[0].Epochs);
     }
 
+    // The table of docs/selection.md: rungs as epochs x candidates, and total epochs, at budgets of 3, 4 and 6 full runs.
+    // E.g. 10 epochs, 3 runs: two epochs each (18), references to 2 (4), the best continues 8 more = 30. 6 epochs, 3 runs:
+    // two epochs each would take 18 + 4 + 4, so one epoch each; 4 runs: still no room for two, so the smallest eta that fits.
     [Theory]
-    // 9 candidates, 10 epochs, 3 runs (30 epochs): two epochs each (18), references to 2 (4), the best continues 8 more.
-    [InlineData(10, 3.0, "2x9", 30)]
-    // 6 runs: the grace period fits with eta 3, so a second rung: 9*2 + 3*4 + references 2*6 + winner 4.
-    [InlineData(10, 6.0, "2x9 6x3", 46)]
-    // 6 epochs, 3 runs (18 epochs): two epochs each would already take 18, so one epoch each, then the best one's run: 9 + 2 + 5.
-    [InlineData(6, 3.0, "1x9", 16)]
-    // 6 epochs, 4 runs: still no room for two epochs each (18 + 4 + 4 = 26), so the smallest eta that fits a one-epoch first rung.
-    [InlineData(6, 4.0, "1x9 3x3", 24)]
-    [InlineData(6, 6.0, "3x9", 36)]
-    [InlineData(10, 4.0, "3x9", 40)]
-    [InlineData(20, 3.0, "2x9 6x3", 56)]
-    [InlineData(20, 4.0, "3x9 9x3", 74)]
-    [InlineData(20, 6.0, "3x9 6x5 12x3 20x2", 116)]
-    [InlineData(30, 3.0, "3x9 9x3", 84)]
-    [InlineData(30, 4.0, "2x9 4x5 8x3 16x2", 102)]
-    [InlineData(30, 6.0, "5x9 10x5 20x3 30x2", 180)]
-    public void The_default_candidates_get_the_grace_period_first_then_the_most_rungs(int epochs, double budget, string rungs, int total)
+    [InlineData(6, "1x9:16", "1x9 3x3:24", "3x9:36")]
+    [InlineData(10, "2x9:30", "3x9:40", "2x9 6x3:46")]
+    [InlineData(20, "2x9 6x3:56", "3x9 9x3:74", "3x9 6x5 12x3 20x2:116")]
+    [InlineData(30, "3x9 9x3:84", "2x9 4x5 8x3 16x2:102", "5x9 10x5 20x3 30x2:180")]
+    public void The_default_candidates_get_the_grace_period_first_then_the_most_rungs(int epochs, string threeRuns, string fourRuns, string sixRuns)
     {
-        HalvingSchedule schedule = HalvingSchedule.WithinBudget(9, epochs, 2, budget, references: 2, graceEpochs: 2);
-        Assert.Equal(rungs, string.Join(" ", schedule.Rungs.Select(r => $"{r.Epochs}x{r.Candidates}")));
-        Assert.Equal(total, schedule.TotalEpochs);
+        foreach ((double budget, string expected) in new[] { (3.0, threeRuns), (4.0, fourRuns), (6.0, sixRuns) })
+        {
+            HalvingSchedule schedule = HalvingSchedule.WithinBudget(9, epochs, 2, budget, references: 2, graceEpochs: 2);
+            Assert.Equal(expected, string.Join(" ", schedule.Rungs.Select(r => $"{r.Epochs}x{r.Candidates}")) + $":{schedule.TotalEpochs}");
+        }
     }
 
     [Fact]
