@@ -111,6 +111,7 @@ public class MethodSelectionTests
         Assert.Equal("complete", report.Status);
         Assert.Equal(10, selection.Schedule.TotalEpochs);
         Assert.Equal(10, report.Compute.Epochs);
+        Assert.True(report.Compute.FullRuns <= report.BudgetRuns, $"{report.Compute.FullRuns} full runs spent of a budget of {report.BudgetRuns}");
         string winner = report.Winner!;
         Assert.Equal(report.Rungs[1].Kept, new[] { winner });
         foreach (CandidateRecord candidate in report.Candidates)
