@@ -38,15 +38,21 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
 
         /// <summary>Budget in full runs.</summary>
         [CommandOption("--budget <RUNS>")]
-        [Description("Training budget in full runs (one full run: --epochs epochs of one row), references and the winner's full run included. The first rung gets as many epochs as the budget allows; a budget too small for one epoch per candidate is refused with the minimum.")]
-        [DefaultValue(6.0)]
-        public double Budget { get; init; } = 6;
+        [Description("Training budget in full runs (one full run: --epochs epochs of one row), references and the winner's full run included. The rungs are fitted to it: first a first rung covering --grace epochs, then the most rungs (smallest eta), then a longer first rung; a budget too small for one epoch per candidate and the best one's full run is refused with the minimum.")]
+        [DefaultValue(3.0)]
+        public double Budget { get; init; } = 3;
 
         /// <summary>Reduction factor.</summary>
         [CommandOption("--eta <N>")]
-        [Description("Each rung keeps the best 1/N of the previous one and trains them N times as long (2 keeps the better half).")]
+        [Description("Smallest reduction factor: each rung keeps the best 1/N of the previous one and trains them N times as long (2 keeps the better half). A larger one is used when the budget needs it, up to a single rung whose best candidate continues.")]
         [DefaultValue(2)]
         public int Eta { get; init; } = 2;
+
+        /// <summary>Grace period of the first rung.</summary>
+        [CommandOption("--grace <EPOCHS>")]
+        [Description("Epochs every candidate trains before the first cut, when the budget allows (ranks after one epoch are the noisiest and miss methods with slow starts); this comes before the number of rungs.")]
+        [DefaultValue(2)]
+        public int Grace { get; init; } = 2;
 
         /// <summary>Failure-gap bound in points.</summary>
         [CommandOption("--max-gap <POINTS>")]
@@ -131,7 +137,7 @@ public sealed class SelectCommand : Command<SelectCommand.Settings>
                 foreach ((string name, string method) in MethodSelection.DefaultVariants) variants.TryAdd(name, method);
             }
             var (candidates, note) = DefaultCandidates ? DefaultCandidatesFor(task) : (MethodList, null);
-            var settings = new SelectionSettings { BudgetRuns = Budget, Eta = Eta, MaxFailureGap = MaxGap / 100, MainMetric = mainMetric, CandidateNote = note };
+            var settings = new SelectionSettings { BudgetRuns = Budget, Eta = Eta, GraceEpochs = Grace, MaxFailureGap = MaxGap / 100, MainMetric = mainMetric, CandidateNote = note };
             return new MethodSelection(config, candidates, references, Out, settings, variants);
         }
     }

@@ -66,17 +66,30 @@ public sealed record HalvingSchedule
     }
 
     /// <summary>
-    /// The schedule with the longest first rung whose <see cref="FullRuns"/> stays within <paramref name="budgetRuns"/>
-    /// full runs (longer first rungs rank methods with warm-up phases more fairly); refused when even one epoch does not fit.
+    /// The schedule for <paramref name="budgetRuns"/> full runs. Among the schedules that fit (first rung 1..full epochs,
+    /// reduction factor <paramref name="eta"/> or larger, up to one rung that continues only its best candidate), it takes
+    /// the one whose first rung covers the most of the first <paramref name="graceEpochs"/> epochs, then the smallest
+    /// reduction factor (the most rungs), then the longest first rung. The first rung cuts the most candidates on the
+    /// least training, where validation rankings are noisiest and methods with slow starts trail (successive halving's
+    /// grace period, as in ASHA), so its length comes before the number of rungs. Refused when even the cheapest schedule,
+    /// one epoch per candidate and then the best one's full run, does not fit.
     /// </summary>
-    public static HalvingSchedule WithinBudget(int candidates, int fullEpochs, int eta, double budgetRuns, int references)
+    public static HalvingSchedule WithinBudget(int candidates, int fullEpochs, int eta, double budgetRuns, int references, int graceEpochs)
     {
         if (!(budgetRuns > 0) || double.IsInfinity(budgetRuns)) throw new ArgumentException($"--budget must be a positive number of full runs, got {budgetRuns}.");
-        HalvingSchedule shortest = Plan(candidates, fullEpochs, eta, 1, references);
-        if (shortest.FullRuns > budgetRuns + 1e-9)
+        if (graceEpochs < 1) throw new ArgumentException($"--grace must be at least one epoch, got {graceEpochs}.");
+        if (eta < 2) throw new ArgumentException($"--eta must be at least 2 (2 keeps the better half of each rung), got {eta}.");
+        int singleRung = Math.Max(eta, candidates);
+        HalvingSchedule cheapest = Plan(candidates, fullEpochs, singleRung, 1, references);
+        if (cheapest.FullRuns > budgetRuns + 1e-9)
             throw new ArgumentException(FormattableString.Invariant(
-                $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even a first rung of one epoch trains {shortest.TotalEpochs} epochs ({shortest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget, list fewer candidates in --methods, or raise --eta."));
-        return Enumerable.Range(1, fullEpochs).Select(first => Plan(candidates, fullEpochs, eta, first, references))
-            .Last(schedule => schedule.FullRuns <= budgetRuns + 1e-9 || schedule.Rungs[0].Epochs == 1);
+                $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even one epoch each and then the best one's full run trains {cheapest.TotalEpochs} epochs ({cheapest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget or list fewer candidates in --methods."));
+        return Enumerable.Range(eta, singleRung - eta + 1)
+            .SelectMany(factor => Enumerable.Range(1, fullEpochs).Select(first => Plan(candidates, fullEpochs, factor, first, references)))
+            .Where(schedule => schedule.FullRuns <= budgetRuns + 1e-9)
+            .OrderByDescending(schedule => Math.Min(schedule.Rungs[0].Epochs, graceEpochs))
+            .ThenBy(schedule => schedule.Eta)
+            .ThenByDescending(schedule => schedule.Rungs[0].Epochs)
+            .First();
     }
 }

@@ -63,7 +63,7 @@ public sealed class MethodSelection
         OutputFolder = grid.OutputFolder;
         Candidates = grid.Runs.Take(candidates.Count).ToArray();
         References = grid.Runs.Skip(candidates.Count).ToArray();
-        Schedule = HalvingSchedule.WithinBudget(candidates.Count, baseConfig.Training.Epochs, Settings.Eta, Settings.BudgetRuns, references.Count);
+        Schedule = HalvingSchedule.WithinBudget(candidates.Count, baseConfig.Training.Epochs, Settings.Eta, Settings.BudgetRuns, references.Count, Settings.GraceEpochs);
         Rule = new SelectionRule(Settings.MaxFailureGap, Settings.MainMetric);
         _grid = grid;
         _trains = grid.Runs.ToDictionary(run => run.Method,
@@ -215,6 +215,7 @@ public sealed class MethodSelection
             Status = stage.Name == "complete" ? "complete" : $"{stage.Name}: {stage.Jobs.Count(job => !IsDone(job))} of {stage.Jobs.Count} run(s) to train",
             FullEpochs = Schedule.FullEpochs,
             Eta = Schedule.Eta,
+            GraceEpochs = Settings.GraceEpochs,
             BudgetRuns = Settings.BudgetRuns,
             MaxFailureGap = Settings.MaxFailureGap,
             Criterion = Criterion(),
@@ -242,7 +243,7 @@ public sealed class MethodSelection
     {
         string metric = Settings.MainMetric;
         string scale = metric == "accuracy" ? "" : $" ({metric} x100)";
-        return FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs). ") +
+        return FormattableString.Invariant($"Successive halving on the validation split (eta {Schedule.Eta}; rungs after {string.Join(", ", Schedule.Rungs.Select(r => $"{r.Epochs} epoch(s) with {r.Candidates} candidates"))}; full schedule {Schedule.FullEpochs} epochs; the budget of {Settings.BudgetRuns:0.##} full runs fitted with the first rung covering {Math.Min(Schedule.Rungs[0].Epochs, Settings.GraceEpochs)} of the {Settings.GraceEpochs} grace epoch(s) before the number of rungs). ") +
             FormattableString.Invariant($"In every rung, candidates whose validation failure gap is at most {100 * Settings.MaxFailureGap:0.##} points{scale} rank first, by their best validation {metric} so far; the others follow, by {metric}. ") +
             $"The failure gap of a modality is its unimodal reference's best validation {metric} within the same epochs minus the {metric} of its own {(metric == "accuracy" ? "logits" : "head")} in the candidate; a candidate's gap is the largest over modalities. Test data is used once, for the winner's full run.";
     }

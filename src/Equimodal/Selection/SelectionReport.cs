@@ -11,8 +11,11 @@ public sealed record SelectionReport
     /// <summary>Epochs of one full run.</summary>
     public int FullEpochs { get; init; }
 
-    /// <summary>Reduction factor between rungs.</summary>
+    /// <summary>Reduction factor between rungs (the number of candidates when one rung continues only its best).</summary>
     public int Eta { get; init; }
+
+    /// <summary>Epochs the first rung was to cover before any cut, budget allowing.</summary>
+    public int GraceEpochs { get; init; }
 
     /// <summary>The budget the schedule was fitted to, in full runs.</summary>
     public double BudgetRuns { get; init; }

@@ -4,11 +4,14 @@ namespace Equimodal.Selection;
 /// <summary>Settings of a selection beyond the candidates and the training flags.</summary>
 public sealed record SelectionSettings
 {
-    /// <summary>Training budget in full runs (one full run: --epochs epochs of one row); the schedule's first rung is as long as it allows.</summary>
-    public double BudgetRuns { get; init; } = 6;
+    /// <summary>Training budget in full runs (one full run: --epochs epochs of one row); <see cref="HalvingSchedule.WithinBudget"/> fits the rungs to it.</summary>
+    public double BudgetRuns { get; init; } = 3;
 
-    /// <summary>Reduction factor: each rung keeps the best 1/eta of the previous one.</summary>
+    /// <summary>Smallest reduction factor: each rung keeps at most the best 1/eta of the previous one (a larger one when the budget needs it).</summary>
     public int Eta { get; init; } = 2;
+
+    /// <summary>Epochs the first rung covers before any candidate is cut, when the budget allows (it comes before the number of rungs).</summary>
+    public int GraceEpochs { get; init; } = 2;
 
     /// <summary>Largest validation failure gap (fraction) of a candidate ranked by accuracy ahead of the others.</summary>
     public double MaxFailureGap { get; init; } = SelectionRule.DefaultMaxFailureGap;

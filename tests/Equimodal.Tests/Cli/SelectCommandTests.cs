@@ -55,6 +55,7 @@ public class SelectCommandTests
     [Theory]
     [InlineData("--budget", "1", "--budget 1 full runs is too small for 3 candidates")]
     [InlineData("--eta", "1", "--eta must be at least 2")]
+    [InlineData("--grace", "0", "--grace must be at least one epoch")]
     [InlineData("--references", "joint", "is not a unimodal NAME-only method")]
     [InlineData("--max-gap", "-1", "--max-gap must be a non-negative number of points")]
     public void Bad_arguments_fail_with_a_message(string flag, string value, string message)

@@ -16,8 +16,44 @@ public class MethodSelectionTests
     private static readonly string[] References = { "audio-only", "visual-only" };
 
     // Rungs for 3 candidates over 3 epochs within 4 full runs: 3 candidates after 1 epoch, 2 after 2; references to 2 epochs.
+    // No grace period, so that the selection crosses a rung boundary (two epochs each would leave no room for a second rung).
     private static MethodSelection TinySelection(string folder) =>
-        new(Tiny, new[] { "joint", "attr-reg", "mbsd" }, References, folder, new SelectionSettings { BudgetRuns = 4 });
+        new(Tiny, new[] { "joint", "attr-reg", "mbsd" }, References, folder, new SelectionSettings { BudgetRuns = 4, GraceEpochs = 1 });
+
+    [Fact]
+    public void The_grace_period_keeps_a_late_winner_that_a_one_epoch_first_rung_cuts()
+    {
+        RunConfig fourEpochs = Tiny with { Training = Tiny.Training with { Epochs = 4 } };
+        string[] candidates = { "joint", "mbsd", "attr-reg", "umt" };
+        MethodSelection Select(int grace) => new(fourEpochs, candidates, Array.Empty<string>(), TestData.TempFolder(),
+            new SelectionSettings { BudgetRuns = 2.5, GraceEpochs = grace });
+        // UMT is last after one epoch and first from the second on.
+        void WriteCurves(MethodSelection selection)
+        {
+            Write(selection, "joint", Curve(0.70, 0.72));
+            Write(selection, "mbsd", Curve(0.68, 0.70));
+            Write(selection, "attr-reg", Curve(0.66, 0.74));
+            Write(selection, "umt", Curve(0.60, 0.80));
+        }
+
+        MethodSelection oneEpoch = Select(grace: 1);
+        // Within 10 epochs: 4 after 1 epoch, 2 after 2, the winner to 4 (8 epochs); two epochs each would not leave room for a second rung.
+        Assert.Equal(new[] { new Rung(1, 4), new Rung(2, 2) }, oneEpoch.Schedule.Rungs);
+        WriteCurves(oneEpoch);
+        SelectionStage cut = oneEpoch.NextStage();
+        Assert.Equal(new[] { "joint", "mbsd" }, cut.Decided[0].Kept);
+        Assert.Equal("joint", cut.Winner);
+
+        MethodSelection graced = Select(grace: 2);
+        // Two epochs each, then the best one's run: 4*2 + 2 = 10 epochs.
+        Assert.Equal(new[] { new Rung(2, 4) }, graced.Schedule.Rungs);
+        Assert.Equal(10, graced.Schedule.TotalEpochs);
+        WriteCurves(graced);
+        SelectionStage kept = graced.NextStage();
+        Assert.Equal("umt", kept.Winner);
+        Assert.Equal(new[] { "umt", "attr-reg", "joint", "mbsd" }, kept.Decided[0].Ranking.Select(s => s.Name));
+        Assert.Equal(new[] { "umt@" }, kept.Jobs.Select(j => $"{j.Run.Method}@{j.PauseAfterEpoch}"));
+    }
 
     [Fact]
     public void Rungs_are_decided_from_the_validation_curves_and_the_gap_cuts_the_most_accurate_candidate()
@@ -31,8 +67,8 @@ public class MethodSelectionTests
         Assert.Equal("rung 0", first.Name);
         Assert.Equal(new[] { "joint@1", "attr-reg@1", "mbsd@1", "umt@1", "audio-only@2", "visual-only@2" }, first.Jobs.Select(j => $"{j.Run.Method}@{j.PauseAfterEpoch}"));
 
-        Write(selection, "audio-only", Reference(0.5, 0.6));
-        Write(selection, "visual-only", Reference(0.4, 0.5));
+        Write(selection, "audio-only", Curve(0.5, 0.6));
+        Write(selection, "visual-only", Curve(0.4, 0.5));
         // Rung 0 (references after 1 epoch: audio 50 %, visual 40 %): joint is the most accurate but its vision lags by 30 points.
         Write(selection, "joint", Epoch(1, 0.70, 0.5, 0.1));
         Write(selection, "attr-reg", Epoch(1, 0.65, 0.5, 0.39), Epoch(2, 0.75, 0.6, 0.5));
@@ -74,6 +110,7 @@ public class MethodSelectionTests
         Assert.Equal("complete", report.Status);
         Assert.Equal(10, selection.Schedule.TotalEpochs);
         Assert.Equal(10, report.Compute.Epochs);
+        Assert.True(report.Compute.FullRuns <= report.BudgetRuns, $"{report.Compute.FullRuns} full runs spent of a budget of {report.BudgetRuns}");
         string winner = report.Winner!;
         Assert.Equal(report.Rungs[1].Kept, new[] { winner });
         foreach (CandidateRecord candidate in report.Candidates)
@@ -124,7 +161,7 @@ public class MethodSelectionTests
         new RunFolder(folder).RewriteMetrics(records);
     }
 
-    private static EpochRecord[] Reference(params double[] accuracies) => accuracies.Select((accuracy, i) => new EpochRecord
+    private static EpochRecord[] Curve(params double[] accuracies) => accuracies.Select((accuracy, i) => new EpochRecord
     {
         Epoch = i + 1,
         Validation = new EvaluationResult { Accuracy = accuracy },
