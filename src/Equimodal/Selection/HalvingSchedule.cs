@@ -84,12 +84,27 @@ public sealed record HalvingSchedule
         if (cheapest.FullRuns > budgetRuns + 1e-9)
             throw new ArgumentException(FormattableString.Invariant(
                 $"--budget {budgetRuns} full runs is too small for {candidates} candidates: even one epoch each and then the best one's full run trains {cheapest.TotalEpochs} epochs ({cheapest.FullRuns:0.##} full runs of {fullEpochs} epochs, with {references} reference row(s)). Raise --budget or list fewer candidates in --methods."));
+        // A schedule's cost never falls as its first rung grows (rungs that would start at the full schedule cost the
+        // same as the full run they replace), so each factor's longest fitting first rung is found by bisection; that
+        // one ranks first among the factor's schedules, and the search stays short for any --epochs.
         return Enumerable.Range(eta, singleRung - eta + 1)
-            .SelectMany(factor => Enumerable.Range(1, fullEpochs).Select(first => Plan(candidates, fullEpochs, factor, first, references)))
+            .Select(factor => Plan(candidates, fullEpochs, factor, LongestFittingFirstRung(candidates, fullEpochs, factor, budgetRuns, references), references))
             .Where(schedule => schedule.FullRuns <= budgetRuns + 1e-9)
             .OrderByDescending(schedule => Math.Min(schedule.Rungs[0].Epochs, graceEpochs))
             .ThenBy(schedule => schedule.Eta)
-            .ThenByDescending(schedule => schedule.Rungs[0].Epochs)
             .First();
+    }
+
+    private static int LongestFittingFirstRung(int candidates, int fullEpochs, int eta, double budgetRuns, int references)
+    {
+        int fits = 1;
+        long tooLong = fullEpochs + 1L;
+        while (tooLong - fits > 1)
+        {
+            int first = (int)(fits + (tooLong - fits) / 2);
+            if (Plan(candidates, fullEpochs, eta, first, references).FullRuns <= budgetRuns + 1e-9) fits = first;
+            else tooLong = first;
+        }
+        return fits;
     }
 }
