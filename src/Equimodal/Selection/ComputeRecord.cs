@@ -7,7 +7,7 @@ public sealed record ComputeRecord
     public int Epochs { get; init; }
 
     /// <summary>Epochs of the whole selection as planned.</summary>
-    public int PlannedEpochs { get; init; }
+    public long PlannedEpochs { get; init; }
 
     /// <summary><see cref="Epochs"/> divided by one full run's epochs.</summary>
     public double FullRuns { get; init; }

@@ -29,14 +29,15 @@ public sealed record HalvingSchedule
 
     /// <summary>
     /// Training epochs of the whole selection: every rung's candidates from the previous rung's epochs to their own,
-    /// the references, and the winner from the last rung to the full schedule.
+    /// the references, and the winner from the last rung to the full schedule. A long, since candidates times a huge
+    /// --epochs overflows an int, and an overflowed count would fit any budget.
     /// </summary>
-    public int TotalEpochs
+    public long TotalEpochs
     {
         get
         {
-            int total = References * ReferenceEpochs + FullEpochs - Rungs[^1].Epochs;
-            for (int k = 0; k < Rungs.Count; k++) total += Rungs[k].Candidates * (Rungs[k].Epochs - (k == 0 ? 0 : Rungs[k - 1].Epochs));
+            long total = (long)References * ReferenceEpochs + FullEpochs - Rungs[^1].Epochs;
+            for (int k = 0; k < Rungs.Count; k++) total += (long)Rungs[k].Candidates * (Rungs[k].Epochs - (k == 0 ? 0 : Rungs[k - 1].Epochs));
             return total;
         }
     }

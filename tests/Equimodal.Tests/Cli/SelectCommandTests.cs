@@ -52,6 +52,36 @@ public class SelectCommandTests
         Assert.Equal(Decision(whole), Decision(spread));
     }
 
+    [Fact]
+    public void A_selection_decided_from_a_finished_comparisons_runs_is_the_one_that_trains_them()
+    {
+        // docs/scripts/replay-selection.py measures selection over 5-seed grids this way: it is only valid if a
+        // comparison's run of a method and seed is the selection's row of the same name.
+        string[] shared = { "--epochs", "2", "--samples", "300", "--width", "4", "--depth", "1", "--threads", "1", "--device", "cpu", "--seed", "1" };
+        string[] select = shared.Concat(new[] { "--methods", "joint,mbsd,amco", "--budget", "5" }).Prepend("select").ToArray();
+        string trained = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(select.Concat(new[] { "--out", trained }).ToArray());
+        Assert.True(code == 0, output);
+
+        string grid = TestData.TempFolder();
+        (code, output) = CliRunner.Run(shared.Concat(new[] { "--methods", "joint,mbsd,amco,audio-only,visual-only", "--seeds", "1", "--out", grid }).Prepend("compare").ToArray());
+        Assert.True(code == 0, output);
+        string replayed = TestData.TempFolder();
+        foreach (string file in Directory.GetFiles(Path.Combine(grid, "runs"), "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "equimodal.lock"))
+        {
+            string copy = Path.Combine(replayed, Path.GetRelativePath(grid, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        (code, output) = CliRunner.Run(select.Concat(new[] { "--out", replayed, "--aggregate" }).ToArray());
+        Assert.True(code == 0, output);
+
+        Assert.Equal(Decision(trained), Decision(replayed));
+        Assert.Equal(Final(trained).GetProperty("test").GetProperty("accuracy").GetDouble(),
+            Final(replayed).GetProperty("test").GetProperty("accuracy").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, Final(replayed).GetProperty("testFailureGap").ValueKind);
+    }
+
     [Theory]
     [InlineData("--budget", "1", "--budget 1 full runs is too small for 3 candidates")]
     [InlineData("--eta", "1", "--eta must be at least 2")]
@@ -125,6 +155,9 @@ public class SelectCommandTests
         Assert.NotNull(report.Final);
         Assert.Equal("CCC", report.Final!.Test.MainMetric);
     }
+
+    private static System.Text.Json.JsonElement Final(string folder) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, MethodSelection.JsonFile))).RootElement.GetProperty("final");
 
     private static string Decision(string folder)
     {

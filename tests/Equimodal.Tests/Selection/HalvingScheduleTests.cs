@@ -85,6 +85,16 @@ public class HalvingScheduleTests
     }
 
     [Fact]
+    public void A_huge_full_schedule_counts_its_epochs_without_overflow()
+    {
+        // Nine candidates of int.MaxValue / 2 epochs overflow an int; the overflowed count was negative and fit any budget.
+        const int epochs = int.MaxValue / 2;
+        HalvingSchedule schedule = HalvingSchedule.WithinBudget(9, epochs, 2, budgetRuns: 3, references: 2, graceEpochs: 2);
+        Assert.True(schedule.TotalEpochs > epochs && schedule.FullRuns <= 3, $"{schedule.TotalEpochs} epochs, {schedule.FullRuns} full runs");
+        Assert.Throws<ArgumentException>(() => HalvingSchedule.WithinBudget(9, epochs, 2, budgetRuns: 1, references: 2, graceEpochs: 2));
+    }
+
+    [Fact]
     public void A_budget_too_small_for_one_epoch_per_candidate_and_the_best_ones_run_is_refused_with_the_minimum()
     {
         var error = Assert.Throws<ArgumentException>(() => HalvingSchedule.WithinBudget(9, 6, 2, budgetRuns: 2.5, references: 2, graceEpochs: 2));
