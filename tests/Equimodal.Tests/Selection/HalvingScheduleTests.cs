@@ -87,7 +87,7 @@ public class HalvingScheduleTests
     [Fact]
     public void A_huge_full_schedule_counts_its_epochs_without_overflow()
     {
-        // Nine candidates of int.MaxValue / 2 epochs overflow an int; the overflowed count was negative and fit any budget.
+        // Nine candidates of int.MaxValue / 2 epochs overflow an int, and a negative count would fit any budget.
         const int epochs = int.MaxValue / 2;
         HalvingSchedule schedule = HalvingSchedule.WithinBudget(9, epochs, 2, budgetRuns: 3, references: 2, graceEpochs: 2);
         Assert.True(schedule.TotalEpochs > epochs && schedule.FullRuns <= 3, $"{schedule.TotalEpochs} epochs, {schedule.FullRuns} full runs");
