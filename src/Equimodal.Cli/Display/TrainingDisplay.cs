@@ -82,7 +82,7 @@ public static class TrainingDisplay
         public void OnEpochEnd(EpochRecord record, int epochs)
         {
             EvaluationResult validation = record.Validation;
-            string score = validation.TaskMetrics.Count > 0 ? $"val {validation.MainMetric} {ResultTable.Number(validation.Accuracy)}" : $"val acc {ResultTable.Percent(validation.Accuracy)}%";
+            string score = validation.MainMetric == "accuracy" ? $"val acc {ResultTable.Percent(validation.Accuracy)}%" : $"val {validation.MainMetric} {ResultTable.Number(validation.Accuracy)}";
             task.Description = Markup.Escape($"{label}  epoch {record.Epoch}/{epochs}  {score}");
         }
 
