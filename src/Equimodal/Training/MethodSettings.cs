@@ -53,6 +53,16 @@ public sealed class MethodSettings
         return value;
     }
 
+    /// <summary>A number in [min, max], or <paramref name="word"/> (returned as null), whose meaning the method defines.</summary>
+    public double? NumberOr(string word, string key, string fallback, double min, double max, string description)
+    {
+        string? text = Read(key, fallback, $"{word} or [{Format(min)}, {Format(max)}]", description) ?? fallback;
+        if (text == word) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
+            throw new ArgumentException($"Method option {key}={text} is invalid: expected {word} or a number in [{Format(min)}, {Format(max)}].");
+        return value;
+    }
+
     /// <summary>An integer in [min, max].</summary>
     public int Integer(string key, int fallback, int min, int max, string description)
     {

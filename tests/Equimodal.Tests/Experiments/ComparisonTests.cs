@@ -265,14 +265,20 @@ public class ComparisonTests
     }
 
     [Fact]
-    public void An_attr_reg_folder_from_before_the_unimodal_default_is_read_as_what_it_trained()
+    public void An_attr_reg_folder_from_before_a_change_of_the_unimodal_default_is_read_as_what_it_trained()
     {
         string folder = TestData.TempFolder();
         RunConfig config = Tiny with { Training = Tiny.Training with { Epochs = 1 } };
         new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small);
         string configFile = Path.Combine(folder, "runs", "attr-reg-seed7", RunFolder.ConfigFile);
         RunConfig recorded = new RunFolder(Path.GetDirectoryName(configFile)!).ReadConfig();
-        Assert.Equal("1", recorded.MethodOptions["unimodal-weight"]);
+        Assert.Equal("auto", recorded.MethodOptions["unimodal-weight"]);
+
+        // As the version whose default was unimodal-weight=1 wrote it: every option recorded, so it is that configuration.
+        File.WriteAllText(configFile, JsonSerializer.Serialize(recorded with { MethodOptions = new Dictionary<string, string>(recorded.MethodOptions) { ["unimodal-weight"] = "1" } }, Json.Indented));
+        Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => new Comparison(config, new[] { "attr-reg" }, 1, folder).Run(TestData.Small)).Message);
+        var formerDefault = new Dictionary<string, string> { ["attr-reg:unimodal-weight"] = "1" };
+        Assert.Single(new Comparison(config with { MethodOptions = formerDefault }, new[] { "attr-reg" }, 1, folder).Run(TestData.Small).Runs);
 
         // As an older version wrote it (no formatVersion, no option given, none recorded): attr-reg then meant unimodal-weight=0.
         System.Text.Json.Nodes.JsonObject older = JsonSerializer.SerializeToNode(recorded with { MethodOptions = new Dictionary<string, string>() }, Json.Indented)!.AsObject();

@@ -17,12 +17,13 @@ namespace Equimodal.Methods.AttributionRegularization;
 /// and penalised by its distance to target shares: R = sum_i |s_i - r_i|; the loss is CE + lambda * R.
 /// In the published configuration ("attr-reg-published") R acts only on the fusion and classifier layers through a
 /// separate optimizer. Every choice is an option so the variants can be compared; "attr-reg" carries the defaults that
-/// the README's study supports best: the penalty on the whole network plus each modality's own cross-entropy
-/// (unimodal-weight=1), which makes the weak modality count where the share penalty alone only rescales embeddings.
+/// the study (docs/attr-reg-study.md) supports best: the penalty on the whole network plus the task's loss on each
+/// modality's own logits (unimodal-weight=auto: for classification 8 times the fused loss's weight, a mean over the
+/// modalities), which makes the weak modality learn where the share penalty alone only rescales embeddings.
 /// The parts: <see cref="PenalisedShares"/> (how shares are measured), <see cref="SharePenalty"/>, a
 /// <see cref="TargetPolicy"/>, and the <see cref="AddedLoss"/> terms borrowed from other methods.
 /// </summary>
-[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal-weight=1).", MinModalities = 2, Presets = new[] { "unimodal-weight=1" },
+[Method("attr-reg", "Attribution regularization (Yerramilli et al. 2024), tuned defaults: pushes each modality's attribution share toward a target and trains each modality's own logits (unimodal-weight=auto).", MinModalities = 2, Presets = new[] { "unimodal-weight=auto" },
     Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
 [Method("attr-reg-published", "Attribution regularization exactly as published: GxI, L2 pooling, L1 distance to uniform shares, fusion layers only via a separate optimizer.", MinModalities = 2, Presets = new[] { "penalty-scope=fusion" },
     Tasks = new[] { TaskKind.Classification, TaskKind.MultiLabel, TaskKind.Regression })]
@@ -30,7 +31,7 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
 {
     private readonly AttributionRegularizationOptions _options;
     private readonly TargetPolicy _targets;
-    private readonly AddedLoss[] _addedLosses;
+    private AddedLoss[] _addedLosses = Array.Empty<AddedLoss>();
     private readonly TeacherDistillation? _teachers;
     private PenalisedShares? _shares;
     private optim.Optimizer? _fusionOptimizer;
@@ -43,11 +44,17 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
         _options = new AttributionRegularizationOptions(settings);
         _targets = TargetPolicy.Create(_options.TargetShares, _options.TargetRatios);
         if (_options.TeacherWeight > 0) _teachers = new TeacherDistillation(_options.TeacherWeight, _options.TeacherEpochs);
+    }
+
+    // The unimodal term's weight depends on the task (unimodal-weight=auto), which is known from Setup on.
+    private AddedLoss[] AddedLosses(TaskKind task)
+    {
         var added = new List<AddedLoss>();
-        if (_options.UnimodalWeight > 0) added.Add(new UnimodalLoss(_options.UnimodalWeight));
+        double unimodal = _options.UnimodalWeightFor(task);
+        if (unimodal > 0) added.Add(new UnimodalLoss(unimodal));
         if (_options.DistillWeight > 0) added.Add(new ModalitySelfDistillation(_options.DistillWeight));
         if (_teachers is not null) added.Add(_teachers);
-        _addedLosses = added.ToArray();
+        return added.ToArray();
     }
 
     /// <summary>Exact with per-sample penalties (a batch mean, like the loss); the batch-mean share penalty and the inverse-variance targets depend on the whole batch at once; teachers are trained by a nested single-process trainer.</summary>
@@ -87,6 +94,7 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
         base.Setup(context);
         _teachers?.Dispose();
         _targets.Setup(context.Model.ModalityNames);
+        _addedLosses = AddedLosses(context.Task.Kind);
         // Training means of the penalty and of each modality's attribution share.
         _epochMeans = new EpochMeans("attr-reg", context.Model.ModalityNames.Select(m => $"attr-reg.train-share.{m}").Prepend("attr-reg.penalty"));
         _shares = new PenalisedShares(context.Model, _options, context.Task);

@@ -1,5 +1,6 @@
 using Equimodal.Attribution;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 
 namespace Equimodal.Methods.AttributionRegularization;
@@ -66,7 +67,8 @@ public sealed class AttributionRegularizationOptions
         Penalty = new SharePenalty(distance, settings.Choice("penalty-per", "sample", PenaltyChoices, "distance per sample (averaged), or of the batch-mean shares") == "batch");
         Quantity = settings.Choice("quantity", "logit", QuantityChoices, "attributed quantity: the raw logit, the log-probability of the class, or the drop of the true-class log-probability when a modality is replaced");
         MeanBaseline = settings.Choice("drop-baseline", "mean", BaselineChoices, "replacement of a modality for quantity=drop: the batch-mean embedding or zero") == "mean";
-        UnimodalWeight = settings.Number("unimodal-weight", 0.0, 0, 1e6, "weight of the added unimodal cross-entropies of each modality's own logits");
+        UnimodalWeight = settings.NumberOr("auto", "unimodal-weight", "0", 0, 1e6,
+            $"weight of the task's loss on each modality's own logits (mean over the modalities); auto: {AutoClassificationWeight} for classification, {AutoOtherTaskWeight} for multi-label and regression");
         DistillWeight = settings.Number("distill-weight", 0.0, 0, 1e6, "weight of MBSD's self-distillation between the modalities' own logits (confidence-gap-weighted logit distance plus KL from the stronger modality to the weaker, per sample)");
         Layer = settings.Choice("attribution-layer", "fusion", LayerChoices, "where attributions are taken: the fusion input, or each encoder's last block before pooling") == "last-block" ? AttributionLayer.LastBlock : AttributionLayer.Embedding;
         EmbeddingNorm = settings.Choice("embedding-norm", "none", ModelOptions.EmbeddingNorms.ToArray(), "sets the model's embedding normalisation (kept at test time): none (the model's own), l2, or layernorm without affine");
@@ -112,8 +114,25 @@ public sealed class AttributionRegularizationOptions
     /// <summary>quantity=drop: a modality is replaced by its batch mean (true) or by zeros.</summary>
     public bool MeanBaseline { get; }
 
-    /// <summary>Weight of the modalities' own cross-entropies (0: none).</summary>
-    public double UnimodalWeight { get; }
+    /// <summary>
+    /// unimodal-weight=auto's weight for classification. On classification every setting measured lets each modality
+    /// predict the class alone, and this weight closed most of the weak modality's failure gap (docs/attr-reg-study.md).
+    /// </summary>
+    public const double AutoClassificationWeight = 8;
+
+    /// <summary>
+    /// unimodal-weight=auto's weight for multi-label and regression. There a modality alone may not be able to predict
+    /// the target (the sum of a spoken and a written digit): weight 8 made each encoder predict the target alone and
+    /// lost 30 points of CCC to joint on that task, so these tasks keep the weight they were measured with.
+    /// </summary>
+    public const double AutoOtherTaskWeight = 1;
+
+    /// <summary>Weight of the task's loss on the modalities' own logits as given (0: none; null: auto, see <see cref="UnimodalWeightFor"/>).</summary>
+    public double? UnimodalWeight { get; }
+
+    /// <summary>The weight of the modalities' own losses that <paramref name="task"/> trains with.</summary>
+    public double UnimodalWeightFor(TaskKind task) =>
+        UnimodalWeight ?? (task == TaskKind.Classification ? AutoClassificationWeight : AutoOtherTaskWeight);
 
     /// <summary>Weight of MBSD's self-distillation (0: none).</summary>
     public double DistillWeight { get; }

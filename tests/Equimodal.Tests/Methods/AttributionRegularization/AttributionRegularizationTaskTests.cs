@@ -102,6 +102,21 @@ public class AttributionRegularizationTaskTests
     }
 
     [Theory]
+    [InlineData(TaskKind.Regression)]
+    [InlineData(TaskKind.MultiLabel)]
+    public void Unimodal_weight_auto_adds_the_own_outputs_loss_once_on_tasks_other_than_classification(TaskKind task)
+    {
+        using var bench = new Bench(task, "unimodal-weight=auto");
+        Assert.Equal(1, bench.Method.Options.UnimodalWeightFor(task));
+        double penalty = bench.Shares().Average(s => Math.Abs(s - 0.5) + Math.Abs(1 - s - 0.5));
+        StepOutput output = bench.Method.ComputeLoss(bench.Batch, new StepInfo(0, 0, 0, 1));
+        ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
+        double taskLoss = bench.Splits.Task.Loss(forward.Logits, bench.Batch.Labels).item<float>();
+        double ownLoss = forward.ModalityLogits.Average(z => (double)bench.Splits.Task.Loss(z, bench.Batch.Labels).item<float>());
+        Assert.Equal(taskLoss + penalty + ownLoss, output.Loss.item<float>(), 4);
+    }
+
+    [Theory]
     [InlineData("quantity=drop", "quantity=drop")]
     [InlineData("target-shares=per-sample", "target-shares=per-sample")]
     [InlineData("distill-weight=1", "distill-weight")]

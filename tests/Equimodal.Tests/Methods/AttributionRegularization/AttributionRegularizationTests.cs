@@ -22,6 +22,11 @@ public class AttributionRegularizationTests
     internal sealed class Bench : IDisposable
     {
         public Bench(string name, long[] hidden, params string[] options)
+            : this(name, hidden, MethodSettings.Parse(PenaltyOnly(options)))
+        {
+        }
+
+        private Bench(string name, long[] hidden, MethodSettings settings)
         {
             torch.manual_seed(11);
             Splits = VectorData.Create(64);
@@ -29,11 +34,14 @@ public class AttributionRegularizationTests
                 new (string, ModalityEncoder)[] { ("a", new MlpEncoder(4, hidden)), ("b", new MlpEncoder(4, hidden)) },
                 new ConcatFusion(new[] { hidden.Length == 0 ? 4L : hidden[^1], hidden.Length == 0 ? 4L : hidden[^1] }, 4));
             Optimizer = optim.AdamW(Model.parameters());
-            Method = (AttributionRegularizationMethod)MethodRegistry.Create(name, MethodSettings.Parse(PenaltyOnly(options)));
+            Method = (AttributionRegularizationMethod)MethodRegistry.Create(name, settings);
             Context = new MethodContext(Model, Optimizer, Splits, TestData.ShortTraining, CPU);
             Method.Setup(Context);
             Batch = Splits.Train.GetBatch(Enumerable.Range(0, 8).ToArray(), Augmentation.None);
         }
+
+        /// <summary>The method exactly as registered, its unimodal term included, on the same model and batch.</summary>
+        public static Bench WithRegisteredDefaults(string name) => new(name, Array.Empty<long>(), MethodSettings.Parse(Array.Empty<string>()));
 
         public DatasetSplits Splits { get; }
         public MultimodalClassifier Model { get; }

@@ -3,6 +3,7 @@ using Equimodal.Evaluation;
 using Equimodal.Methods;
 using Equimodal.Methods.AttributionRegularization;
 using Equimodal.Models;
+using Equimodal.Tasks;
 using Equimodal.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -170,7 +171,7 @@ public class AttributionRegularizationVariantsTests
     [Fact]
     public void The_default_trains_each_modalitys_own_logits_and_the_published_variant_does_not()
     {
-        Assert.Equal("1", MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string>())["unimodal-weight"]);
+        Assert.Equal("auto", MethodRegistry.ResolvedOptions("attr-reg", new Dictionary<string, string>())["unimodal-weight"]);
         Assert.Equal("0", MethodRegistry.ResolvedOptions("attr-reg-published", new Dictionary<string, string>())["unimodal-weight"]);
     }
 
@@ -184,6 +185,29 @@ public class AttributionRegularizationVariantsTests
         double unimodal = forward.ModalityLogits.Average(z => nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>());
         double penalty = new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets).item<float>();
         Assert.Equal(crossEntropy + 2 * penalty + 0.5 * unimodal, output.Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void On_classification_the_defaults_loss_is_the_fused_cross_entropy_plus_the_penalty_plus_eight_times_the_mean_own_cross_entropy()
+    {
+        using var bench = Bench.WithRegisteredDefaults("attr-reg");
+        Assert.Null(bench.Method.Options.UnimodalWeight);
+        Assert.Equal(8, bench.Method.Options.UnimodalWeightFor(TaskKind.Classification));
+        StepOutput output = bench.Step();
+        ModelOutput forward = bench.Model.Forward(bench.Batch.Inputs);
+        double crossEntropy = nn.functional.cross_entropy(forward.Logits, bench.Batch.Labels).item<float>();
+        double[] own = forward.ModalityLogits.Select(z => (double)nn.functional.cross_entropy(z, bench.Batch.Labels).item<float>()).ToArray();
+        double penalty = new SharePenalty("l1", false).Of(bench.Method.Shares(bench.Batch.Inputs, bench.Batch.Labels), bench.Method.Targets).item<float>();
+        Assert.Equal(crossEntropy + penalty + 8 * (own[0] + own[1]) / 2, output.Loss.item<float>(), 5);
+    }
+
+    [Theory]
+    [InlineData("unimodal-weight=often", "expected auto or a number in [0, 1000000]")]
+    [InlineData("unimodal-weight=-1", "expected auto or a number in [0, 1000000]")]
+    public void Unimodal_weight_is_auto_or_a_number(string option, string reason)
+    {
+        Assert.Contains(reason, Assert.Throws<ArgumentException>(() => MethodRegistry.Create("attr-reg", MethodSettings.Parse(new[] { option }))).Message);
+        Assert.Equal(2.5, new AttributionRegularizationOptions(MethodSettings.Parse(new[] { "unimodal-weight=2.5" })).UnimodalWeightFor(TaskKind.Classification));
     }
 
     [Fact]
