@@ -48,9 +48,7 @@ public sealed class MethodSettings
     {
         string? text = Read(key, fallback.ToString("R", CultureInfo.InvariantCulture), $"[{Format(min)}, {Format(max)}]", description);
         if (text is null) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
-            throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{Format(min)}, {Format(max)}].");
-        return value;
+        return NumberIn(text, min, max) ?? throw new ArgumentException($"Method option {key}={text} is invalid: expected a number in [{Format(min)}, {Format(max)}].");
     }
 
     /// <summary>A number in [min, max], or <paramref name="word"/> (returned as null), whose meaning the method defines.</summary>
@@ -58,10 +56,12 @@ public sealed class MethodSettings
     {
         string? text = Read(key, fallback, $"{word} or [{Format(min)}, {Format(max)}]", description) ?? fallback;
         if (text == word) return null;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || !(value >= min && value <= max))
-            throw new ArgumentException($"Method option {key}={text} is invalid: expected {word} or a number in [{Format(min)}, {Format(max)}].");
-        return value;
+        return NumberIn(text, min, max) ?? throw new ArgumentException($"Method option {key}={text} is invalid: expected {word} or a number in [{Format(min)}, {Format(max)}].");
     }
+
+    // The finite number text spells, if it lies in [min, max].
+    private static double? NumberIn(string text, double min, double max) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value >= min && value <= max ? value : null;
 
     /// <summary>An integer in [min, max].</summary>
     public int Integer(string key, int fallback, int min, int max, string description)
