@@ -58,6 +58,7 @@ public static class StepTimeBenchmark
             Console.WriteLine($"| {entry} | {Wall(entry):F1} | {Wall(entry) / Wall("joint"):F2} | {Cpu(entry):F1} | {Cpu(entry) / Cpu("joint"):F2} |");
         Console.WriteLine();
         Console.WriteLine($"peak resident memory: {PeakResidentMegabytes():F0} MiB");
+        Console.WriteLine($"garbage collections (generation 0, 1, 2): {GC.CollectionCount(0)}, {GC.CollectionCount(1)}, {GC.CollectionCount(2)}; gen0 budget {GC.GetGCMemoryInfo().GenerationInfo[0].SizeAfterBytes / 1024} KiB after the last");
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Equimodal.Runtime;
 
 namespace Equimodal.Data;
 
@@ -7,6 +8,8 @@ namespace Equimodal.Data;
 /// preprocessing overlap the training step. The worker creates CPU tensors outside any dispose scope; each yielded
 /// <see cref="Batch"/> is owned by the consumer, which must dispose it (batches never consumed are disposed here).
 /// Batches equal those of <see cref="BatchLoader.Batches"/> bit for bit: augmentation depends only on the batch's place in the run.
+/// The worker runs libtorch's operations on its own thread alone (<see cref="NativeRuntime.RunOperationsOnThisThreadOnly"/>),
+/// leaving the intra-op threads to the step.
 /// </summary>
 public sealed class PrefetchingLoader
 {
@@ -31,6 +34,7 @@ public sealed class PrefetchingLoader
         {
             try
             {
+                NativeRuntime.RunOperationsOnThisThreadOnly();
                 foreach ((int[] indices, Augmentation augmentation) in _loader.Plan(epoch, training, skip))
                 {
                     Batch batch = _loader.Dataset.GetBatch(indices, augmentation);

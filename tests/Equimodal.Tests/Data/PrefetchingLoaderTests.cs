@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using Equimodal.Data;
 using Equimodal.Data.Datasets;
+using Equimodal.Tasks;
+using TorchSharp;
 
 namespace Equimodal.Tests.Data;
 
@@ -48,6 +51,53 @@ public class PrefetchingLoaderTests
         });
         Assert.StartsWith("Loading a batch failed", error.Message);
         Assert.IsType<DataFileException>(error.InnerException);
+    }
+
+    /// <summary>
+    /// The worker runs libtorch's operations on its own thread alone; with an OpenMP team of its own, the training
+    /// step's OpenMP worker falls asleep between operations (see NativeRuntime.RunOperationsOnThisThreadOnly).
+    /// </summary>
+    [Fact]
+    public void The_worker_loads_with_one_libtorch_thread_while_the_consumer_keeps_its_count()
+    {
+        int before = torch.get_num_threads();
+        torch.set_num_threads(2);
+        try
+        {
+            var seen = new ConcurrentBag<int>();
+            var loader = new BatchLoader(new ThreadCountRecorder(TestData.Small.Train, seen), 50, shuffle: false, seed: 0);
+            foreach (Batch batch in new PrefetchingLoader(loader).Batches(0, false)) batch.Dispose();
+
+            Assert.NotEmpty(seen);
+            Assert.All(seen, count => Assert.Equal(1, count));
+            Assert.Equal(2, torch.get_num_threads());
+            // What the worker would have had: a new thread takes the process's count.
+            int plain = 0;
+            var thread = new Thread(() => plain = torch.get_num_threads());
+            thread.Start();
+            thread.Join();
+            Assert.Equal(2, plain);
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
+    }
+
+    private sealed class ThreadCountRecorder(IMultimodalDataset inner, ConcurrentBag<int> seen) : IMultimodalDataset
+    {
+        public IReadOnlyList<ModalitySpec> Modalities => inner.Modalities;
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public TaskKind Task => inner.Task;
+        public int Count => inner.Count;
+
+        public int LabelOf(int index) => inner.LabelOf(index);
+
+        public Batch GetBatch(IReadOnlyList<int> indices, Augmentation augmentation)
+        {
+            seen.Add(torch.get_num_threads());
+            return inner.GetBatch(indices, augmentation);
+        }
     }
 
     private static void AssertSameBatches(List<Batch> expected, IEnumerable<Batch> actual)
