@@ -56,6 +56,12 @@ public abstract class TrainingSettings : ModelSettings
     [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.Schedule))]
     public string Schedule { get; init; } = "";
 
+    /// <summary>Kept-epoch rule.</summary>
+    [CommandOption("--keep-epoch <RULE>")]
+    [Description("Which epoch's weights to keep: accuracy (best validation accuracy) or modalities (best mean of it and each modality's own accuracy).")]
+    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.KeepEpoch))]
+    public string KeepEpoch { get; init; } = "";
+
     /// <summary>Step schedule period.</summary>
     [CommandOption("--step-size <EPOCHS>")]
     [Description("Step schedule: epochs between decays.")]
@@ -160,7 +166,7 @@ public abstract class TrainingSettings : ModelSettings
         Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Optimizer = Optimizer,
         Momentum = Momentum, Schedule = Schedule, StepSize = StepSize, Gamma = Gamma, GradientClip = Clip, Seed = Seed,
         Device = Device, Threads = Threads, CheckpointEverySteps = CheckpointEvery, KeepCheckpoints = KeepCheckpoints,
-        InitWeights = InitWeights, Encoders = EncoderTransfers(), ModalityUse = ModalityUse,
+        InitWeights = InitWeights, Encoders = EncoderTransfers(), ModalityUse = ModalityUse, KeepEpoch = KeepEpoch,
     };
 
     /// <summary>The run configuration these flags describe, for <paramref name="method"/>.</summary>

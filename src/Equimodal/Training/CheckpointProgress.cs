@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Equimodal.Training;
 
 /// <summary>
@@ -24,10 +26,15 @@ public sealed record CheckpointProgress
     /// <summary>Optimisation steps done since the start.</summary>
     public long GlobalStep { get; init; }
 
-    /// <summary>Best validation accuracy so far (negative infinity before the first epoch ends).</summary>
-    public double BestAccuracy { get; init; } = double.NegativeInfinity;
+    /// <summary>
+    /// Best validation score so far under <see cref="TrainingOptions.KeepEpoch"/> (negative infinity before the first
+    /// epoch ends). Stored under its first name, which the default rule's score (the accuracy) had, so that existing
+    /// checkpoints resume.
+    /// </summary>
+    [JsonPropertyName("bestAccuracy")]
+    public double BestScore { get; init; } = double.NegativeInfinity;
 
-    /// <summary>One-based epoch of the best validation accuracy (0 before the first epoch ends).</summary>
+    /// <summary>One-based epoch of the best validation score (0 before the first epoch ends).</summary>
     public int BestEpoch { get; init; }
 
     /// <summary>Learning rate of the epoch in progress.</summary>

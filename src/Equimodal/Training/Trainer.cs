@@ -160,11 +160,12 @@ public sealed class Trainer
                 MethodMetrics = methodMetrics,
             };
             history.Add(record);
-            // Accuracy holds the task's main metric; an undefined one (NaN) still gives the first epoch's weights.
-            bool improved = validation.Accuracy > progress.BestAccuracy || bestState is null;
+            // An undefined score (NaN) still gives the first epoch's weights.
+            double score = KeptEpoch.Score(_options.KeepEpoch, validation);
+            bool improved = score > progress.BestScore || bestState is null;
             if (improved)
             {
-                progress = progress with { BestAccuracy = validation.Accuracy, BestEpoch = epoch + 1 };
+                progress = progress with { BestScore = score, BestEpoch = epoch + 1 };
                 DisposeState(bestState);
                 bestState = Clone(model.state_dict());
             }
