@@ -6,7 +6,9 @@ This is the PyTorch side of `Equimodal.Bench pytorch` (see bench/README.md). It 
     modality m's logits are its slice of the layer plus bias / M);
   - the step of src/Equimodal/Training/Trainer.cs: zero_grad, loss, loss.item(), backward, AdamW step, correct count;
   - "attr-reg" (src/Equimodal/Methods/AttributionRegularization/, default options): Gradient x Input of the largest
-    fused logit at the embeddings (double backward), L2 pooling, shares, L1 distance to uniform targets, lambda 1;
+    fused logit at the embeddings (double backward), L2 pooling, shares, L1 distance to uniform targets, lambda 1,
+    plus the unimodal term: 8 times the mean cross-entropy of the modalities' own logits (unimodal-weight=auto on
+    classification);
   - evaluation (src/Equimodal/Evaluation/Evaluator.cs Collect): fused and modality logits without gradients, then the
     Gradient x Input share of the predicted class at the fusion input.
 
@@ -31,6 +33,8 @@ if os.environ.get("BENCH_PYTORCH_MKLDNN") == "0":
     torch.backends.mkldnn.enabled = False
 
 EPSILON = 1e-12
+# AttributionRegularizationOptions.AutoClassificationWeight: the unimodal term's weight on classification.
+UNIMODAL_WEIGHT = 8.0
 
 
 class BasicBlock(nn.Module):
@@ -173,6 +177,8 @@ def attr_reg_step(model, optimizer, inputs, labels, targets):
     model.train()
     penalty = (shares - targets.unsqueeze(0)).abs().sum(1).mean()
     loss = cross_entropy + 1.0 * penalty
+    own = torch.stack([F.cross_entropy(z, labels) for z in model.fusion.modality_logits(embeddings)]).mean()
+    loss = loss + UNIMODAL_WEIGHT * own
     batch_shares = shares.detach().mean(0).to(torch.float64).tolist()  # the method's epoch means
     penalty_value = penalty.item()
     value = loss.item()
