@@ -56,6 +56,17 @@ public class KeptEpochTests
     }
 
     [Fact]
+    public void A_run_kept_by_the_modalities_resumes_bit_identical_to_an_uninterrupted_one()
+    {
+        var options = new TrainingOptions { Epochs = 4, BatchSize = 16, LearningRate = 1e-2, Threads = 1, Device = "cpu", Seed = 7, KeepEpoch = "modalities" };
+        var uninterrupted = ResumeTests.Train(options, store: null, resume: false);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => ResumeTests.Train(options, store, resume: false, new ResumeTests.StopAfter(30)));
+        var resumed = ResumeTests.Train(options, store, resume: true);
+        ResumeTests.AssertSameRun(uninterrupted, resumed);
+    }
+
+    [Fact]
     public void A_checkpoint_written_before_the_rules_existed_resumes_with_its_best_accuracy_as_the_score()
     {
         CheckpointProgress progress = JsonSerializer.Deserialize<CheckpointProgress>("""{"epoch":3,"bestAccuracy":0.75,"bestEpoch":2}""", Equimodal.Data.Json.Line)!;
