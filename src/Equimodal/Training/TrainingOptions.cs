@@ -74,9 +74,6 @@ public sealed record TrainingOptions
     /// <summary>Valid optimizer names.</summary>
     public static readonly IReadOnlyList<string> Optimizers = new[] { "adamw", "sgd" };
 
-    /// <summary>Valid <see cref="KeepEpoch"/> rules.</summary>
-    public static readonly IReadOnlyList<string> KeepEpochRules = KeptEpoch.Rules;
-
     /// <summary>Valid schedule names.</summary>
     public static readonly IReadOnlyList<string> Schedules = new[] { "none", "step", "cosine" };
 
@@ -92,7 +89,7 @@ public sealed record TrainingOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"{Name(nameof(WeightDecay))} must be non-negative, got {WeightDecay}.");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
         if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
-        if (!KeepEpochRules.Contains(KeepEpoch)) throw new ArgumentException($"Unknown kept-epoch rule '{KeepEpoch}'. Valid rules: {string.Join(", ", KeepEpochRules)}.");
+        if (!KeptEpoch.Rules.Contains(KeepEpoch)) throw new ArgumentException($"Unknown kept-epoch rule '{KeepEpoch}'. Valid rules: {string.Join(", ", KeptEpoch.Rules)}.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"{Name(nameof(Momentum))} must be in [0, 1), got {Momentum}.");
         if (StepSize <= 0) throw new ArgumentException($"{Name(nameof(StepSize))} must be positive, got {StepSize}.");
         if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"{Name(nameof(Gamma))} must be in (0, 1], got {Gamma}.");

@@ -123,7 +123,8 @@ public sealed class AttributionRegularizationOptions
     /// <summary>
     /// unimodal-weight=auto's weight for multi-label and regression. There a modality alone may not be able to predict
     /// the target (the sum of a spoken and a written digit): weight 8 made each encoder predict the target alone and
-    /// lost about 30 points of CCC to joint on that task, so these tasks keep the weight they were measured with.
+    /// lost about 30 points of CCC to joint on that task, so these tasks keep the weight they were measured with
+    /// (docs/attr-reg-study.md, "Why auto, not 8 for every task"; docs/tasks.md).
     /// </summary>
     public const double AutoOtherTaskWeight = 1;
 
