@@ -27,4 +27,32 @@ public static class FailureGap
     /// <summary>The run's failure gap: the largest per-modality gap, or null when no modality has a reference.</summary>
     public static double? Of(IReadOnlyDictionary<string, double> perModality) =>
         perModality.Count == 0 ? null : perModality.Values.Max();
+
+    /// <summary>
+    /// The failure gap seed noise alone gives: the mean run gap of a model whose own logits train every modality exactly
+    /// as well as its unimodal model, but with noise of their own. Estimated from the unimodal models themselves: over
+    /// every ordered pair of distinct seeds (s, t), the largest over modalities of reference(s) minus reference(t), averaged.
+    /// Each modality's difference averages zero; the largest of several noisy differences does not, so a mean failure gap
+    /// near this floor is no evidence of modality failure, while each modality's own gap can be tested against zero.
+    /// Pairs without a modality in common are skipped; null when no pair has one (fewer than two seeds).
+    /// </summary>
+    /// <param name="referencesPerSeed">Per seed, each modality's unimodal accuracy.</param>
+    public static double? SeedNoiseFloor(IReadOnlyList<IReadOnlyDictionary<string, double>> referencesPerSeed)
+    {
+        double sum = 0;
+        int pairs = 0;
+        for (int s = 0; s < referencesPerSeed.Count; s++)
+        {
+            for (int t = 0; t < referencesPerSeed.Count; t++)
+            {
+                if (s == t) continue;
+                IReadOnlyDictionary<string, double> other = referencesPerSeed[t];
+                double[] differences = referencesPerSeed[s].Where(r => other.ContainsKey(r.Key)).Select(r => r.Value - other[r.Key]).ToArray();
+                if (differences.Length == 0) continue;
+                sum += differences.Max();
+                pairs++;
+            }
+        }
+        return pairs == 0 ? null : sum / pairs;
+    }
 }

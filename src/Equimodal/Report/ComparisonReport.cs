@@ -125,7 +125,11 @@ public static class ComparisonReport
         }.Concat(results.Modalities.Select(m => results.Summary.Single(s => s.Method == row.Label).Metrics.TryGetValue($"{ComparisonColumn.FailureGapKey}.{m}", out MetricSummary? g)
             ? Html.Cell(Html.Signed(100 * g.Mean), 100 * g.Mean) : Html.Cell("-", double.NaN)))
          .Append(Html.Escape(string.Join(", ", row.Seeds.Zip(row.Points, (seed, value) => $"{seed}: {Html.Signed(value)}")))).ToArray());
-        return what + SvgChart.Render(chart, "gaps") + Html.Table(
+        string floor = results.FailureGapFloor is double f
+            ? $"<p>Seed noise alone gives a failure gap of about {Html.Number(100 * f)} points here: a run's gap is the largest of noisy per-modality gaps, so a model that trained " +
+              "every modality exactly as well as alone would still average this much (estimated from the <code>m-only</code> rows over seeds). Each gap(m) averages 0 without failure.</p>\n"
+            : "";
+        return what + floor + SvgChart.Render(chart, "gaps") + Html.Table(
             new[] { "method", "failure gap", "95 % interval" }.Concat(results.Modalities.Select(m => $"gap({m})")).Append("per seed").ToArray(), rows,
             "Failure gap in percentage points: mean over seeds of each run's largest gap, its 95 % interval, and each modality's mean gap.", sortable: true);
     }

@@ -41,7 +41,8 @@ public static class Charts
                 ColourOf(results, method)));
         }
         return rows.Count == 0 ? null : new IntervalChart(
-            $"Failure gap per seed (m-only {results.MainMetric} minus {(results.MainMetric == "accuracy" ? "acc" : results.MainMetric)}(m), largest m), with the 95 % interval of the mean", "failure gap (points)", rows, 0);
+            $"Failure gap per seed (m-only {results.MainMetric} minus {(results.MainMetric == "accuracy" ? "acc" : results.MainMetric)}(m), largest m), with the 95 % interval of the mean" +
+            (results.FailureGapFloor is double floor ? FormattableString.Invariant($"; seed noise alone gives {100 * floor:0.0}") : ""), "failure gap (points)", rows, 0);
     }
 
     /// <summary>

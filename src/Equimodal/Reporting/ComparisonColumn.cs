@@ -86,9 +86,15 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         }
         string[] report = results.DataReport.Lines().ToArray();
         string variants = string.Concat(results.Variants.Select(v => $"- {v.Key}: {v.Value}\n"));
-        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + PairedDifferences.Markdown(results.PairedAccuracy, results.MainMetric)
+        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + FloorNote(results) + PairedDifferences.Markdown(results.PairedAccuracy, results.MainMetric)
             + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
     }
+
+    /// <summary>The failure gap's seed-noise floor in words, or nothing when the comparison has none.</summary>
+    public static string FloorNote(ComparisonResults results) => results.FailureGapFloor is not double floor ? "" :
+        $"\nFailure gap from seed noise alone: {Fixed(100 * floor, "0.0")} points. A model that trained every modality exactly as well as its `m-only` row, " +
+        "with noise of its own, would average this failure gap on these seeds (estimated from the `m-only` rows), because a run's gap is the largest of noisy " +
+        "per-modality gaps. A mean failure gap near it is not modality failure; each gap(m) averages 0 without failure.\n";
 
     /// <summary>The best mean of <paramref name="column"/> over the methods (by its direction), or null when it has none.</summary>
     public static double? Best(ComparisonColumn column, IReadOnlyList<MethodSummary> summary)

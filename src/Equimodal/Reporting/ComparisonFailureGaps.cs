@@ -17,6 +17,24 @@ public static class ComparisonFailureGaps
     /// </summary>
     public static IReadOnlyList<ComparisonRecord> Attach(IReadOnlyList<ComparisonRecord> runs, IReadOnlyList<string> modalities)
     {
+        Dictionary<int, Dictionary<string, double>> references = ReferencesBySeed(runs, modalities);
+        return runs.Select(run =>
+        {
+            if (run.Diagnostics.ModalityAccuracy.Count < 2 || !references.TryGetValue(run.Seed, out Dictionary<string, double>? reference)) return run with { FailureGaps = null };
+            IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(run.Diagnostics.ModalityAccuracy, reference);
+            return run with { FailureGaps = gaps.Count == 0 ? null : gaps };
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// <see cref="FailureGap.SeedNoiseFloor"/> of the comparison's `m-only` rows: the mean failure gap seed noise alone would
+    /// give its multimodal runs; null without unimodal rows of two or more seeds.
+    /// </summary>
+    public static double? SeedNoiseFloor(IReadOnlyList<ComparisonRecord> runs, IReadOnlyList<string> modalities) =>
+        FailureGap.SeedNoiseFloor(ReferencesBySeed(runs, modalities).OrderBy(r => r.Key).Select(r => (IReadOnlyDictionary<string, double>)r.Value).ToArray());
+
+    private static Dictionary<int, Dictionary<string, double>> ReferencesBySeed(IReadOnlyList<ComparisonRecord> runs, IReadOnlyList<string> modalities)
+    {
         var references = new Dictionary<int, Dictionary<string, double>>();
         foreach (string modality in modalities)
         {
@@ -26,11 +44,6 @@ public static class ComparisonFailureGaps
                 ofSeed[modality] = seed.Single().Accuracy;
             }
         }
-        return runs.Select(run =>
-        {
-            if (run.Diagnostics.ModalityAccuracy.Count < 2 || !references.TryGetValue(run.Seed, out Dictionary<string, double>? reference)) return run with { FailureGaps = null };
-            IReadOnlyDictionary<string, double> gaps = FailureGap.PerModality(run.Diagnostics.ModalityAccuracy, reference);
-            return run with { FailureGaps = gaps.Count == 0 ? null : gaps };
-        }).ToArray();
+        return references;
     }
 }

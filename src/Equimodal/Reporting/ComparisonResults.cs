@@ -40,6 +40,13 @@ public sealed record ComparisonResults
     /// <summary>Test accuracy of every method minus that of <see cref="PairedDifferences.BaselineOf"/>, seed by seed.</summary>
     public IReadOnlyList<PairedDifference> PairedAccuracy { get; init; } = Array.Empty<PairedDifference>();
 
+    /// <summary>
+    /// The mean failure gap seed noise alone would give (<see cref="ComparisonFailureGaps.SeedNoiseFloor"/>), as a fraction;
+    /// null without `m-only` rows of two or more seeds.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? FailureGapFloor { get; init; }
+
     /// <summary>Builds the results, summarizing <paramref name="runs"/> per method over the columns they have.</summary>
     public static ComparisonResults Create(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, IReadOnlyList<string> modalities, IReadOnlyList<ComparisonRecord> runs)
     {
@@ -58,7 +65,11 @@ public sealed record ComparisonResults
         }).ToArray();
         string? baseline = PairedDifferences.BaselineOf(methods);
         IReadOnlyList<PairedDifference> paired = baseline is null ? Array.Empty<PairedDifference>() : PairedDifferences.Against(methods, runs, baseline);
-        return new ComparisonResults { Methods = methods, Seeds = seeds, Modalities = modalities, Runs = runs, Summary = summary, PairedAccuracy = paired };
+        return new ComparisonResults
+        {
+            Methods = methods, Seeds = seeds, Modalities = modalities, Runs = runs, Summary = summary, PairedAccuracy = paired,
+            FailureGapFloor = ComparisonFailureGaps.SeedNoiseFloor(runs, modalities),
+        };
     }
 
     private static IReadOnlyList<string> TaskMetricNamesOf(IReadOnlyList<ComparisonRecord> runs) =>

@@ -17,6 +17,10 @@ public class ReportCommandTests
         Assert.Contains(Html.ReportFile, output);
         string page = File.ReadAllText(Path.Combine(folder, Html.ReportFile));
         Assert.Contains("attr-reg is below joint on 3 of 3 seeds, -16.0 points [-16.0, -16.0]: beyond seed noise.", page);
+        // joint's audio head is 21 points below audio-only on every seed; the unimodal rows move in step over seeds, so
+        // seed noise alone gives no gap.
+        Assert.Contains("joint leaves audio behind its unimodal model beyond seed noise: gap(audio) +21.0 [+21.0, +21.0] points", page);
+        Assert.Contains("Seed noise alone gives a failure gap of about 0.0 points here", page);
         Assert.Contains("equimodal compare --methods audio-only,visual-only,joint,attr-reg --seeds 3 --out compare", page);
         string run = Path.Combine(folder, "runs", "attr-reg-seed2");
         File.Delete(Path.Combine(run, Html.ReportFile));

@@ -82,6 +82,51 @@ public class SelectCommandTests
         Assert.Equal(System.Text.Json.JsonValueKind.Number, Final(replayed).GetProperty("testFailureGap").ValueKind);
     }
 
+    [SkippableFact]
+    public void The_rule_replay_script_picks_what_select_picks_on_the_same_runs()
+    {
+        // docs/selection.md measures other rung rules with docs/scripts/selection-rules.py, a re-implementation of the
+        // schedule and the rule over recorded validation curves; its accuracy rule must be the tool's.
+        const string python = "/usr/bin/python3";
+        Skip.IfNot(File.Exists(python), $"{python} is not installed (apt-get install -y python3): the replay script is not checked.");
+        string[] shared = { "--epochs", "3", "--samples", "300", "--width", "4", "--depth", "1", "--threads", "1", "--device", "cpu" };
+        const string candidates = "joint,mbsd,amco,mla,umt";
+        string grid = TestData.TempFolder();
+        var (code, output) = CliRunner.Run(shared.Concat(new[] { "--methods", candidates + ",audio-only,visual-only", "--seeds", "2", "--out", grid }).Prepend("compare").ToArray());
+        Assert.True(code == 0, output);
+
+        var start = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[]
+                 {
+                     Path.Combine(Docs.MarkdownDocs.Root, "docs", "scripts", "selection-rules.py"), "--setting", $"tiny=3:{grid}", "--candidates", candidates,
+                     "--seeds", "1-2", "--budget", "6", "--rules", "accuracy", "--picks",
+                 })
+            start.ArgumentList.Add(argument);
+        using var script = System.Diagnostics.Process.Start(start)!;
+        string printed = script.StandardOutput.ReadToEnd(), errors = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+        Assert.True(script.ExitCode == 0, errors);
+        string[] picks = printed.Split('\n').Where(l => l.StartsWith("pick ", StringComparison.Ordinal)).Select(l => l.Split(' ')[4]).ToArray();
+
+        for (int seed = 1; seed <= 2; seed++)
+        {
+            string replayed = TestData.TempFolder();
+            foreach (string file in Directory.GetFiles(Path.Combine(grid, "runs"), "*", SearchOption.AllDirectories)
+                         .Where(f => Path.GetFileName(f) != "equimodal.lock" && Path.GetRelativePath(grid, f).Contains($"-seed{seed}", StringComparison.Ordinal)))
+            {
+                string copy = Path.Combine(replayed, Path.GetRelativePath(grid, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
+            string seedText = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            (code, output) = CliRunner.Run(shared.Concat(new[] { "--methods", candidates, "--seed", seedText, "--budget", "6", "--out", replayed, "--aggregate" }).Prepend("select").ToArray());
+            Assert.True(code == 0, output);
+            using var selection = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(replayed, MethodSelection.JsonFile)));
+            Assert.Equal(selection.RootElement.GetProperty("winner").GetString(), picks[seed - 1]);
+            Assert.True(selection.RootElement.GetProperty("rungs").GetArrayLength() > 1, "the schedule has more than one rung, so the cut is compared as well");
+        }
+    }
+
     [Theory]
     [InlineData("--budget", "1", "--budget 1 full runs is too small for 3 candidates")]
     [InlineData("--eta", "1", "--eta must be at least 2")]
