@@ -166,7 +166,8 @@ public sealed class MethodSelection
         // References trained to the full schedule are evaluated on test too, for the winner's test failure gap; no training.
         if (Schedule.ReferenceEpochs == Schedule.FullEpochs) final.AddRange(References.Select(run => new SelectionJob(FinalStage, run, null)));
         bool complete = final.All(IsDone);
-        return new SelectionStage(complete ? "complete" : FinalStage, complete ? Array.Empty<SelectionJob>() : final, decided, winner, Rule.Explain(last.Ranking, last.Epochs));
+        int validationSamples = BestWithin(Records(final[0].Run), last.Epochs).Validation.Samples;
+        return new SelectionStage(complete ? "complete" : FinalStage, complete ? Array.Empty<SelectionJob>() : final, decided, winner, Rule.Explain(last.Ranking, last.Epochs, validationSamples));
     }
 
     /// <summary>The candidate's score from its best epoch within a rung: validation accuracy and failure gap against the references' best accuracy within the same epochs.</summary>

@@ -29,6 +29,19 @@ public class SelectionRuleTests
     }
 
     [Fact]
+    public void With_the_validation_size_the_reason_gives_the_lead_over_the_next_candidate_in_samples()
+    {
+        IReadOnlyList<CandidateScore> ranked = Rule.Rank(new CandidateScore[] { new("mla", 0.9444, 0.01), new("mbsd", 0.9370, 0.0), new("joint", 0.96, 0.20) });
+        // 0.74 points of 270 samples: 2 samples.
+        Assert.EndsWith(" It led the next candidate, mbsd, by 0.7 points: 2 of 270 validation samples.", Rule.Explain(ranked, 2, validationSamples: 270));
+        Assert.DoesNotContain("validation samples", Rule.Explain(ranked, 2));
+        // A next candidate ranked lower for its gap but more accurate is not a lead; nor is a task scored by another metric.
+        IReadOnlyList<CandidateScore> excluded = Rule.Rank(new CandidateScore[] { new("joint", 0.90, 0.20), new("mbsd", 0.86, 0.01) });
+        Assert.DoesNotContain("validation samples", Rule.Explain(excluded, 4, 270));
+        Assert.DoesNotContain("validation samples", new SelectionRule(0.02, "CCC").Explain(ranked, 2, 270));
+    }
+
+    [Fact]
     public void Without_a_candidate_within_the_gap_accuracy_alone_decides()
     {
         IReadOnlyList<CandidateScore> ranked = Rule.Rank(new CandidateScore[] { new("joint", 0.80, 0.20), new("umt", 0.85, 0.10) });
