@@ -6,7 +6,8 @@ using Spectre.Console.Cli;
 namespace Equimodal.Cli.Settings;
 
 /// <summary>
-/// The training flags with the library's defaults for the size of a run (--samples, --epochs, --batch-size): the settings of train
+/// The training flags with the library's defaults for the size of a run (--samples, --epochs, --batch-size) and for
+/// weight averaging (--ema): the settings of train
 /// and compare. These flags are declared per command because Spectre.Console.Cli reads a flag's default from the
 /// property that declares it, and the demo declares them with smaller defaults (<c>DemoCommand.Settings</c>).
 /// </summary>
@@ -29,4 +30,10 @@ public abstract class StandardTrainingSettings : TrainingSettings
     [Description(BatchSizeHelp)]
     [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.BatchSize))]
     public override int BatchSize { get; init; }
+
+    /// <inheritdoc />
+    [CommandOption("--ema <DECAY>")]
+    [Description(EmaHelp)]
+    [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.EmaDecay))]
+    public override double Ema { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Equimodal.Cli.Settings;
 /// <summary>
 /// The optimisation part of the training flags, on top of the data and model parts: the settings of every command
 /// that trains (train, compare, demo). <see cref="ToConfig"/> assembles the library's <see cref="RunConfig"/>.
-/// <see cref="Epochs"/> and <see cref="BatchSize"/> are declared by the command's settings, which choose its default (<see cref="StandardTrainingSettings"/>).
+/// <see cref="Epochs"/>, <see cref="BatchSize"/> and <see cref="Ema"/> are declared by the command's settings, which choose their defaults (<see cref="StandardTrainingSettings"/>).
 /// </summary>
 public abstract class TrainingSettings : ModelSettings
 {
@@ -61,6 +61,12 @@ public abstract class TrainingSettings : ModelSettings
     [Description("Which epoch's weights to keep: accuracy (best validation accuracy) or modalities (best mean of it and each modality's own accuracy).")]
     [DefaultFrom(typeof(TrainingOptions), nameof(TrainingOptions.KeepEpoch))]
     public string KeepEpoch { get; init; } = "";
+
+    /// <summary>Help text of --ema.</summary>
+    protected const string EmaHelp = "Validate, keep and test an exponential moving average of the weights with this decay per step, e.g. 0.99; 0: off.";
+
+    /// <summary>Weight averaging (the flag --ema, declared with its default by the command's settings).</summary>
+    public abstract double Ema { get; init; }
 
     /// <summary>Step schedule period.</summary>
     [CommandOption("--step-size <EPOCHS>")]
@@ -166,7 +172,7 @@ public abstract class TrainingSettings : ModelSettings
         Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Optimizer = Optimizer,
         Momentum = Momentum, Schedule = Schedule, StepSize = StepSize, Gamma = Gamma, GradientClip = Clip, Seed = Seed,
         Device = Device, Threads = Threads, CheckpointEverySteps = CheckpointEvery, KeepCheckpoints = KeepCheckpoints,
-        InitWeights = InitWeights, Encoders = EncoderTransfers(), ModalityUse = ModalityUse, KeepEpoch = KeepEpoch,
+        InitWeights = InitWeights, Encoders = EncoderTransfers(), ModalityUse = ModalityUse, KeepEpoch = KeepEpoch, EmaDecay = Ema,
     };
 
     /// <summary>The run configuration these flags describe, for <paramref name="method"/>.</summary>

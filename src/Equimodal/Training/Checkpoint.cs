@@ -5,7 +5,8 @@ namespace Equimodal.Training;
 /// <summary>
 /// Everything needed to continue a run bit for bit: progress numbers, model weights (parameters and buffers), the best
 /// weights so far, the state of the trainer's optimizer (moments, step counts, learning rates) and of the optimizers a
-/// method registered with the step runner, torch's random generator state and the method's own tensors. The
+/// method registered with the step runner, torch's random generator state, the method's own tensors and, with
+/// <see cref="TrainingOptions.EmaDecay"/>, the moving average of the weights. The
 /// learning-rate schedule is not stored: it is a pure function of the finished epochs and is replayed. Owns its
 /// tensors; dispose it after use.
 /// </summary>
@@ -13,8 +14,10 @@ public sealed class Checkpoint : IDisposable
 {
     /// <summary>Creates a checkpoint from its parts (the tensors become owned by it).</summary>
     public Checkpoint(CheckpointProgress progress, Dictionary<string, Tensor> model, Dictionary<string, Tensor> bestModel,
-        byte[] optimizer, Tensor randomState, Dictionary<string, Tensor> methodState, IReadOnlyDictionary<string, byte[]>? registeredOptimizers = null)
+        byte[] optimizer, Tensor randomState, Dictionary<string, Tensor> methodState, IReadOnlyDictionary<string, byte[]>? registeredOptimizers = null,
+        Dictionary<string, Tensor>? averaged = null)
     {
+        Averaged = averaged ?? new Dictionary<string, Tensor>();
         RegisteredOptimizers = registeredOptimizers ?? new Dictionary<string, byte[]>();
         Progress = progress;
         Model = model;
@@ -45,6 +48,9 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The method's own tensors (see <see cref="TrainingMethod.SaveState"/>).</summary>
     public Dictionary<string, Tensor> MethodState { get; }
 
+    /// <summary>The moving average of the weights (<see cref="WeightAverage"/>); empty when the run does not average.</summary>
+    public Dictionary<string, Tensor> Averaged { get; }
+
     /// <summary>
     /// The saved state of the optimizer registered as <paramref name="name"/>. Checkpoints of format 1 kept it among the
     /// method's tensors, as bytes under the same name, where it is read from then.
@@ -59,7 +65,7 @@ public sealed class Checkpoint : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (Tensor t in Model.Values.Concat(BestModel.Values).Concat(MethodState.Values)) t.Dispose();
+        foreach (Tensor t in Model.Values.Concat(BestModel.Values).Concat(MethodState.Values).Concat(Averaged.Values)) t.Dispose();
         RandomState.Dispose();
     }
 }

@@ -8,13 +8,15 @@ namespace Equimodal.Training;
 
 /// <summary>
 /// The byte layout of a checkpoint file: a magic string, the progress as JSON, four tensor sections, the trainer's
-/// optimizer blob, the registered optimizers' blobs by name, and a SHA-256 of all preceding bytes as the last 32 bytes.
-/// A truncated or altered file fails the checksum and is rejected before anything is loaded. Format 1 (read, no longer
-/// written) ends after the trainer's optimizer blob; its methods kept extra optimizers among their tensors.
+/// optimizer blob, the registered optimizers' blobs by name, the averaged weights' tensor section, and a SHA-256 of all
+/// preceding bytes as the last 32 bytes. A truncated or altered file fails the checksum and is rejected before anything
+/// is loaded. Formats 1 and 2 are read, no longer written: format 2 ends after the registered optimizers (no averaged
+/// weights); format 1 after the trainer's optimizer blob, its methods keeping extra optimizers among their tensors.
 /// </summary>
 public static class CheckpointFormat
 {
-    private const string Magic = "EQUIMODAL-CHECKPOINT-2";
+    private const string Magic = "EQUIMODAL-CHECKPOINT-3";
+    private const string FormatTwoMagic = "EQUIMODAL-CHECKPOINT-2";
     private const string FormatOneMagic = "EQUIMODAL-CHECKPOINT-1";
     private const int HashBytes = 32;
 
@@ -39,6 +41,7 @@ public static class CheckpointFormat
                 writer.Write(state.Length);
                 writer.Write(state);
             }
+            WriteTensors(writer, checkpoint.Averaged);
         }
         byte[] hash = SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length));
         payload.Write(hash);
@@ -54,7 +57,7 @@ public static class CheckpointFormat
             throw new InvalidDataException("the SHA-256 checksum does not match (truncated or corrupt file)");
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, content.Length), Encoding.UTF8);
         string magic = reader.ReadString();
-        if (magic != Magic && magic != FormatOneMagic) throw new InvalidDataException("not an Equimodal checkpoint");
+        if (magic != Magic && magic != FormatTwoMagic && magic != FormatOneMagic) throw new InvalidDataException("not an Equimodal checkpoint");
         CheckpointProgress progress = JsonSerializer.Deserialize<CheckpointProgress>(reader.ReadString(), Json.Line)
             ?? throw new InvalidDataException("empty progress record");
         var model = ReadTensors(reader);
@@ -68,7 +71,8 @@ public static class CheckpointFormat
             string name = reader.ReadString();
             registered[name] = reader.ReadBytes(reader.ReadInt32());
         }
-        return new Checkpoint(progress, model, best, optimizer, rng, method, registered);
+        Dictionary<string, Tensor>? averaged = magic == Magic ? ReadTensors(reader) : null;
+        return new Checkpoint(progress, model, best, optimizer, rng, method, registered, averaged);
     }
 
     private static void WriteTensors(BinaryWriter writer, IReadOnlyDictionary<string, Tensor> tensors)

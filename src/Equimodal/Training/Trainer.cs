@@ -96,18 +96,21 @@ public sealed class Trainer
         var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
+        WeightAverage? average = null;
         if (restored is not null)
         {
             using (restored)
             {
                 progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
+                average = RestoreAverage(restored, model);
             }
             history.AddRange(progress.History);
             _observer?.OnResumed(history);
         }
         // Every rank starts from rank 0's weights (fresh or restored), whatever its own initialisation or files gave it.
         _collective.Broadcast(model.state_dict().Values);
+        if (_options.EmaDecay > 0 && average is null) average = new WeightAverage(model, _options.EmaDecay);
         int stepsPerEpoch = loader.BatchesPerEpoch;
         int lastEpoch = Math.Min(_options.Epochs, pauseAfterEpoch ?? _options.Epochs);
 
@@ -134,21 +137,29 @@ public sealed class Trainer
                     StepInEpoch = step, GlobalStep = progress.GlobalStep + 1, EpochLossSum = progress.EpochLossSum + sums[0],
                     EpochCorrect = progress.EpochCorrect + (long)sums[1], EpochSeen = progress.EpochSeen + (long)sums[2],
                 };
+                average?.Update(model, progress.GlobalStep);
                 _observer?.OnStep(epoch, _options.Epochs, step - 1, stepsPerEpoch, loss);
                 bool stepCheckpoint = _options.CheckpointEverySteps > 0 && progress.GlobalStep % _options.CheckpointEverySteps == 0 && step < stepsPerEpoch;
                 if (checkpoints is not null && stepCheckpoint && _collective.Rank == 0)
-                    Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, optimizer, steps, method, isBest: false);
+                    Save(checkpoints, progress with { EpochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds, History = history.ToArray() }, model, bestState, average, optimizer, steps, method, isBest: false);
                 FaultInjection.AfterStep(progress.GlobalStep);
             }
             double epochSeconds = progress.EpochSeconds + clock.Elapsed.TotalSeconds;
             schedule?.step();
             // BatchNorm's running statistics come from each rank's own batches: rank 0's are kept, so every rank evaluates one model.
             _collective.Broadcast(model.buffers());
+            if (average is not null) _collective.Broadcast(average.State.Values);
 
-            EvaluationResult validation = Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device, task: splits.Task);
+            // With averaging, the average is what is validated and kept; training goes on from the weights themselves.
+            EvaluationResult Validate() => Evaluator.Evaluate(model, data.Validation, _options.BatchSize, device, task: splits.Task);
+            EvaluationResult validation = average is null ? Validate() : average.WithAverage(model, Validate);
             method.OnEpochEnd(new EpochEnd(epoch, validation));
             IReadOnlyDictionary<string, double> methodMetrics = method.EpochMetrics();
-            if (_options.ModalityUse) methodMetrics = WithModalityUse(methodMetrics, model, data.Validation, device);
+            if (_options.ModalityUse)
+            {
+                IReadOnlyDictionary<string, double> Measure() => WithModalityUse(methodMetrics, model, data.Validation, device);
+                methodMetrics = average is null ? Measure() : average.WithAverage(model, Measure);
+            }
             var record = new EpochRecord
             {
                 Epoch = epoch + 1,
@@ -167,13 +178,14 @@ public sealed class Trainer
             {
                 progress = progress with { BestScore = score, BestEpoch = epoch + 1 };
                 DisposeState(bestState);
-                bestState = Clone(model.state_dict());
+                bestState = Clone(average?.State ?? model.state_dict());
             }
             progress = progress with { Epoch = epoch + 1, StepInEpoch = 0, TrainSeconds = progress.TrainSeconds + epochSeconds, History = history.ToArray() };
-            if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, optimizer, steps, method, improved);
+            if (checkpoints is not null && _collective.Rank == 0) Save(checkpoints, progress, model, bestState, average, optimizer, steps, method, improved);
             _observer?.OnEpochEnd(record, _options.Epochs);
         }
 
+        average?.Dispose();
         if (pauseAfterEpoch is not null) return Paused(method, model, progress, history, bestState);
         model.load_state_dict(bestState!);
         DisposeState(bestState);
@@ -235,7 +247,7 @@ public sealed class Trainer
     }
 
     private static void Save(CheckpointStore store, CheckpointProgress progress, MultimodalClassifier model, Dictionary<string, Tensor>? bestState,
-        optim.Optimizer optimizer, StepRunner steps, TrainingMethod method, bool isBest)
+        WeightAverage? average, optim.Optimizer optimizer, StepRunner steps, TrainingMethod method, bool isBest)
     {
         // Tensors a method creates for its state (e.g. tensor(targets)) are freed with this scope after writing;
         // live tensors it hands over (e.g. a teacher's weights) were created before it and are left alone.
@@ -244,7 +256,8 @@ public sealed class Trainer
         method.SaveState(methodState);
         // The checkpoint borrows the live tensors for writing; only the generator state is created here.
         var checkpoint = new Checkpoint(progress, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), OptimizerState.Save(optimizer),
-            torch.get_rng_state(), methodState, steps.Optimizers.ToDictionary(kv => kv.Key, kv => OptimizerState.Save(kv.Value)));
+            torch.get_rng_state(), methodState, steps.Optimizers.ToDictionary(kv => kv.Key, kv => OptimizerState.Save(kv.Value)),
+            average is null ? null : new Dictionary<string, Tensor>(average.State));
         try
         {
             store.Save(checkpoint, isBest);
@@ -272,6 +285,16 @@ public sealed class Trainer
         method.LoadState(checkpoint.MethodState);
         torch.set_rng_state(checkpoint.RandomState);
         return progress;
+    }
+
+    // The average continues from the checkpoint's; one that has none was written without averaging, which a run's
+    // configuration cannot switch on midway.
+    private WeightAverage? RestoreAverage(Checkpoint checkpoint, MultimodalClassifier model)
+    {
+        if (_options.EmaDecay == 0) return null;
+        if (checkpoint.Averaged.Count == 0)
+            throw new InvalidDataException("The checkpoint holds no averaged weights, but the run averages them (--ema): it was written without averaging. Restore config.json's training settings, or start a new run.");
+        return new WeightAverage(model, _options.EmaDecay, checkpoint.Averaged);
     }
 
     // libtorch reports a size mismatch with pages of C++ frames; name the parameter and the likely cause instead.

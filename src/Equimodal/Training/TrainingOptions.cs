@@ -68,6 +68,13 @@ public sealed record TrainingOptions
     /// </summary>
     public string KeepEpoch { get; init; } = "accuracy";
 
+    /// <summary>
+    /// Decay of an exponential moving average of the weights (<see cref="WeightAverage"/>), updated after every step; the
+    /// run validates, keeps and tests the average instead of the weights themselves. 0 (the default) turns it off; 0.99
+    /// averages over roughly the last hundred steps.
+    /// </summary>
+    public double EmaDecay { get; init; }
+
     /// <summary>Largest <see cref="Threads"/> accepted: beyond it thread creation alone can stall the machine for minutes.</summary>
     public const int MaxThreads = 256;
 
@@ -90,6 +97,7 @@ public sealed record TrainingOptions
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"Unknown optimizer '{Optimizer}'. Valid optimizers: {string.Join(", ", Optimizers)}.");
         if (!Schedules.Contains(Schedule)) throw new ArgumentException($"Unknown schedule '{Schedule}'. Valid schedules: {string.Join(", ", Schedules)}.");
         if (!KeptEpoch.Rules.Contains(KeepEpoch)) throw new ArgumentException($"Unknown kept-epoch rule '{KeepEpoch}'. Valid rules: {string.Join(", ", KeptEpoch.Rules)}.");
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ArgumentException($"{Name(nameof(EmaDecay))} must be in [0, 1) (0 = no averaging), got {EmaDecay}.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"{Name(nameof(Momentum))} must be in [0, 1), got {Momentum}.");
         if (StepSize <= 0) throw new ArgumentException($"{Name(nameof(StepSize))} must be positive, got {StepSize}.");
         if (!(Gamma > 0 && Gamma <= 1)) throw new ArgumentException($"{Name(nameof(Gamma))} must be in (0, 1], got {Gamma}.");

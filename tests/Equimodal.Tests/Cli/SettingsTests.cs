@@ -39,13 +39,13 @@ public class SettingsTests
     }
 
     [Fact]
-    public void Demo_has_its_own_smaller_size_defaults_and_still_takes_the_benchmark_size()
+    public void Demo_has_its_own_smaller_size_and_averaging_defaults_and_still_takes_the_benchmark_size()
     {
         var (demo, code, output) = Parse<DemoCommand.Settings>("demo");
         Assert.True(code == 0, output);
         RunConfig small = demo!.ToConfig("joint");
-        Assert.Equal((DemoCommand.Settings.DefaultSamples, DemoCommand.Settings.DefaultEpochs, DemoCommand.Settings.DefaultBatchSize),
-            (small.Dataset.Synthetic.Samples, small.Training.Epochs, small.Training.BatchSize));
+        Assert.Equal((DemoCommand.Settings.DefaultSamples, DemoCommand.Settings.DefaultEpochs, DemoCommand.Settings.DefaultBatchSize, DemoCommand.Settings.DefaultEma),
+            (small.Dataset.Synthetic.Samples, small.Training.Epochs, small.Training.BatchSize, small.Training.EmaDecay));
         Assert.True(small.Dataset.Synthetic.Samples < new SyntheticOptions().Samples && small.Training.Epochs < new TrainingOptions().Epochs);
         // Everything else is the library's default, as for train; the benchmark's size is three flags away.
         RunConfig library = new() { Method = "joint" };
@@ -53,14 +53,15 @@ public class SettingsTests
         {
             EquimodalVersion = "",
             Dataset = small.Dataset with { Synthetic = library.Dataset.Synthetic, Files = small.Dataset.Files with { DetectImage = ImageDetection.None } },
-            Training = small.Training with { Epochs = library.Training.Epochs, BatchSize = library.Training.BatchSize },
+            Training = small.Training with { Epochs = library.Training.Epochs, BatchSize = library.Training.BatchSize, EmaDecay = library.Training.EmaDecay },
         }));
-        var (full, _, _) = Parse<DemoCommand.Settings>("demo", "--samples", "1800", "--epochs", "10", "--batch-size", "32");
+        var (full, _, _) = Parse<DemoCommand.Settings>("demo", "--samples", "1800", "--epochs", "10", "--batch-size", "32", "--ema", "0");
         RunConfig benchmark = full!.ToConfig("joint");
-        Assert.Equal((1800, 10, 32), (benchmark.Dataset.Synthetic.Samples, benchmark.Training.Epochs, benchmark.Training.BatchSize));
+        Assert.Equal((1800, 10, 32, 0.0), (benchmark.Dataset.Synthetic.Samples, benchmark.Training.Epochs, benchmark.Training.BatchSize, benchmark.Training.EmaDecay));
         // --help shows each command's own default.
         Assert.Contains($"{DemoCommand.Settings.DefaultEpochs}", HelpLine("demo", "--epochs"));
         Assert.Contains($"{new TrainingOptions().Epochs}", HelpLine("train", "--epochs"));
+        Assert.Contains($"{DemoCommand.Settings.DefaultEma}", HelpLine("demo", "--ema"));
     }
 
     private static string HelpLine(string command, string flag)

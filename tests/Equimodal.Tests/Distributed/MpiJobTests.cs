@@ -160,6 +160,15 @@ public class MpiJobTests
         Assert.True(File.Exists(Path.Combine(parallel, RunFolder.ResultsFile)));
     }
 
+    [SkippableFact]
+    public void Two_ranks_with_averaged_weights_validate_and_keep_what_one_process_does()
+    {
+        // The average is updated on every rank from the same weights; the validated losses compared are the average's.
+        var (single, parallel) = TrainOneAndTwoRanksAlike("joint --ema", (batchSize, output) => TrainArguments("joint", batchSize, output, "--ema", "0.9"));
+        double TestLoss(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunFolder.ResultsFile)))!["test"]!["loss"]!.GetValue<double>();
+        Assert.Equal(TestLoss(single), TestLoss(parallel), 4);
+    }
+
     /// <summary>
     /// Trains one process at batch 8 and two ranks at batch 4 with <paramref name="arguments"/> (batch size, output
     /// folder) and checks that their train and validation losses agree to 1e-5; returns both run folders.

@@ -54,15 +54,26 @@ public class ResumeTests
     [InlineData("adamw", "cosine", 17)] // mid-epoch 2 (13 steps per epoch), after a step checkpoint at 15
     [InlineData("sgd", "step", 26)]     // last step of epoch 2, before its end-of-epoch checkpoint
     [InlineData("adamw", "none", 3)]    // before the first checkpoint: starts over
-    public void Interrupted_and_resumed_run_ends_bit_identical_to_an_uninterrupted_one(string optimizer, string schedule, int stopAfter)
+    [InlineData("adamw", "none", 17, 0.9)] // with averaged weights, mid-epoch 2: the average continues from the checkpoint's
+    public void Interrupted_and_resumed_run_ends_bit_identical_to_an_uninterrupted_one(string optimizer, string schedule, int stopAfter, double ema = 0)
     {
-        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = optimizer, Schedule = schedule, StepSize = 1, Gamma = 0.5, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5 };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = optimizer, Schedule = schedule, StepSize = 1, Gamma = 0.5, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5, EmaDecay = ema };
         var uninterrupted = Train(options, store: null, resume: false);
         var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
         Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(stopAfter)));
         var resumed = Train(options, store, resume: true);
         AssertSameRun(uninterrupted, resumed);
         Assert.Equal(3, resumed.Result.History.Count);
+    }
+
+    [Fact]
+    public void A_checkpoint_without_averaged_weights_is_refused_by_a_run_that_averages()
+    {
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5 };
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(7)));
+        var error = Assert.Throws<InvalidDataException>(() => Train(options with { EmaDecay = 0.9 }, store, resume: true));
+        Assert.Contains("holds no averaged weights", error.Message);
     }
 
     private sealed class Recorder : ITrainingObserver

@@ -189,7 +189,8 @@ public class StepRunnerTests
 
     /// <summary>
     /// <paramref name="checkpoint"/> in format 1: its registered optimizer as a byte tensor among the method's tensors,
-    /// magic "...-1", and no registered-optimizer section (format 2 with an empty one, minus its count).
+    /// magic "...-1", and neither a registered-optimizer nor an averaged-weights section (format 3 with both empty,
+    /// minus their counts).
     /// </summary>
     private static byte[] FormatOne(Checkpoint checkpoint, string optimizerName)
     {
@@ -199,11 +200,12 @@ public class StepRunnerTests
             [optimizerName] = tensor(checkpoint.RegisteredOptimizers[optimizerName], ScalarType.Byte),
         };
         var moved = new Checkpoint(checkpoint.Progress, checkpoint.Model, checkpoint.BestModel, checkpoint.Optimizer, checkpoint.RandomState, methodState);
-        byte[] formatTwo = CheckpointFormat.Serialize(moved);
+        byte[] formatThree = CheckpointFormat.Serialize(moved);
         const int HashBytes = 32;
-        Assert.Equal(0, BitConverter.ToInt32(formatTwo, formatTwo.Length - HashBytes - sizeof(int)));
-        byte[] payload = formatTwo[..^(HashBytes + sizeof(int))];
-        byte[] magic = Encoding.UTF8.GetBytes("EQUIMODAL-CHECKPOINT-2");
+        Assert.Equal(0, BitConverter.ToInt32(formatThree, formatThree.Length - HashBytes - sizeof(int)));
+        Assert.Equal(0, BitConverter.ToInt32(formatThree, formatThree.Length - HashBytes - 2 * sizeof(int)));
+        byte[] payload = formatThree[..^(HashBytes + 2 * sizeof(int))];
+        byte[] magic = Encoding.UTF8.GetBytes("EQUIMODAL-CHECKPOINT-3");
         Assert.Equal(magic, payload[1..(1 + magic.Length)]);
         payload[magic.Length] = (byte)'1';
         return payload.Concat(SHA256.HashData(payload)).ToArray();

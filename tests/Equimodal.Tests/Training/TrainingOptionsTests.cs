@@ -9,6 +9,7 @@ public class TrainingOptionsTests
     [InlineData(nameof(TrainingOptions.LearningRate), "TrainingOptions.LearningRate must be a positive number, got -1.")]
     [InlineData(nameof(TrainingOptions.GradientClip), "TrainingOptions.GradientClip must be non-negative, got -1.")]
     [InlineData(nameof(TrainingOptions.KeepCheckpoints), "TrainingOptions.KeepCheckpoints must be at least 1, got 0.")]
+    [InlineData(nameof(TrainingOptions.EmaDecay), "TrainingOptions.EmaDecay must be in [0, 1) (0 = no averaging), got 1.")]
     public void An_out_of_range_value_is_named_by_its_property_not_by_a_command_line_flag(string property, string message)
     {
         TrainingOptions options = property switch
@@ -16,6 +17,7 @@ public class TrainingOptionsTests
             nameof(TrainingOptions.Epochs) => new TrainingOptions { Epochs = 0 },
             nameof(TrainingOptions.LearningRate) => new TrainingOptions { LearningRate = -1 },
             nameof(TrainingOptions.GradientClip) => new TrainingOptions { GradientClip = -1 },
+            nameof(TrainingOptions.EmaDecay) => new TrainingOptions { EmaDecay = 1 },
             _ => new TrainingOptions { KeepCheckpoints = 0 },
         };
         Assert.Equal(message, Assert.Throws<ArgumentException>(options.Validate).Message);
