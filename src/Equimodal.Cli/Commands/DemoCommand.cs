@@ -36,18 +36,21 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
 
         /// <inheritdoc />
         [CommandOption("--samples <N>")]
+        [Sets(typeof(SyntheticOptions), nameof(SyntheticOptions.Samples))]
         [Description(SamplesHelp)]
         [DefaultValue(DefaultSamples)]
         public override int Samples { get; init; } = DefaultSamples;
 
         /// <inheritdoc />
         [CommandOption("--epochs <N>")]
+        [Sets(typeof(TrainingOptions), nameof(TrainingOptions.Epochs))]
         [Description(EpochsHelp)]
         [DefaultValue(DefaultEpochs)]
         public override int Epochs { get; init; } = DefaultEpochs;
 
         /// <inheritdoc />
         [CommandOption("--batch-size <N>")]
+        [Sets(typeof(TrainingOptions), nameof(TrainingOptions.BatchSize))]
         [Description(BatchSizeHelp)]
         [DefaultValue(DefaultBatchSize)]
         public override int BatchSize { get; init; } = DefaultBatchSize;
@@ -62,6 +65,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
 
         /// <inheritdoc />
         [CommandOption("--ema <DECAY>")]
+        [Sets(typeof(TrainingOptions), nameof(TrainingOptions.EmaDecay))]
         [Description(EmaHelp)]
         [DefaultValue(DefaultEma)]
         public override double Ema { get; init; } = DefaultEma;

@@ -6,7 +6,8 @@ namespace Equimodal.Cli.Settings;
 
 /// <summary>
 /// Names a setting of a recorded configuration (a config.json path such as "training.learningRate") or of a library
-/// record ("TrainingOptions.LearningRate") by the flag that sets it ("--lr"), from the flags' <see cref="DefaultFromAttribute"/>:
+/// record ("TrainingOptions.LearningRate") by the flag that sets it ("--lr"), from the flags' <see cref="DefaultFromAttribute"/>
+/// or <see cref="SetsAttribute"/>:
 /// messages about differing configurations and the library's errors then speak the command line's language.
 /// </summary>
 public static class SettingFlags
@@ -18,8 +19,8 @@ public static class SettingFlags
         var flags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (CommandOption option in CommandOptions.Of(settings))
         {
-            if (option.Property.GetCustomAttribute<DefaultFromAttribute>() is { } from && paths.TryGetValue(from.Record, out string? prefix))
-                flags.TryAdd(Join(prefix, JsonNamingPolicy.CamelCase.ConvertName(from.Property.Name)), option.Flag);
+            if (Target(option.Property) is { } target && paths.TryGetValue(target.Record, out string? prefix))
+                flags.TryAdd(Join(prefix, JsonNamingPolicy.CamelCase.ConvertName(target.Property.Name)), option.Flag);
         }
         const string nested = "configuration.";
         return path => flags.TryGetValue(path.StartsWith(nested, StringComparison.Ordinal) ? path[nested.Length..] : path, out string? flag) ? flag : path;
@@ -33,11 +34,17 @@ public static class SettingFlags
     {
         foreach (CommandOption option in CommandOptions.Of(settings))
         {
-            if (option.Property.GetCustomAttribute<DefaultFromAttribute>() is { } from)
-                message = message.Replace($"{from.Record.Name}.{from.Property.Name}", option.Flag, StringComparison.Ordinal);
+            if (Target(option.Property) is { } target)
+                message = message.Replace($"{target.Record.Name}.{target.Property.Name}", option.Flag, StringComparison.Ordinal);
         }
         return message;
     }
+
+    // The record property a flag sets: the one it takes its default from, or the one it names while keeping a default of its own.
+    private static (Type Record, PropertyInfo Property)? Target(PropertyInfo flag) =>
+        flag.GetCustomAttribute<DefaultFromAttribute>() is { } from ? (from.Record, from.Property)
+        : flag.GetCustomAttribute<SetsAttribute>() is { } sets ? (sets.Record, sets.Property)
+        : null;
 
     // The config.json path of every option record reachable from the run configuration (the first place it appears).
     private static Dictionary<Type, string> RecordPaths(Type record, string path, Dictionary<Type, string> found)

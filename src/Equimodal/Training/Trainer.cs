@@ -312,7 +312,8 @@ public sealed class Trainer
         }
     }
 
-    private static Dictionary<string, Tensor> Clone(IDictionary<string, Tensor> state)
+    /// <summary>A copy of <paramref name="state"/> that outlives any dispose scope (the caller disposes it).</summary>
+    internal static Dictionary<string, Tensor> Clone(IDictionary<string, Tensor> state)
     {
         using (torch.no_grad()) return state.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
     }

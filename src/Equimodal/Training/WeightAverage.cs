@@ -21,10 +21,11 @@ public sealed class WeightAverage : IDisposable
     {
         if (!(decay > 0 && decay < 1)) throw new ArgumentException($"The average's decay must be in (0, 1), got {decay}.");
         _decay = decay;
+        using var scope = NewDisposeScope();
         using (no_grad())
         {
             State = model.state_dict().ToDictionary(kv => kv.Key,
-                kv => (restored is null ? kv.Value : restored[kv.Key]).detach().clone().to(kv.Value.device).DetachFromDisposeScope());
+                kv => (restored is null ? kv.Value : restored[kv.Key]).to(kv.Value.device).clone().DetachFromDisposeScope());
         }
     }
 
@@ -57,8 +58,7 @@ public sealed class WeightAverage : IDisposable
     /// </summary>
     public T WithAverage<T>(MultimodalClassifier model, Func<T> measure)
     {
-        Dictionary<string, Tensor> own;
-        using (no_grad()) own = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+        Dictionary<string, Tensor> own = Trainer.Clone(model.state_dict());
         try
         {
             using (no_grad()) model.load_state_dict(State);

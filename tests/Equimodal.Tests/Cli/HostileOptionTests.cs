@@ -46,6 +46,19 @@ public class HostileOptionTests
         Assert.Equal($"{file}: key '{former[2..]}' is now '{current[2..]}'; rename it.", error.Message);
     }
 
+    [Theory]
+    [InlineData("--ema", "1", "--ema must be in [0, 1)")]
+    [InlineData("--epochs", "0", "--epochs must be a positive integer")]
+    [InlineData("--batch-size", "0", "--batch-size must be a positive integer")]
+    public void The_demo_names_its_own_flags_in_a_refused_value_though_their_defaults_are_its_own(string flag, string value, string message)
+    {
+        var (settings, code, output) = SettingsTests.Parse<DemoCommand.Settings>("demo", flag, value);
+        Assert.Null(settings);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("TrainingOptions.", output);
+    }
+
     [Fact]
     public void Strict_parsing_rejects_unknown_options_even_without_the_pre_check()
     {
