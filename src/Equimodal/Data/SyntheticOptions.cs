@@ -42,22 +42,30 @@ public sealed record SyntheticOptions
     /// <summary>Seed of the data itself (independent of the training seed, as with a real dataset).</summary>
     public int DataSeed { get; init; }
 
-    /// <summary>Throws with the name of the first option out of range.</summary>
+    /// <summary>
+    /// Throws with the first out-of-range property's name (e.g. "SyntheticOptions.Samples"), its valid range and the value
+    /// given; a front end that sets the property under another name replaces it in the message.
+    /// </summary>
     public void Validate()
     {
-        Require(Classes is >= 2 and <= 1000, nameof(Classes), "in 2..1000");
-        Require(Samples >= Classes * 5 && Samples <= 1_000_000, nameof(Samples), $"at least 5 per class ({Classes * 5}) and at most 1,000,000");
-        Require(AudioNoise >= 0 && VisualNoise >= 0 && double.IsFinite(AudioNoise + VisualNoise), "noise", "non-negative and finite");
-        Require(ImageSize >= 12, nameof(ImageSize), "at least 12");
-        Require(Frames >= 1, nameof(Frames), "at least 1");
-        Require(FrequencyBins >= 12 && TimeSteps >= 12, "spectrogram size", "at least 12 x 12");
-        Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 0.9 && double.IsFinite(ValidationFraction + TestFraction), "split fractions", "positive with validation + test below 0.9");
+        Require(Classes is >= 2 and <= 1000, nameof(Classes), "in 2..1000", Classes);
+        Require(Samples >= Classes * 5 && Samples <= 1_000_000, nameof(Samples), $"at least 5 per class ({Classes * 5}) and at most 1,000,000", Samples);
+        Require(AudioNoise >= 0 && double.IsFinite(AudioNoise), nameof(AudioNoise), "non-negative and finite", AudioNoise);
+        Require(VisualNoise >= 0 && double.IsFinite(VisualNoise), nameof(VisualNoise), "non-negative and finite", VisualNoise);
+        Require(ImageSize >= 12, nameof(ImageSize), "at least 12", ImageSize);
+        Require(Frames >= 1, nameof(Frames), "at least 1", Frames);
+        Require(FrequencyBins >= 12, nameof(FrequencyBins), "at least 12", FrequencyBins);
+        Require(TimeSteps >= 12, nameof(TimeSteps), "at least 12", TimeSteps);
+        Require(ValidationFraction > 0 && double.IsFinite(ValidationFraction), nameof(ValidationFraction), "positive", ValidationFraction);
+        Require(TestFraction > 0 && double.IsFinite(TestFraction), nameof(TestFraction), "positive", TestFraction);
+        Require(ValidationFraction + TestFraction < 0.9, nameof(TestFraction), $"below 0.9 together with {nameof(SyntheticOptions)}.{nameof(ValidationFraction)}", TestFraction);
         SyntheticAudioVisual.PatternGroups(Classes, AudioAmbiguousPairs);
         SyntheticAudioVisual.PatternGroups(Classes, VisualAmbiguousPairs);
     }
 
-    private static void Require(bool condition, string name, string range)
+    private static void Require(bool condition, string property, string range, double value)
     {
-        if (!condition) throw new ArgumentException($"Synthetic option {name} must be {range}.");
+        if (!condition)
+            throw new ArgumentException($"{nameof(SyntheticOptions)}.{property} must be {range}, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
     }
 }

@@ -50,6 +50,7 @@ public class HostileOptionTests
     [InlineData("--ema", "1", "--ema must be in [0, 1)")]
     [InlineData("--epochs", "0", "--epochs must be a positive integer")]
     [InlineData("--batch-size", "0", "--batch-size must be a positive integer")]
+    [InlineData("--samples", "3", "--samples must be at least 5 per class (30) and at most 1,000,000, got 3")]
     public void The_demo_names_its_own_flags_in_a_refused_value_though_their_defaults_are_its_own(string flag, string value, string message)
     {
         var (settings, code, output) = SettingsTests.Parse<DemoCommand.Settings>("demo", flag, value);
@@ -57,6 +58,21 @@ public class HostileOptionTests
         Assert.NotEqual(0, code);
         Assert.Contains(message, output);
         Assert.DoesNotContain("TrainingOptions.", output);
+        Assert.DoesNotContain("SyntheticOptions.", output);
+    }
+
+    [Theory]
+    [InlineData("--samples", "3", "--samples must be at least 5 per class (30) and at most 1,000,000, got 3")]
+    [InlineData("--classes", "1", "--classes must be in 2..1000, got 1")]
+    [InlineData("--audio-noise", "-1", "--audio-noise must be non-negative and finite, got -1")]
+    [InlineData("--visual-noise", "-0.5", "--visual-noise must be non-negative and finite, got -0.5")]
+    public void A_refused_synthetic_benchmark_value_names_its_flag_and_the_value_given(string flag, string value, string message)
+    {
+        var (settings, code, output) = SettingsTests.Parse<TrainCommand.Settings>("train", flag, value);
+        Assert.Null(settings);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("SyntheticOptions.", output);
     }
 
     [Fact]
