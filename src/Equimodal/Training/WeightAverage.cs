@@ -9,18 +9,24 @@ namespace Equimodal.Training;
 /// updated after every optimizer step (<see cref="TrainingOptions.EmaDecay"/>): after update k the average is
 /// decay_k * average + (1 - decay_k) * weights, with decay_k = min(decay, (1 + k) / (10 + k)), so the first updates
 /// follow the weights closely instead of averaging in the random initialisation. Integer buffers (BatchNorm's batch count)
-/// are copied. The average is what a run validates, keeps and tests; training continues from the weights themselves.
+/// and frozen parameters (an encoder with <see cref="EncoderTransfer.Freeze"/>) are copied: the average of a value that never changes is that
+/// value, while decay * w + (1 - decay) * w can round away from w. The average is what a run validates, keeps and tests; training continues from the weights themselves.
 /// Owns its tensors.
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
     private readonly double _decay;
+    private readonly HashSet<string> _frozen;
 
-    /// <summary>Starts the average at <paramref name="model"/>'s current state, or at <paramref name="restored"/> (a checkpoint's).</summary>
+    /// <summary>
+    /// Starts the average at <paramref name="model"/>'s current state, or at <paramref name="restored"/> (a checkpoint's);
+    /// the parameters that do not require a gradient now are the frozen ones.
+    /// </summary>
     public WeightAverage(MultimodalClassifier model, double decay, IReadOnlyDictionary<string, Tensor>? restored = null)
     {
         if (!(decay > 0 && decay < 1)) throw new ArgumentException($"The average's decay must be in (0, 1), got {decay}.");
         _decay = decay;
+        _frozen = model.named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name).ToHashSet(StringComparer.Ordinal);
         using var scope = NewDisposeScope();
         using (no_grad())
         {
@@ -46,7 +52,7 @@ public sealed class WeightAverage : IDisposable
             foreach ((string name, Tensor value) in model.state_dict())
             {
                 Tensor average = State[name];
-                if (average.is_floating_point()) average.mul_(kept).add_(value, added);
+                if (average.is_floating_point() && !_frozen.Contains(name)) average.mul_(kept).add_(value, added);
                 else average.copy_(value);
             }
         }

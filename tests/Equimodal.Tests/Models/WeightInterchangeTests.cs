@@ -73,19 +73,24 @@ public class WeightInterchangeTests
         using var optimizer = OptimizerFactory.Create(model, options);
         Assert.Equal(new[] { options.LearningRate, 1e-5 }, optimizer.ParamGroups.Select(g => g.LearningRate));
 
-        // Frozen: one epoch of training moves the audio encoder but not the pretrained visual one.
-        var frozen = TestData.ShortTraining with
+        // Frozen: one epoch of training moves the audio encoder but not the pretrained visual one, in the weights
+        // themselves and in their average.
+        foreach (double emaDecay in new[] { 0, 0.99 })
         {
-            Epochs = 1,
-            Encoders = new[] { new EncoderTransfer { Modality = "visual", Weights = path, SourcePrefix = "module.", Freeze = true } },
-        };
-        var trainer = new Trainer(frozen, TestData.TinyModel with { Fusion = "gated" });
-        trainer.Fit(Equimodal.Methods.MethodRegistry.Create("joint"), TestData.Small);
-        using var trained = trainer.Model!;
-        var donorState = donor.Encoder(1).state_dict();
-        foreach (var (name, tensor) in trained.Encoder(1).named_parameters()) Assert.True(tensor.eq(donorState[name]).all().item<bool>(), name);
-        Assert.All(trained.Encoder(1).parameters(), p => Assert.False(p.requires_grad));
-        Assert.True(trained.Encoder(0).parameters().First().requires_grad);
+            var frozen = TestData.ShortTraining with
+            {
+                Epochs = 1,
+                EmaDecay = emaDecay,
+                Encoders = new[] { new EncoderTransfer { Modality = "visual", Weights = path, SourcePrefix = "module.", Freeze = true } },
+            };
+            var trainer = new Trainer(frozen, TestData.TinyModel with { Fusion = "gated" });
+            trainer.Fit(Equimodal.Methods.MethodRegistry.Create("joint"), TestData.Small);
+            using var trained = trainer.Model!;
+            var donorState = donor.Encoder(1).state_dict();
+            foreach (var (name, tensor) in trained.Encoder(1).named_parameters()) Assert.True(tensor.eq(donorState[name]).all().item<bool>(), $"{name}, EMA decay {emaDecay}");
+            Assert.All(trained.Encoder(1).parameters(), p => Assert.False(p.requires_grad));
+            Assert.True(trained.Encoder(0).parameters().First().requires_grad);
+        }
     }
 
     [Theory]

@@ -42,6 +42,27 @@ public class WeightAverageTests
         }
     }
 
+    private static bool Same(Tensor a, Tensor b) => a.eq(b).all().item<bool>();
+
+    [Fact]
+    public void A_frozen_parameter_is_copied_bit_for_bit_while_the_trained_ones_are_averaged()
+    {
+        using MultimodalClassifier model = Model();
+        // 0.1 is not a float sum of its parts: 0.99 * 0.1f + 0.01 * 0.1f rounds to another float, so averaging would move it.
+        Fill(model, 0.1);
+        var (frozenName, frozen) = model.named_parameters().First();
+        frozen.requires_grad = false;
+        using var average = new WeightAverage(model, decay: 0.99);
+        for (long update = 1; update <= 200; update++) average.Update(model, update);
+        Assert.True(Same(average.State[frozenName], frozen), "the frozen parameter's average moved away from it");
+        var (trainedName, trained) = model.named_parameters().Skip(1).First();
+        using Tensor trainedCopy = trained.detach().clone();
+        Fill(model, 2);
+        average.Update(model, 201);
+        Assert.False(Same(average.State[trainedName], trainedCopy), "a trained parameter was copied, not averaged");
+        Assert.True(Same(average.State[frozenName], frozen));
+    }
+
     [Fact]
     public void The_average_is_measured_and_the_models_own_weights_come_back_bit_for_bit()
     {
