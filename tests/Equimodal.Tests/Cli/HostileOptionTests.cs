@@ -51,27 +51,25 @@ public class HostileOptionTests
     [InlineData("--epochs", "0", "--epochs must be a positive integer")]
     [InlineData("--batch-size", "0", "--batch-size must be a positive integer")]
     [InlineData("--samples", "3", "--samples must be at least 5 per class (30) and at most 1,000,000, got 3")]
-    public void The_demo_names_its_own_flags_in_a_refused_value_though_their_defaults_are_its_own(string flag, string value, string message)
-    {
-        var (settings, code, output) = SettingsTests.Parse<DemoCommand.Settings>("demo", flag, value);
-        Assert.Null(settings);
-        Assert.NotEqual(0, code);
-        Assert.Contains(message, output);
-        Assert.DoesNotContain("TrainingOptions.", output);
-        Assert.DoesNotContain("SyntheticOptions.", output);
-    }
+    public void The_demo_names_its_own_flags_in_a_refused_value_though_their_defaults_are_its_own(string flag, string value, string message) =>
+        AssertRefusedInFlagTerms<DemoCommand.Settings>("demo", flag, value, message);
 
     [Theory]
     [InlineData("--samples", "3", "--samples must be at least 5 per class (30) and at most 1,000,000, got 3")]
     [InlineData("--classes", "1", "--classes must be in 2..1000, got 1")]
     [InlineData("--audio-noise", "-1", "--audio-noise must be non-negative and finite, got -1")]
     [InlineData("--visual-noise", "-0.5", "--visual-noise must be non-negative and finite, got -0.5")]
-    public void A_refused_synthetic_benchmark_value_names_its_flag_and_the_value_given(string flag, string value, string message)
+    public void A_refused_synthetic_benchmark_value_names_its_flag_and_the_value_given(string flag, string value, string message) =>
+        AssertRefusedInFlagTerms<TrainCommand.Settings>("train", flag, value, message);
+
+    // The library's messages name "Record.Property"; the command line must show the flag instead.
+    private static void AssertRefusedInFlagTerms<T>(string command, string flag, string value, string message) where T : Spectre.Console.Cli.CommandSettings
     {
-        var (settings, code, output) = SettingsTests.Parse<TrainCommand.Settings>("train", flag, value);
+        var (settings, code, output) = SettingsTests.Parse<T>(command, flag, value);
         Assert.Null(settings);
         Assert.NotEqual(0, code);
         Assert.Contains(message, output);
+        Assert.DoesNotContain("TrainingOptions.", output);
         Assert.DoesNotContain("SyntheticOptions.", output);
     }
 
