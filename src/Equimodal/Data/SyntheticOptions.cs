@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Equimodal.Data;
 
 /// <summary>Knobs of the synthetic audio-visual benchmark. The defaults make the demo's imbalance appear on 2 CPU cores.</summary>
@@ -66,6 +68,6 @@ public sealed record SyntheticOptions
     private static void Require(bool condition, string property, string range, double value)
     {
         if (!condition)
-            throw new ArgumentException($"{nameof(SyntheticOptions)}.{property} must be {range}, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            throw new ArgumentException($"{nameof(SyntheticOptions)}.{property} must be {range}, got {value.ToString(CultureInfo.InvariantCulture)}.");
     }
 }

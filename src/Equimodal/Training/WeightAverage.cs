@@ -9,9 +9,9 @@ namespace Equimodal.Training;
 /// updated after every optimizer step (<see cref="TrainingOptions.EmaDecay"/>): after update k the average is
 /// decay_k * average + (1 - decay_k) * weights, with decay_k = min(decay, (1 + k) / (10 + k)), so the first updates
 /// follow the weights closely instead of averaging in the random initialisation. Integer buffers (BatchNorm's batch count)
-/// and frozen parameters (an encoder with <see cref="EncoderTransfer.Freeze"/>) are copied: the average of a value that never changes is that
-/// value, while decay * w + (1 - decay) * w can round away from w. The average is what a run validates, keeps and tests; training continues from the weights themselves.
-/// Owns its tensors.
+/// and frozen parameters (an encoder with <see cref="EncoderTransfer.Freeze"/>) are copied: the average of a value that
+/// never changes is that value, while decay * w + (1 - decay) * w can round away from w. The average is what a run
+/// validates, keeps and tests; training continues from the weights themselves. Owns its tensors.
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
