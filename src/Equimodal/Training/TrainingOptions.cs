@@ -71,7 +71,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// Decay of an exponential moving average of the weights (<see cref="WeightAverage"/>), updated after every step; the
     /// run validates, keeps and tests the average instead of the weights themselves. 0 (the default) turns it off; 0.99
-    /// averages over roughly the last hundred steps.
+    /// averages over roughly the last hundred steps and suits runs of a few hundred steps or more: over the first tens of
+    /// steps the average lags behind the weights (docs/training.md).
     /// </summary>
     public double EmaDecay { get; init; }
 
