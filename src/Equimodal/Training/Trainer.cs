@@ -287,14 +287,19 @@ public sealed class Trainer
         return progress;
     }
 
-    // The average continues from the checkpoint's; one that has none was written without averaging, which a run's
-    // configuration cannot switch on midway.
+    // The average continues from the checkpoint's. Averaging cannot be switched on or off midway: switched on, the
+    // average would start from the resumed weights; switched off, the run would drop the average it kept and evaluate
+    // other weights than an uninterrupted run of either configuration.
     private WeightAverage? RestoreAverage(Checkpoint checkpoint, MultimodalClassifier model)
     {
-        if (_options.EmaDecay == 0) return null;
-        if (checkpoint.Averaged.Count == 0)
-            throw new InvalidDataException("The checkpoint holds no averaged weights, but the run averages them (--ema): it was written without averaging. Restore config.json's training settings, or start a new run.");
-        return new WeightAverage(model, _options.EmaDecay, checkpoint.Averaged);
+        bool saved = checkpoint.Averaged.Count > 0, wanted = _options.EmaDecay > 0;
+        if (saved != wanted)
+        {
+            string found = saved ? "holds averaged weights, but the run does not average them (--ema 0): it was written with averaging"
+                : "holds no averaged weights, but the run averages them (--ema): it was written without averaging";
+            throw new InvalidDataException($"The checkpoint {found}. Restore config.json's training settings, or start a new run.");
+        }
+        return wanted ? new WeightAverage(model, _options.EmaDecay, checkpoint.Averaged) : null;
     }
 
     // libtorch reports a size mismatch with pages of C++ frames; name the parameter and the likely cause instead.

@@ -66,14 +66,16 @@ public class ResumeTests
         Assert.Equal(3, resumed.Result.History.Count);
     }
 
-    [Fact]
-    public void A_checkpoint_without_averaged_weights_is_refused_by_a_run_that_averages()
+    [Theory]
+    [InlineData(0, 0.9, "holds no averaged weights")]
+    [InlineData(0.9, 0, "holds averaged weights, but the run does not average them")]
+    public void A_checkpoint_is_refused_by_a_run_that_switches_averaging_on_or_off(double written, double resumed, string expected)
     {
-        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5 };
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5, EmaDecay = written };
         var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
         Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(7)));
-        var error = Assert.Throws<InvalidDataException>(() => Train(options with { EmaDecay = 0.9 }, store, resume: true));
-        Assert.Contains("holds no averaged weights", error.Message);
+        var error = Assert.Throws<InvalidDataException>(() => Train(options with { EmaDecay = resumed }, store, resume: true));
+        Assert.Contains(expected, error.Message);
     }
 
     private sealed class Recorder : ITrainingObserver
