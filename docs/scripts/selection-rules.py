@@ -13,6 +13,8 @@ Rules, each scoring a candidate at every rung on the epochs trained so far:
               (what --keep-epoch modalities keeps)
   pool        accuracy, with each modality's gap measured against the better of its reference row and the best
               own-logit accuracy any candidate of the rung reached (references are weak after one or two epochs)
+  penalty     one score for every candidate: best validation accuracy minus the part of its failure gap (at that
+              epoch) above --max-gap, so that when no candidate meets the bound a large gap still counts against it
 and, for comparison, fixed:NAME (always that candidate, no selection).
 
 usage: selection-rules.py --setting NAME=EPOCHS:GRID[,GRID...] [--setting ...] --candidates a,b,c
@@ -96,7 +98,11 @@ def select(rule, runs, candidates, references, full, a):
         if rule == "pool":
             reference = {m: max(v, max(runs[c]["own"][i][m] for c in alive for i in range(epochs))) for m, v in reference.items()}
         scores = {c: score(rule, runs[c], epochs, reference) for c in alive}
-        alive = sorted(alive, key=lambda c: (scores[c][1] > a.max_gap, -scores[c][0], scores[c][1], candidates.index(c)))[:keep]
+        if rule == "penalty":
+            scores = {c: (acc - max(0.0, gap - a.max_gap), gap) for c, (acc, gap) in scores.items()}
+            alive = sorted(alive, key=lambda c: (-scores[c][0], scores[c][1], candidates.index(c)))[:keep]
+        else:
+            alive = sorted(alive, key=lambda c: (scores[c][1] > a.max_gap, -scores[c][0], scores[c][1], candidates.index(c)))[:keep]
     return alive[0]
 
 

@@ -95,18 +95,26 @@ public class SelectCommandTests
         var (code, output) = CliRunner.Run(shared.Concat(new[] { "--methods", candidates + ",audio-only,visual-only", "--seeds", "2", "--out", grid }).Prepend("compare").ToArray());
         Assert.True(code == 0, output);
 
-        var start = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[]
-                 {
-                     Path.Combine(Docs.MarkdownDocs.Root, "docs", "scripts", "selection-rules.py"), "--setting", $"tiny=3:{grid}", "--candidates", candidates,
-                     "--seeds", "1-2", "--budget", "6", "--rules", "accuracy", "--picks",
-                 })
-            start.ArgumentList.Add(argument);
-        using var script = System.Diagnostics.Process.Start(start)!;
-        string printed = script.StandardOutput.ReadToEnd(), errors = script.StandardError.ReadToEnd();
-        script.WaitForExit();
-        Assert.True(script.ExitCode == 0, errors);
-        string[] picks = printed.Split('\n').Where(l => l.StartsWith("pick ", StringComparison.Ordinal)).Select(l => l.Split(' ')[4]).ToArray();
+        // Each line "pick SETTING SEED RULE WINNER" as (rule, winner), in the order printed.
+        (string Rule, string Winner)[] Picks(params string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in new[]
+                     {
+                         Path.Combine(Docs.MarkdownDocs.Root, "docs", "scripts", "selection-rules.py"), "--setting", $"tiny=3:{grid}", "--candidates", candidates,
+                         "--seeds", "1-2", "--budget", "6", "--picks",
+                     }.Concat(arguments))
+                start.ArgumentList.Add(argument);
+            using var script = System.Diagnostics.Process.Start(start)!;
+            string printed = script.StandardOutput.ReadToEnd(), errors = script.StandardError.ReadToEnd();
+            script.WaitForExit();
+            Assert.True(script.ExitCode == 0, errors);
+            return printed.Split('\n').Where(l => l.StartsWith("pick ", StringComparison.Ordinal)).Select(l => l.Split(' ')).Select(p => (p[3], p[4])).ToArray();
+        }
+        string[] picks = Picks("--rules", "accuracy").Select(p => p.Winner).ToArray();
+        // penalty subtracts only the part of a gap above --max-gap: under a bound no gap reaches, it ranks as accuracy does.
+        var unbounded = Picks("--rules", "accuracy,penalty", "--max-gap", "1000");
+        Assert.Equal(unbounded.Where(p => p.Rule == "accuracy").Select(p => p.Winner), unbounded.Where(p => p.Rule == "penalty").Select(p => p.Winner));
 
         for (int seed = 1; seed <= 2; seed++)
         {
