@@ -59,7 +59,8 @@ public class WeightAverageTests
         Fill(model, 2);
         average.Update(model, 201);
         // Decay min(0.99, 202 / 211): the trained parameter moves part of the way from about 0.1 toward 2; the frozen one is 2.
-        Assert.All(average.State[trainedName].to_type(ScalarType.Float64).data<double>().ToArray(), v => Assert.InRange(v, 0.15, 0.2));
+        using Tensor averaged = average.State[trainedName].to_type(ScalarType.Float64);
+        Assert.All(averaged.data<double>().ToArray(), v => Assert.InRange(v, 0.15, 0.2));
         Assert.True(Same(average.State[frozenName], frozen));
     }
 
