@@ -17,6 +17,12 @@ public sealed record CheckpointProgress
     /// <summary>Batch size of each rank up to this checkpoint (0 in checkpoints that predate the field: the configured batch size).</summary>
     public int BatchSize { get; init; }
 
+    /// <summary>
+    /// Decay of the moving average of the weights up to this checkpoint (<see cref="TrainingOptions.EmaDecay"/>); 0
+    /// without averaging, and in checkpoints that predate the field (their decay is unknown and not checked).
+    /// </summary>
+    public double EmaDecay { get; init; }
+
     /// <summary>Zero-based epoch to continue in (equals the number of finished epochs when <see cref="StepInEpoch"/> is 0).</summary>
     public int Epoch { get; init; }
 

@@ -93,7 +93,7 @@ public sealed class Trainer
         var loader = new BatchLoader(trainingSet, batchSize, shuffle: true, _options.Seed, _collective.Rank, _collective.World);
         // Batches are read on a worker thread while the previous step trains; they equal the plain loader's bit for bit.
         var prefetching = new PrefetchingLoader(loader);
-        var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize };
+        var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize, EmaDecay = _options.EmaDecay };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
         WeightAverage? average = null;
@@ -101,7 +101,7 @@ public sealed class Trainer
         {
             using (restored)
             {
-                progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
+                progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize, EmaDecay = _options.EmaDecay };
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
                 average = RestoreAverage(restored, model);
             }
@@ -287,9 +287,10 @@ public sealed class Trainer
         return progress;
     }
 
-    // The average continues from the checkpoint's. Averaging cannot be switched on or off midway: switched on, the
-    // average would start from the resumed weights; switched off, the run would drop the average it kept and evaluate
-    // other weights than an uninterrupted run of either configuration.
+    // The average continues from the checkpoint's. Averaging cannot be switched on or off or change its decay midway:
+    // switched on, the average would start from the resumed weights; switched off, the run would drop the average it
+    // kept; with another decay, it would weigh the two halves differently. Each evaluates other weights than an
+    // uninterrupted run of either configuration.
     private WeightAverage? RestoreAverage(Checkpoint checkpoint, MultimodalClassifier model)
     {
         bool saved = checkpoint.Averaged.Count > 0, wanted = _options.EmaDecay > 0;
@@ -297,10 +298,15 @@ public sealed class Trainer
         {
             string found = saved ? "holds averaged weights, but the run does not average them (--ema 0): it was written with averaging"
                 : "holds no averaged weights, but the run averages them (--ema): it was written without averaging";
-            throw new InvalidDataException($"The checkpoint {found}. Restore config.json's training settings, or start a new run.");
+            throw new InvalidDataException($"The checkpoint {found}. {RestoreOrRestart}");
         }
+        double writtenDecay = checkpoint.Progress.EmaDecay;
+        if (saved && writtenDecay > 0 && writtenDecay != _options.EmaDecay)
+            throw new InvalidDataException($"The checkpoint's weights were averaged with decay {writtenDecay} (--ema), not {_options.EmaDecay}. {RestoreOrRestart}");
         return wanted ? new WeightAverage(model, _options.EmaDecay, checkpoint.Averaged) : null;
     }
+
+    private const string RestoreOrRestart = "Restore config.json's training settings, or start a new run.";
 
     // libtorch reports a size mismatch with pages of C++ frames; name the parameter and the likely cause instead.
     private static void CheckShapes(Dictionary<string, Tensor> saved, MultimodalClassifier model)

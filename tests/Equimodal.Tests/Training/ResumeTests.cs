@@ -69,13 +69,32 @@ public class ResumeTests
     [Theory]
     [InlineData(0, 0.9, "holds no averaged weights")]
     [InlineData(0.9, 0, "holds averaged weights, but the run does not average them")]
-    public void A_checkpoint_is_refused_by_a_run_that_switches_averaging_on_or_off(double written, double resumed, string expected)
+    [InlineData(0.9, 0.99, "averaged with decay 0.9 (--ema), not 0.99")]
+    public void A_checkpoint_is_refused_by_a_run_that_switches_averaging_on_or_off_or_changes_its_decay(double written, double resumed, string expected)
     {
         var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5, EmaDecay = written };
         var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
         Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(7)));
         var error = Assert.Throws<InvalidDataException>(() => Train(options with { EmaDecay = resumed }, store, resume: true));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void An_averaged_checkpoint_written_before_its_decay_was_recorded_resumes_bit_identically()
+    {
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Threads = 1, Device = "cpu", Seed = 7, CheckpointEverySteps = 5, EmaDecay = 0.9 };
+        var uninterrupted = Train(options, store: null, resume: false);
+        var store = new CheckpointStore(TestData.TempFolder(), keep: 2);
+        Assert.Throws<OperationCanceledException>(() => Train(options, store, resume: false, new StopAfter(17)));
+        string newest = store.Files()[0];
+        using (Checkpoint written = CheckpointFormat.Deserialize(File.ReadAllBytes(newest)))
+        {
+            Assert.Equal(0.9, written.Progress.EmaDecay);
+            var undated = new Checkpoint(written.Progress with { EmaDecay = 0 }, written.Model, written.BestModel, written.Optimizer, written.RandomState,
+                written.MethodState, written.RegisteredOptimizers, written.Averaged);
+            File.WriteAllBytes(newest, CheckpointFormat.Serialize(undated));
+        }
+        AssertSameRun(uninterrupted, Train(options, store, resume: true));
     }
 
     private sealed class Recorder : ITrainingObserver
