@@ -93,7 +93,7 @@ public sealed class Trainer
         var loader = new BatchLoader(trainingSet, batchSize, shuffle: true, _options.Seed, _collective.Rank, _collective.World);
         // Batches are read on a worker thread while the previous step trains; they equal the plain loader's bit for bit.
         var prefetching = new PrefetchingLoader(loader);
-        var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize, EmaDecay = _options.EmaDecay };
+        var progress = new CheckpointProgress { Method = method.Name, World = _collective.World, BatchSize = batchSize };
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? bestState = null;
         WeightAverage? average = null;
@@ -101,7 +101,7 @@ public sealed class Trainer
         {
             using (restored)
             {
-                progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize, EmaDecay = _options.EmaDecay };
+                progress = Restore(restored, model, optimizer, steps, schedule, method, device) with { World = _collective.World, BatchSize = batchSize };
                 bestState = restored.BestModel.Count == 0 ? null : Clone(restored.BestModel);
                 average = RestoreAverage(restored, model);
             }
@@ -254,8 +254,9 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var methodState = new Dictionary<string, Tensor>();
         method.SaveState(methodState);
-        // The checkpoint borrows the live tensors for writing; only the generator state is created here.
-        var checkpoint = new Checkpoint(progress, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), OptimizerState.Save(optimizer),
+        // The checkpoint borrows the live tensors for writing; only the generator state is created here. The decay is
+        // recorded beside the averaged weights it produced.
+        var checkpoint = new Checkpoint(progress with { EmaDecay = average?.Decay ?? 0 }, new Dictionary<string, Tensor>(model.state_dict()), bestState ?? new(), OptimizerState.Save(optimizer),
             torch.get_rng_state(), methodState, steps.Optimizers.ToDictionary(kv => kv.Key, kv => OptimizerState.Save(kv.Value)),
             average is null ? null : new Dictionary<string, Tensor>(average.State));
         try

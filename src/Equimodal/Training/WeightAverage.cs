@@ -15,7 +15,6 @@ namespace Equimodal.Training;
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
-    private readonly double _decay;
     private readonly HashSet<string> _frozen;
 
     /// <summary>
@@ -25,7 +24,7 @@ public sealed class WeightAverage : IDisposable
     public WeightAverage(MultimodalClassifier model, double decay, IReadOnlyDictionary<string, Tensor>? restored = null)
     {
         if (!(decay > 0 && decay < 1)) throw new ArgumentException($"The average's decay must be in (0, 1), got {decay}.");
-        _decay = decay;
+        Decay = decay;
         _frozen = model.named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name).ToHashSet(StringComparer.Ordinal);
         using var scope = NewDisposeScope();
         using (no_grad())
@@ -35,11 +34,14 @@ public sealed class WeightAverage : IDisposable
         }
     }
 
+    /// <summary>The decay the average approaches once warmed up (<see cref="TrainingOptions.EmaDecay"/>).</summary>
+    public double Decay { get; }
+
     /// <summary>The averaged state, by the model's state names.</summary>
     public Dictionary<string, Tensor> State { get; }
 
     /// <summary>The decay of update <paramref name="update"/> (1 for the first).</summary>
-    public double DecayAt(long update) => Math.Min(_decay, (1.0 + update) / (10.0 + update));
+    public double DecayAt(long update) => Math.Min(Decay, (1.0 + update) / (10.0 + update));
 
     /// <summary>Moves the average toward <paramref name="model"/>'s current state: update number <paramref name="update"/>.</summary>
     public void Update(MultimodalClassifier model, long update)
