@@ -323,6 +323,7 @@ public sealed class Comparison
             Method = run.Method,
             Seed = run.Seed,
             RunFolder = Path.GetRelativePath(OutputFolder, run.Folder),
+            Machine = new RunFolder(run.Folder).ReadConfig().Environment?.Machine ?? "not recorded",
             BestEpoch = result.BestEpoch,
             Accuracy = result.Test.Accuracy,
             MainMetric = result.Test.Task?.MainMetric,

@@ -139,9 +139,12 @@ public static class ComparisonReport
         string command = results.Command is null
             ? "<p class=\"note\">The command line was not recorded (the comparison was not run from the command line).</p>\n"
             : $"<p>To reproduce (finished runs in the folder are read back, not trained again):</p>\n<pre><code>{Html.Escape(results.Command)}</code></pre>\n";
+        string machine = ComparisonColumn.MachineSentence(results.Runs);
+        command += machine.Length == 0 ? "" : $"<p>{Html.Escape(machine)}</p>\n";
         if (config is null) return command;
         string dataset = config.Dataset.Name;
-        string[] leaveOut = new[] { "method", "methodOptions", "training.seed", "classNames" }
+        // The processor and kernels are stated above for every run: runs of one comparison may differ in them.
+        string[] leaveOut = new[] { "method", "methodOptions", "training.seed", "classNames", "environment.processor", "environment.oneDnn" }
             .Concat(dataset == "synthetic" ? Array.Empty<string>() : new[] { "dataset.synthetic" })
             .Concat(dataset == "avdigits" ? Array.Empty<string>() : new[] { "dataset.avDigits" }).ToArray();
         return command + $"<p>Every run shares these settings (from {Html.Escape(results.Runs[0].RunFolder)}/config.json; methods and their options differ per row, seeds per run).</p>\n"

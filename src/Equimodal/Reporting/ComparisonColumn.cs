@@ -86,8 +86,21 @@ public sealed record ComparisonColumn(string Key, string Header, Better Better, 
         }
         string[] report = results.DataReport.Lines().ToArray();
         string variants = string.Concat(results.Variants.Select(v => $"- {v.Key}: {v.Value}\n"));
-        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + FloorNote(results) + PairedDifferences.Markdown(results.PairedAccuracy, results.MainMetric)
+        return table.ToMarkdown() + (variants.Length == 0 ? "" : "\nVariants:\n\n" + variants) + (MachineSentence(results.Runs) is { Length: > 0 } machine ? $"\n{machine}\n" : "") + FloorNote(results) + PairedDifferences.Markdown(results.PairedAccuracy, results.MainMetric)
             + (report.Length == 0 ? "" : "\n" + string.Join("\n", report) + "\n");
+    }
+
+    /// <summary>
+    /// The processor and kernel choice the runs trained with, in one sentence; when they differ, each with its rows and a
+    /// warning, since float rounding differs between them and the paired differences then mix it with the methods' effect.
+    /// </summary>
+    public static string MachineSentence(IReadOnlyList<ComparisonRecord> runs)
+    {
+        var machines = runs.GroupBy(r => r.Machine.Length == 0 ? "not recorded" : r.Machine).ToArray();
+        if (machines.Length <= 1) return machines.Length == 0 ? "" : $"Trained on: {machines[0].Key}.";
+        string Rows(IEnumerable<ComparisonRecord> rows) => string.Join(", ", rows.GroupBy(r => r.Method).Select(m => $"{m.Key} ({(m.Count() == 1 ? "seed" : "seeds")} {string.Join(", ", m.Select(r => r.Seed))})"));
+        return "Trained on more than one processor or kernel choice, which round floats differently, so the same seed can land points apart: "
+               + string.Join("; ", machines.Select(m => $"{m.Key}: {Rows(m)}")) + ".";
     }
 
     /// <summary>The failure gap's seed-noise floor in words, or nothing when the comparison has none.</summary>

@@ -14,6 +14,9 @@ public sealed record ComparisonRecord
     /// <summary>Run folder, relative to the comparison folder.</summary>
     public string RunFolder { get; init; } = "";
 
+    /// <summary>The processor and kernel choice the run trained with (<see cref="ReproducibilityInfo.Machine"/>).</summary>
+    public string Machine { get; init; } = "";
+
     /// <summary>Epoch (one-based) whose weights were kept.</summary>
     public int BestEpoch { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Equimodal.Runtime;
 using TorchSharp;
 
 namespace Equimodal.Reporting;
@@ -37,6 +38,20 @@ public sealed record ReproducibilityInfo
     /// <summary>Logical processors of the machine.</summary>
     public int ProcessorCount { get; init; }
 
+    /// <summary>The processor (<see cref="NativeRuntime.ProcessorDescription"/>); empty in runs recorded before it was.</summary>
+    public string Processor { get; init; } = "";
+
+    /// <summary>Whether libtorch's oneDNN kernels were on (<see cref="NativeRuntime.OneDnnEnabled"/>); null in runs recorded before it was.</summary>
+    public bool? OneDnn { get; init; }
+
+    /// <summary>
+    /// "AMD EPYC (x86 family 25 model 1), oneDNN on": what decides a run's float rounding besides the software versions.
+    /// The same seed can land points apart on another processor or kernel choice, so results compared seed by seed
+    /// should share it. "not recorded" for runs recorded before it was.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Machine => Processor.Length == 0 ? "not recorded" : $"{Processor}, oneDNN {(OneDnn == true ? "on" : "off")}";
+
     /// <summary>Processes that trained the run together (data-parallel ranks; 1 for one process).</summary>
     public int Ranks { get; init; } = 1;
 
@@ -60,6 +75,8 @@ public sealed record ReproducibilityInfo
             Runtime = RuntimeInformation.FrameworkDescription,
             OperatingSystem = $"{RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
             ProcessorCount = Environment.ProcessorCount,
+            Processor = NativeRuntime.ProcessorDescription(),
+            OneDnn = NativeRuntime.OneDnnEnabled,
             Ranks = ranks,
             PerRankBatch = perRankBatch,
         };

@@ -33,6 +33,29 @@ public static partial class NativeRuntime
         return baseFamily == 0xF ? baseFamily + ((signature >> 20) & 0xFF) : baseFamily;
     }
 
+    /// <summary>
+    /// "AMD EPYC (x86 family 25 model 1)": the processor's brand string with its family and model, which decide the kernels
+    /// libtorch picks and so the float rounding of a run; the architecture's name on other processors.
+    /// </summary>
+    public static string ProcessorDescription()
+    {
+        if (!X86Base.IsSupported) return RuntimeInformation.ProcessArchitecture.ToString();
+        const int brandFirst = unchecked((int)0x80000002), brandLast = unchecked((int)0x80000004);
+        var brand = new System.Text.StringBuilder();
+        if (X86Base.CpuId(unchecked((int)0x80000000), 0).Eax >= brandLast)
+        {
+            for (int leaf = brandFirst; leaf <= brandLast; leaf++)
+            {
+                (int eax, int ebx, int ecx, int edx) = X86Base.CpuId(leaf, 0);
+                foreach (int register in new[] { eax, ebx, ecx, edx }) brand.Append(System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(register)));
+            }
+        }
+        int signature = X86Base.CpuId(1, 0).Eax, family = ProcessorFamily();
+        int model = ((signature >> 4) & 0xF) + (family >= 6 ? ((signature >> 16) & 0xF) << 4 : 0);
+        string name = brand.ToString().Replace("\0", "").Trim();
+        return $"{(name.Length > 0 ? name : "x86")} (x86 family {family} model {model})";
+    }
+
     /// <summary>True on an AMD processor of family 0x1A (Zen 5), where the oneDNN defect was observed.</summary>
     public static bool IsAffectedProcessor()
     {

@@ -52,7 +52,11 @@ public class ComparisonTests
             Assert.Equal(2, accuracy.GetProperty("count").GetInt32());
         }
 
+        // Every run records the processor and kernel choice it trained with; results.md states it once.
+        string machine = $"{Equimodal.Runtime.NativeRuntime.ProcessorDescription()}, oneDNN {(Equimodal.Runtime.NativeRuntime.OneDnnEnabled ? "on" : "off")}";
+        Assert.All(runs, run => Assert.Equal(machine, run.GetProperty("machine").GetString()));
         string markdown = File.ReadAllText(Path.Combine(folder, Comparison.MarkdownFile));
+        Assert.Contains($"\nTrained on: {machine}.\n", markdown);
         string bestMethod = results.Summary.MaxBy(s => s.Metrics["accuracy"].Mean)!.Method;
         string bestRow = markdown.Split('\n').Single(line => line.StartsWith($"| {bestMethod} |", StringComparison.Ordinal));
         Assert.StartsWith("**", bestRow.Split('|')[2].Trim());
@@ -87,6 +91,20 @@ public class ComparisonTests
         // ... but refuses a finished run trained with another configuration.
         var changed = new Comparison(Tiny with { Training = Tiny.Training with { LearningRate = 0.01 } }, new[] { "joint" }, seeds: 1, folder);
         Assert.Contains("another configuration", Assert.Throws<InvalidOperationException>(() => changed.Run(TestData.Small)).Message);
+    }
+
+    [Fact]
+    public void Rows_trained_on_different_processors_or_kernels_are_named_with_a_warning()
+    {
+        ComparisonRecord Row(string method, int seed, string machine) => new() { Method = method, Seed = seed, Machine = machine };
+        const string zen3 = "AMD EPYC (x86 family 25 model 1), oneDNN on", off = "AMD EPYC (x86 family 25 model 1), oneDNN off";
+        Assert.Equal($"Trained on: {zen3}.", ComparisonColumn.MachineSentence(new[] { Row("joint", 1, zen3), Row("attr-reg", 1, zen3) }));
+        string mixed = ComparisonColumn.MachineSentence(new[] { Row("joint", 1, zen3), Row("joint", 2, zen3), Row("attr-reg", 1, off), Row("attr-reg", 2, ""), Row("mbsd", 1, zen3) });
+        Assert.Equal("Trained on more than one processor or kernel choice, which round floats differently, so the same seed can land points apart: "
+                     + $"{zen3}: joint (seeds 1, 2), mbsd (seed 1); {off}: attr-reg (seed 1); not recorded: attr-reg (seed 2).", mixed);
+        Assert.Equal("", ComparisonColumn.MachineSentence(Array.Empty<ComparisonRecord>()));
+        // A run folder written before the machine was recorded reads as not recorded.
+        Assert.Equal("not recorded", new Equimodal.Reporting.ReproducibilityInfo { Threads = 1 }.Machine);
     }
 
     [Fact]

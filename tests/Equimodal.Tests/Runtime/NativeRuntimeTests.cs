@@ -20,6 +20,21 @@ public class NativeRuntimeTests
         Assert.Equal(!NativeRuntime.IsAffectedProcessor(), NativeRuntime.NnpackEnabled);
     }
 
+    [Fact]
+    public void The_processor_description_agrees_with_the_kernels_own_account_of_the_processor()
+    {
+        string description = NativeRuntime.ProcessorDescription();
+        if (!OperatingSystem.IsLinux() || !System.Runtime.Intrinsics.X86.X86Base.IsSupported || !File.Exists("/proc/cpuinfo"))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(description));
+            return;
+        }
+        // /proc/cpuinfo is the kernel's decoding of the same CPUID leaves: brand string, family and model.
+        string[] lines = File.ReadAllLines("/proc/cpuinfo");
+        string Field(string name) => lines.First(l => l.StartsWith(name, StringComparison.Ordinal) && l[name.Length..].TrimStart().StartsWith(':')).Split(':', 2)[1].Trim();
+        Assert.Equal($"{Field("model name")} (x86 family {Field("cpu family")} model {Field("model")})", description);
+    }
+
     [Theory]
     [InlineData("on", false, true)]
     [InlineData("ON ", false, true)]
