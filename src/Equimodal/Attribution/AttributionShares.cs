@@ -32,9 +32,11 @@ public static class AttributionShares
     /// <summary>Normalized shares [batch, modalities]: each sample's contributions divided by their sum, so each row sums to 1 (all zeros when every contribution is zero).</summary>
     public static Tensor Shares(IReadOnlyList<Tensor> perModality, AttributionPooling pooling = AttributionPooling.L1)
     {
-        Tensor contributions = Contributions(perModality, pooling);
-        return contributions / contributions.sum(1, keepdim: true).clamp_min(Held(Epsilon));
+        return Normalise(Contributions(perModality, pooling));
     }
+
+    /// <summary>Contributions [batch, modalities] over each sample's sum, so each row sums to 1 (all zeros when every contribution is zero).</summary>
+    public static Tensor Normalise(Tensor contributions) => contributions / contributions.sum(1, keepdim: true).clamp_min(Held(Epsilon));
 
     /// <summary>The mean over the batch of per-sample values [batch, modalities], giving [modalities].</summary>
     public static Tensor BatchMean(Tensor perSample) => perSample.mean(new long[] { 0 });

@@ -44,13 +44,17 @@ public sealed class ModalityShareMeasure
     /// evaluation mode. <paramref name="ofLogits"/> turns the logits into the attributed quantity (e.g. log-softmax);
     /// null attributes the logits. <paramref name="differentiable"/> keeps the graph, so a loss on the shares trains the model.
     /// </summary>
-    public Tensor Shares(IReadOnlyList<Tensor> activations, AttributionTarget target, bool differentiable = false, Func<Tensor, Tensor>? ofLogits = null)
+    public Tensor Shares(IReadOnlyList<Tensor> activations, AttributionTarget target, bool differentiable = false, Func<Tensor, Tensor>? ofLogits = null) =>
+        AttributionShares.Normalise(Contributions(activations, target, differentiable, ofLogits));
+
+    /// <summary>The pooled contributions [batch, modalities] that <see cref="Shares"/> normalises, same arguments.</summary>
+    public Tensor Contributions(IReadOnlyList<Tensor> activations, AttributionTarget target, bool differentiable = false, Func<Tensor, Tensor>? ofLogits = null)
     {
         MultimodalClassifier model = _attribution.Model;
         var options = new AttributionOptions { Differentiable = differentiable, ComputeDelta = false, Steps = _integrationSteps, Layer = _layer };
         LogitsFunction logits = AttributionMethod.LayerFunction(model, _layer);
         using var evaluation = new EvaluationModeScope(model);
         AttributionResult result = _attribution.Attribute(ofLogits is null ? logits : a => ofLogits(logits(a)), activations, target, options);
-        return AttributionShares.Shares(result.PerModality, _pooling);
+        return AttributionShares.Contributions(result.PerModality, _pooling);
     }
 }

@@ -27,6 +27,8 @@ public class MethodResumeTests
         data.Add("attr-reg", "attribution-layer=last-block embedding-norm=layernorm");
         // The self-distillation between the modalities' own logits, under a lambda warm-up.
         data.Add("attr-reg", "distill-weight=1 warmup-epochs=2");
+        // The penalty that only lowers contributions above target.
+        data.Add("attr-reg", "penalty-direction=down");
         return data;
     }
 

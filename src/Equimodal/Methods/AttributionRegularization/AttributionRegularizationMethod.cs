@@ -155,7 +155,7 @@ public sealed class AttributionRegularizationMethod : TrainingMethod
     /// embeddings, or each encoder's last-block features), as <see cref="PenalisedShares"/> defines them.
     /// </summary>
     public Tensor Shares(IReadOnlyList<Tensor> activations, Tensor labels) =>
-        (_shares ?? throw new InvalidOperationException($"Method '{Name}' was used before Setup.")).Of(activations, labels);
+        (_shares ?? throw new InvalidOperationException($"Method '{Name}' was used before Setup.")).Of(activations, labels, _targets.Targets);
 
     /// <inheritdoc />
     public override void Backward(StepOutput output, StepInfo step)

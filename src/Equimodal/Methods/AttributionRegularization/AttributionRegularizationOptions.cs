@@ -42,6 +42,7 @@ public sealed class AttributionRegularizationOptions
     private static readonly string[] ScopeChoices = { "fusion", "all" };
     private static readonly string[] PenaltyChoices = { "sample", "batch" };
     private static readonly string[] LayerChoices = { "fusion", "last-block" };
+    private static readonly string[] DirectionChoices = { "both", "down" };
 
     /// <summary>Reads the options from <paramref name="settings"/> (a registration's presets as defaults).</summary>
     public AttributionRegularizationOptions(MethodSettings settings)
@@ -64,6 +65,7 @@ public sealed class AttributionRegularizationOptions
         TargetShares = settings.Choice("target-shares", "uniform", TargetPolicy.Names, "target shares: uniform, given ratios, current validation accuracies, uniform on the samples every modality informs, or inverse unimodal errors");
         TargetRatios = settings.Text("target-ratios", "", "target ratios for target-shares=ratios, e.g. 2,1");
         FusionOnly = settings.Choice("penalty-scope", "all", ScopeChoices, "layers the penalty trains: all, or fusion only via a separate optimizer") == "fusion";
+        DownOnly = settings.Choice("penalty-direction", "both", DirectionChoices, "contributions the penalty may move: both (every modality's), or down (only those of modalities above their target share, per sample: the dominant modality's attribution is lowered, a weak one's is never inflated)") == "down";
         Penalty = new SharePenalty(distance, settings.Choice("penalty-per", "sample", PenaltyChoices, "distance per sample (averaged), or of the batch-mean shares") == "batch");
         Quantity = settings.Choice("quantity", "logit", QuantityChoices, "attributed quantity: the raw logit, the log-probability of the class, or the drop of the true-class log-probability when a modality is replaced");
         MeanBaseline = settings.Choice("drop-baseline", "mean", BaselineChoices, "replacement of a modality for quantity=drop: the batch-mean embedding or zero") == "mean";
@@ -107,6 +109,9 @@ public sealed class AttributionRegularizationOptions
 
     /// <summary>The distance between shares and targets.</summary>
     public SharePenalty Penalty { get; }
+
+    /// <summary>True (penalty-direction=down): the penalty's gradient reaches only the contributions of modalities above their target share (<see cref="PenalisedShares.DownOnly"/>).</summary>
+    public bool DownOnly { get; }
 
     /// <summary>logit, log-prob or drop.</summary>
     public string Quantity { get; }

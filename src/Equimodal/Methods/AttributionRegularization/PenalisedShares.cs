@@ -10,6 +10,8 @@ namespace Equimodal.Methods.AttributionRegularization;
 /// The differentiable shares [batch, modalities] attr-reg penalises, by its quantity option. logit and log-prob: the
 /// <see cref="ModalityShareMeasure"/> of the <see cref="AttributedOutput"/>. drop: each modality's outcome contribution
 /// max(0, log p_y(a) - log p_y(a with a_m replaced by its batch mean or zero)), y the label, over their sum.
+/// With penalty-direction=down the shares keep their values but pass gradient only to the contributions of the
+/// modalities above their target share, sample by sample (<see cref="DownOnly"/>).
 /// </summary>
 public sealed class PenalisedShares
 {
@@ -18,6 +20,7 @@ public sealed class PenalisedShares
     private readonly AttributedOutput _attributed;
     private readonly bool _drop;
     private readonly bool _meanBaseline;
+    private readonly bool _downOnly;
     private readonly PredictionTask _task;
 
     /// <summary>The shares of <paramref name="model"/> as <paramref name="options"/> define them, for labels of <paramref name="task"/>.</summary>
@@ -29,20 +32,48 @@ public sealed class PenalisedShares
         _attributed = new AttributedOutput(options.TrueClass, options.Quantity == "log-prob");
         _drop = options.Quantity == "drop";
         _meanBaseline = options.MeanBaseline;
+        _downOnly = options.DownOnly;
     }
 
-    /// <summary>The shares of a batch labelled <paramref name="labels"/> from the <paramref name="activations"/> at the measure's layer.</summary>
-    public Tensor Of(IReadOnlyList<Tensor> activations, Tensor labels) =>
-        _drop ? DropShares(AttributionMethod.LayerFunction(_model, _measure.Layer), activations, labels, _meanBaseline)
-        : _task.Kind != TaskKind.Classification ? _measure.Shares(activations, AttributionTarget.Class(0), differentiable: true, _attributed.OfTaskOutput(_task, labels))
-        : _measure.Shares(activations, _attributed.Target(labels), differentiable: true, _attributed.OfLogits);
+    /// <summary>
+    /// The shares of a batch labelled <paramref name="labels"/> from the <paramref name="activations"/> at the measure's
+    /// layer; <paramref name="targets"/> (one per modality) decide which contributions a penalty may move.
+    /// </summary>
+    public Tensor Of(IReadOnlyList<Tensor> activations, Tensor labels, IReadOnlyList<double> targets)
+    {
+        Tensor contributions = Contributions(activations, labels);
+        return _downOnly ? DownOnly(contributions, targets) : AttributionShares.Normalise(contributions);
+    }
+
+    private Tensor Contributions(IReadOnlyList<Tensor> activations, Tensor labels) =>
+        _drop ? DropContributions(AttributionMethod.LayerFunction(_model, _measure.Layer), activations, labels, _meanBaseline)
+        : _task.Kind != TaskKind.Classification ? _measure.Contributions(activations, AttributionTarget.Class(0), differentiable: true, _attributed.OfTaskOutput(_task, labels))
+        : _measure.Contributions(activations, _attributed.Target(labels), differentiable: true, _attributed.OfLogits);
 
     /// <summary>
-    /// Outcome shares [batch, modalities]: modality m's contribution is the drop of the true-class log-probability when its
-    /// embedding is replaced by the batch mean or by zeros, clamped at 0; the shares are the contributions over
-    /// their sum (all zero when no modality helps).
+    /// Shares of <paramref name="contributions"/> [batch, modalities] with the values of
+    /// <see cref="AttributionShares.Normalise"/>, whose gradient reaches only the contributions of the modalities whose
+    /// share in that sample is above their <paramref name="targets"/>. A penalty on them can lower a dominant
+    /// modality's contribution but cannot raise a weak modality's share by inflating its attribution, which Gradient x
+    /// Input credits whether or not it is evidence for the class (docs/attr-reg-study.md).
     /// </summary>
-    public static Tensor DropShares(LogitsFunction fuse, IReadOnlyList<Tensor> embeddings, Tensor labels, bool meanBaseline)
+    public static Tensor DownOnly(Tensor contributions, IReadOnlyList<double> targets)
+    {
+        using var scope = NewDisposeScope();
+        Tensor above;
+        using (no_grad())
+        {
+            Tensor r = tensor(targets.Select(t => (float)t).ToArray(), dtype: contributions.dtype, device: contributions.device).unsqueeze(0);
+            above = AttributionShares.Normalise(contributions).gt(r);
+        }
+        return AttributionShares.Normalise(where(above, contributions, contributions.detach())).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Outcome contributions [batch, modalities]: modality m's is the drop of the true-class log-probability when its
+    /// embedding is replaced by the batch mean or by zeros, clamped at 0.
+    /// </summary>
+    public static Tensor DropContributions(LogitsFunction fuse, IReadOnlyList<Tensor> embeddings, Tensor labels, bool meanBaseline)
     {
         Tensor full = AttributedOutput.TrueClassLogProbability(fuse(embeddings), labels);
         Tensor[] drops = new Tensor[embeddings.Count];
@@ -52,7 +83,6 @@ public sealed class PenalisedShares
             Tensor[] replaced = embeddings.Select((e, j) => j == m ? baseline : e).ToArray();
             drops[m] = (full - AttributedOutput.TrueClassLogProbability(fuse(replaced), labels)).clamp_min(Held(0));
         }
-        Tensor contributions = stack(drops, 1);
-        return contributions / contributions.sum(1, keepdim: true).clamp_min(Held(1e-12));
+        return stack(drops, 1);
     }
 }

@@ -225,6 +225,45 @@ public class AttributionRegularizationVariantsTests
     }
 
     [Fact]
+    public void Down_only_shares_keep_their_values_and_pass_gradient_only_to_contributions_above_target()
+    {
+        using var scope = NewDisposeScope();
+        Tensor contributions = tensor(new float[] { 3, 1, 1, 3 }).view(2, 2).requires_grad_();
+        double[] uniform = { 0.5, 0.5 };
+        Tensor shares = PenalisedShares.DownOnly(contributions, uniform);
+        Assert.Equal(new[] { 0.75, 0.25, 0.25, 0.75 }, Rows1(shares.flatten()));
+        // Mean over the samples of 2 |s_above - 0.5|: 0.5. Its derivative by the contribution above target is
+        // (1/2) * 2 * c_other / (c_1 + c_2)^2 = 1/16; the one below target gets none (with both it would get -3/16).
+        Tensor penalty = new SharePenalty("l1", false).Of(shares, uniform);
+        Assert.Equal(0.5, penalty.item<float>(), 6);
+        penalty.backward();
+        double[] gradient = Rows1(contributions.grad!.flatten());
+        Assert.Equal(new[] { 0.0625, 0.0, 0.0, 0.0625 }, gradient.Select(g => Math.Round(g, 6)));
+    }
+
+    [Fact]
+    public void Penalty_direction_down_leaves_a_weak_modality_without_penalty_gradient_and_the_dominant_ones_unchanged()
+    {
+        double[][] Gradients(string direction)
+        {
+            using var bench = new Bench("attr-reg", Array.Empty<long>(), $"penalty-direction={direction}");
+            // Modality b scaled down: its share is below 1/2 on every sample, so only a's contributions are above target.
+            Tensor a = bench.Batch.Inputs[0].detach().clone().requires_grad_(), b = (bench.Batch.Inputs[1] * 0.1f).detach().requires_grad_();
+            Tensor shares = bench.Method.Shares(new[] { a, b }, bench.Batch.Labels);
+            Assert.All(AttributionRegularizationTests.Rows(shares), row => Assert.True(row[1] < 0.5, "modality b must be below its target"));
+            Tensor penalty = new SharePenalty("l1", false).Of(shares, bench.Method.Targets);
+            IList<Tensor> gradients = torch.autograd.grad(new[] { penalty }, new[] { a, b });
+            return gradients.Select(g => Rows1(g.flatten())).ToArray();
+        }
+
+        double[][] both = Gradients("both"), down = Gradients("down");
+        Assert.Contains(both[1], g => Math.Abs(g) > 1e-4);
+        Assert.All(down[1], g => Assert.Equal(0.0, g));
+        for (int i = 0; i < both[0].Length; i++) Assert.Equal(both[0][i], down[0][i], 6);
+        Assert.Contains(down[0], g => Math.Abs(g) > 1e-4);
+    }
+
+    [Fact]
     public void Targets_or_penalties_taken_over_the_whole_batch_are_refused_under_data_parallel_training()
     {
         Assert.True(MethodRegistry.Create("attr-reg").DataParallel.Exact);
