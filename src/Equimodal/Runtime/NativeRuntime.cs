@@ -51,6 +51,7 @@ public static partial class NativeRuntime
             }
         }
         int signature = X86Base.CpuId(1, 0).Eax, family = ProcessorFamily();
+        // The extended model bits count from family 6 (Intel) and 15 (AMD) on, as the kernel's /proc/cpuinfo decodes them.
         int model = ((signature >> 4) & 0xF) + (family >= 6 ? ((signature >> 16) & 0xF) << 4 : 0);
         string name = brand.ToString().Replace("\0", "").Trim();
         return $"{(name.Length > 0 ? name : "x86")} (x86 family {family} model {model})";

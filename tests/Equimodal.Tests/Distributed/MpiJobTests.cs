@@ -153,6 +153,7 @@ public class MpiJobTests
     [InlineData("attr-reg", "embedding-norm=l2")]
     [InlineData("attr-reg", "distill-weight=1")]
     [InlineData("attr-reg", "pooling=net")]
+    [InlineData("attr-reg", "penalty-direction=down")]
     public void Two_ranks_at_batch_b_train_what_one_process_trains_at_batch_2b(string method, string? option = null)
     {
         string[] extra = option is null ? Array.Empty<string>() : new[] { "--method-option", option };

@@ -60,12 +60,8 @@ public sealed class PenalisedShares
     public static Tensor DownOnly(Tensor contributions, IReadOnlyList<double> targets)
     {
         using var scope = NewDisposeScope();
-        Tensor above;
-        using (no_grad())
-        {
-            Tensor r = tensor(targets.Select(t => (float)t).ToArray(), dtype: contributions.dtype, device: contributions.device).unsqueeze(0);
-            above = AttributionShares.Normalise(contributions).gt(r);
-        }
+        Tensor r = tensor(targets.Select(t => (float)t).ToArray(), dtype: contributions.dtype, device: contributions.device).unsqueeze(0);
+        Tensor above = AttributionShares.Normalise(contributions.detach()).gt(r);
         return AttributionShares.Normalise(where(above, contributions, contributions.detach())).MoveToOuterDisposeScope();
     }
 
